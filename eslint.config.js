@@ -1,0 +1,35 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Layering, VS Code style: the runtime-neutral core may not reach up into a shell,
+ * the preload bridges or the renderer, and may not import Electron at all.
+ * `test/unit/layering.test.ts` proves this rule fires.
+ */
+export const coreRestrictedImports = {
+  paths: [{ name: 'electron', message: 'main/core is runtime-neutral: only main/electron may import electron.' }],
+  patterns: [
+    {
+      group: ['**/electron/**', '**/main/electron', '**/web/**', '**/main/web', '**/preload/**', '**/renderer/**', '**/cli/**'],
+      message: 'main/core must not import a shell (main/electron, main/web, main/cli), preload or renderer.',
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'release/**', 'test-results/**', 'playwright-report/**', 'renderer/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['main/core/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', coreRestrictedImports] },
+  },
+);
