@@ -1,0 +1,20 @@
+/** Loads the shared protocol vectors (`../shared/vectors/protocol-vectors.json`, beside the repo). */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
+export const vectorsPath = process.env.MYAPPS_VECTORS ?? resolve(repoRoot, '../shared/vectors/protocol-vectors.json');
+
+export interface Vectors {
+  login: { type: 'user' | 'session'; domain: string; username: string; password: string; nonce: string; challenge: string; response: string }[];
+  loginResult: { domain: string; username: string; secret: string; nonce: string; challenge: string; info: Record<string, unknown>; digest: string; decryptedSession?: { usr: string; pwd: string } }[];
+  redirect: { username: string; secret: string; nonce: string; challenge: string; info: Record<string, unknown>; digest: string }[];
+  appLogin: { app: string; domain: string; sip: string; guid: string; dn: string; info?: Record<string, unknown>; challenge: string; password: string; pbxObj: string; digest: string }[];
+  sessionKey: { challenge: string; password: string; key: string }[];
+  realPbxAppLogins: { cases: { app: string; domain: string; sip: string; guid: string; dn: string; pbxObj: string; challenge: string; password: string; digest: string; info: Record<string, unknown> }[] };
+  realPbxSessionRc4: { key: string; cipherHex: string; plain: string };
+  sdkAppLoginVectors: { cases: { input: string; digest: string }[] };
+}
+
+export const vectors = JSON.parse(readFileSync(vectorsPath, 'utf8')) as Vectors;
