@@ -1,0 +1,28 @@
+/**
+ * Logging with secrets redacted (architecture rule 4). Every component takes a `Logger`;
+ * the default writes JSON lines to stderr. Fields named like a secret are replaced before
+ * anything is written, at any depth, so a whole PBX message can be logged safely.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
+
+const secretKeys = new Set(['password', 'pwd', 'key', 'digest', 'response', 'usr', 'salt', 'secret', 'token']);
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = secretKeys.has(k) ? '[redacted]' : redact(v, depth + 1);
+  return out;
+}
+
+/** A logger writing one JSON object per line to stderr, from `minLevel` up. */
+export function stderrLogger(minLevel: LogLevel = 'info'): Logger {
+  const order: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+  return (level, message, fields) => {
+    if (order.indexOf(level) < order.indexOf(minLevel)) return;
+    process.stderr.write(JSON.stringify({ level, message, ...(redact(fields) as object) }) + '\n');
+  };
+}
+
+export const silentLogger: Logger = () => {};
