@@ -6,6 +6,9 @@
 import { parsePbxFrame, type PbxInbound, type PbxOutbound } from '../protocol/pbx-messages.js';
 import type { CloseReason, Transport } from './transport.js';
 
+/** Frames kept while logging in; a PBX flooding us before login cannot grow memory beyond this. */
+const MAX_EARLY_FRAMES = 10_000;
+
 export interface Frame {
   msg: PbxInbound;
   /** Canonical JSON of `info` in the PBX's member order, for messages that carry one. */
@@ -23,8 +26,9 @@ export interface LinkHandlers {
 
 export class Link {
   readonly closed: Promise<CloseReason>;
-  /** Set once LoginResult succeeded: from then on unclaimed frames are dispatched. */
-  ready = false;
+  private readyValue = false;
+  /** Frames that arrived after LoginResult but before the session finished its bookkeeping. */
+  private early: Frame[] = [];
   /** The PBX announced `StandbyBack`: the home PBX is reachable again. */
   standbyBack = false;
   private waiter: { mts: ReadonlySet<string>; resolve: (f: Frame) => void } | undefined;
@@ -43,6 +47,17 @@ export class Link {
         },
       );
     });
+  }
+
+  /** Once LoginResult succeeded, unclaimed frames are dispatched. */
+  get ready(): boolean {
+    return this.readyValue;
+  }
+
+  /** Start dispatching; frames that arrived since the login ended are delivered first, in order. */
+  markReady(): void {
+    this.readyValue = true;
+    for (const frame of this.early.splice(0)) this.handlers.message(frame);
   }
 
   get open(): boolean {
@@ -89,7 +104,8 @@ export class Link {
       this.waiter.resolve(frame);
       return;
     }
-    if (this.ready) this.handlers.message(frame);
+    if (this.readyValue) this.handlers.message(frame);
+    else if (this.early.length < MAX_EARLY_FRAMES) this.early.push(frame);
     else this.handlers.ignored(parsed.msg.mt);
   }
 }

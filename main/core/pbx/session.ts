@@ -380,8 +380,8 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     this.homeUrl ??= url;
     this.standbyUrl = this.altUrl(url, outcome.info.alt);
     this.userValue = readUser(outcome.info, this.log);
-    link.ready = true;
     this.onLoggedIn(link, url);
+    link.markReady();
     return { kind: 'logged-in', link };
   }
 
@@ -507,7 +507,7 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     if (entry) entry.count++;
     else {
       registry.set(key, { target, count: 1 });
-      if (this.link?.ready) this.link.send({ mt: subscribe, ...target });
+      if (this.link?.ready) this.link.send({ mt: subscribe, ...target } as PbxOutbound);
     }
     let active = true;
     return () => {
@@ -516,7 +516,7 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
       const e = registry.get(key);
       if (!e || --e.count > 0) return;
       registry.delete(key);
-      if (this.link?.ready) this.link.send({ mt: unsubscribe, ...target });
+      if (this.link?.ready) this.link.send({ mt: unsubscribe, ...target } as PbxOutbound);
     };
   }
 

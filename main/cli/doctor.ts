@@ -1,0 +1,114 @@
+/**
+ * `doctor`: log in to a PBX headless and show, one JSON object per line, every step the
+ * desktop client would take — for IT diagnosing a desktop and for app developers who need a
+ * login for their App Service.
+ *
+ *   npm run doctor -- --pbx <url|host> --user <name> [--app <name> --challenge <c>]
+ *                     [--trust-fingerprint <sha256>] [--timeout <ms>] [--verbose]
+ *
+ * The password comes from MYAPPS_PASSWORD or a prompt that does not echo. Nothing is stored.
+ * Exit codes: 0 ok, 2 usage, 3 unreachable, 4 authentication, 5 certificate, 6 forged digest,
+ * 7 app login refused, 1 anything else.
+ */
+import { stderrLogger, silentLogger } from '../core/common/log.js';
+import { loginMessageJson } from '../core/apps/login-message.js';
+import { PbxSession } from '../core/pbx/session.js';
+import type { SessionErrorReason } from '../core/pbx/state.js';
+import { normalizeFingerprint } from '../core/pbx/tls-trust.js';
+import { parseOptions, UsageError } from './args.js';
+import { readPassword } from './password.js';
+
+const usage = `usage: npm run doctor -- --pbx <url|host> --user <name> [--app <name> --challenge <challenge>]
+                     [--trust-fingerprint <sha256>] [--timeout <ms>] [--verbose]
+password: MYAPPS_PASSWORD, or typed at the prompt (not echoed)`;
+
+const exitCodes: Partial<Record<SessionErrorReason | 'app-login' | 'usage', number>> = {
+  usage: 2,
+  unreachable: 3,
+  'auth-failed': 4,
+  'session-expired': 4,
+  'credentials-required': 4,
+  'certificate-untrusted': 5,
+  'forged-digest': 6,
+  'app-login': 7,
+};
+
+type Out = (record: Record<string, unknown>) => void;
+
+export async function doctor(argv: readonly string[], out: Out, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let options;
+  try {
+    options = parseOptions(argv, { pbx: 'string', user: 'string', app: 'string', challenge: 'string', 'trust-fingerprint': 'string', timeout: 'string', verbose: 'boolean', help: 'boolean' });
+    if (options.help) {
+      process.stderr.write(usage + '\n');
+      return 0;
+    }
+    if (!options.pbx) throw new UsageError('--pbx is required');
+    if (!options.user) throw new UsageError('--user is required');
+    if ((options.app === undefined) !== (options.challenge === undefined)) throw new UsageError('--app and --challenge go together');
+    if (options['trust-fingerprint']) normalizeFingerprint(options['trust-fingerprint']);
+    if (options.timeout !== undefined && !/^\d+$/.test(options.timeout)) throw new UsageError('--timeout must be a number of milliseconds');
+  } catch (e) {
+    out({ step: 'error', reason: 'usage', message: (e as Error).message });
+    process.stderr.write(`${(e as Error).message}\n${usage}\n`);
+    return exitCodes.usage!;
+  }
+  const timeoutMs = Number(options.timeout ?? 15_000);
+  const password = env.MYAPPS_PASSWORD ?? (await readPassword(`Password for ${options.user}: `));
+
+  const session = new PbxSession({
+    address: options.pbx,
+    userAgent: 'myApps doctor',
+    trustedFingerprints: options['trust-fingerprint'] ? [options['trust-fingerprint']] : [],
+    log: options.verbose ? stderrLogger('debug') : silentLogger,
+    loginTimeoutMs: timeoutMs,
+    requestTimeoutMs: timeoutMs,
+    connectTimeoutMs: timeoutMs,
+  });
+  session.on('state', (s) => {
+    if (s.kind === 'connecting') out({ step: 'connect', url: s.url, ...(s.redirectedFrom && { redirectedFrom: s.redirectedFrom }) });
+    if (s.kind === 'authenticating') out({ step: 'authenticate', type: s.type, url: s.url });
+    if (s.kind === 'awaiting-2fa') out({ step: 'authorize', code: s.code, message: 'Approve this login on another device of yours (Account security).' });
+  });
+  session.on('protocolError', (e) => out({ step: 'warning', message: `dropped a malformed frame from the PBX: ${e.error}` }));
+  const appsDone = session.next('apps');
+
+  try {
+    const state = await session.login({ username: options.user, password });
+    if (state.kind !== 'logged-in') {
+      const failure = state.kind === 'error' ? state : { reason: 'unreachable' as const, message: `The PBX could not be reached (${state.kind}).` };
+      out({ step: 'error', reason: failure.reason, message: failure.message, ...('fingerprint256' in failure && failure.fingerprint256 && { fingerprint256: failure.fingerprint256 }) });
+      process.stderr.write(`doctor: ${failure.message}\n`);
+      return exitCodes[failure.reason] ?? 1;
+    }
+    out({ step: 'login-result', ok: true, url: state.url, standby: state.standby });
+    out({ step: 'user', ...state.user });
+    const snapshot = await Promise.race([appsDone, new Promise<undefined>((r) => setTimeout(() => r(undefined), timeoutMs))]);
+    if (!snapshot) {
+      out({ step: 'error', reason: 'protocol', message: `The PBX sent no app list within ${timeoutMs} ms.` });
+      return 1;
+    }
+    for (const app of snapshot.apps) {
+      out({ step: 'app', name: app.name, title: app.title ?? '', url: app.url, website: app.website === true, hidden: app.info?.hidden === true, ...(app.info?.apis && { apis: Object.keys(app.info.apis) }) });
+    }
+    out({ step: 'complete', apps: snapshot.apps.length, selected: snapshot.selected, deviceApps: snapshot.deviceApps.map((d) => d.name) });
+
+    if (options.app !== undefined && options.challenge !== undefined) {
+      const answer = await session.appGetLogin(options.app, options.challenge);
+      if (answer.result.error !== undefined) {
+        const message = `The PBX refused a login for app "${options.app}": ${answer.result.errorText ?? `error ${answer.result.error}`}.`;
+        out({ step: 'error', reason: 'app-login', message, error: answer.result.error });
+        process.stderr.write(`doctor: ${message}\n`);
+        return exitCodes['app-login']!;
+      }
+      out({ step: 'app-login', app: options.app, message: JSON.parse(loginMessageJson(answer)) as unknown });
+    }
+    return 0;
+  } catch (e) {
+    out({ step: 'error', reason: 'internal', message: (e as Error).message });
+    process.stderr.write(`doctor: ${(e as Error).message}\n`);
+    return 1;
+  } finally {
+    session.close();
+  }
+}
