@@ -83,7 +83,7 @@ export async function doctor(argv: readonly string[], out: Out, env: NodeJS.Proc
     }
     out({ step: 'login-result', ok: true, url: state.url, standby: state.standby });
     out({ step: 'user', ...state.user });
-    const snapshot = await Promise.race([appsDone, new Promise<undefined>((r) => setTimeout(() => r(undefined), timeoutMs))]);
+    const snapshot = await withTimeout(appsDone, timeoutMs);
     if (!snapshot) {
       out({ step: 'error', reason: 'protocol', message: `The PBX sent no app list within ${timeoutMs} ms.` });
       return 1;
@@ -111,4 +111,11 @@ export async function doctor(argv: readonly string[], out: Out, env: NodeJS.Proc
   } finally {
     session.close();
   }
+}
+
+/** `promise`'s value, or undefined after `ms`; the timer never outlives the race. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
