@@ -1,0 +1,10 @@
+/** Public surface of the PBX emulator (see README.md). */
+export { PbxEmulator } from './emulator.js';
+export type { ConnectionSummary, SessionSummary, StartOptions, Target } from './emulator.js';
+export { ConfigError, DEFAULT_BUILD, defaultGuid, loadEmulatorConfig, validateEmulatorConfig } from './config.js';
+export type { AppObjectConfig, EmulatorConfig, EmulatorOptions, UserConfig, WakeType } from './config.js';
+export { SessionStore } from './sessions.js';
+export type { Session } from './sessions.js';
+export type { FramePredicate, FrameProblem, ReceivedFrame } from './frames.js';
+export * as pbxFormulas from './formulas.js';
+export type { LoginProof, AppLoginFields } from './formulas.js';
