@@ -4,6 +4,7 @@
  * and a promise for the end of the link.
  */
 import { parsePbxFrame, type PbxInbound, type PbxOutbound } from '../protocol/pbx-messages.js';
+import type { Logger } from '../common/log.js';
 import type { CloseReason, Transport } from './transport.js';
 
 /** Frames kept while logging in; a PBX flooding us before login cannot grow memory beyond this. */
@@ -37,6 +38,7 @@ export class Link {
   constructor(
     readonly transport: Transport,
     private readonly handlers: LinkHandlers,
+    private readonly log: Logger,
   ) {
     this.closed = new Promise((resolve) => {
       transport.listen(
@@ -65,6 +67,7 @@ export class Link {
   }
 
   send(message: PbxOutbound): void {
+    this.log('debug', 'to PBX', message as unknown as Record<string, unknown>);
     this.transport.send(message);
   }
 
@@ -99,6 +102,7 @@ export class Link {
       else this.handlers.malformed(parsed.error, text);
       return;
     }
+    this.log('debug', 'from PBX', parsed.msg as unknown as Record<string, unknown>);
     const frame = { msg: parsed.msg, infoJson: parsed.infoJson };
     if (this.waiter?.mts.has(parsed.msg.mt)) {
       this.waiter.resolve(frame);

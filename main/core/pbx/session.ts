@@ -346,7 +346,7 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
         this.emit('protocolError', { error, frame: text.slice(0, 200) });
       },
       ignored: (mt) => this.log('debug', 'ignored PBX message', { mt }),
-    });
+    }, this.log);
     if (gen !== this.generation) {
       link.close();
       return { kind: 'failed', reason: 'protocol', message: 'cancelled', retry: false };

@@ -77,7 +77,12 @@ export function literal<const L extends string>(...values: L[]): Schema<L> {
   };
 }
 
-export function optional<T>(inner: Schema<T>): Schema<T | undefined> {
+/** A schema whose member may be absent; `object()` makes such members optional in the type too. */
+export interface OptionalSchema<T> extends Schema<T | undefined> {
+  readonly isOptional: true;
+}
+
+export function optional<T>(inner: Schema<T>): OptionalSchema<T> {
   return {
     isOptional: true,
     parse(v, path) {
