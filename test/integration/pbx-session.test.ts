@@ -395,3 +395,11 @@ describe('TLS', () => {
     expect(wrongPin).toMatchObject({ kind: 'error', reason: 'certificate-untrusted', fingerprint256: other.fingerprint256 });
   });
 });
+
+describe('a failing vault', () => {
+  it('ends in a visible error state instead of an unhandled rejection', async () => {
+    const pbx = await emulator();
+    const broken = { load: async () => undefined, save: async () => Promise.reject(new Error('keychain locked')), clear: async () => {} };
+    expect(await session(pbx.url, { vault: broken }).login({ username: 'alice', password: 'Secret123!' })).toMatchObject({ kind: 'error', reason: 'internal', message: /keychain locked/ });
+  });
+});

@@ -166,8 +166,12 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
       credentials.username !== undefined && credentials.password !== undefined ? { type: 'user', username: credentials.username, password: credentials.password } : undefined;
     if (!stored && !userLogin) return this.fail(gen, 'credentials-required', 'Enter your user name and password to log in.');
     const done = this.next('state', (s) => ['logged-in', 'error', 'reconnecting', 'disconnected'].includes(s.kind));
-    if (stored) void this.run(gen, stored.url, { type: 'session', usr: stored.usr, pwd: stored.pwd }, userLogin, true);
-    else void this.run(gen, this.primaryUrl, userLogin!, undefined, false);
+    const running = stored ? this.run(gen, stored.url, { type: 'session', usr: stored.usr, pwd: stored.pwd }, userLogin, true) : this.run(gen, this.primaryUrl, userLogin!, undefined, false);
+    // A failing vault (keychain) or a bug must end in a visible error state, not an unhandled rejection.
+    running.catch((e: unknown) => {
+      this.log('error', 'session loop failed', { error: String(e) });
+      this.fail(gen, 'internal', `Internal error: ${(e as Error)?.message ?? String(e)}`);
+    });
     return done;
   }
 

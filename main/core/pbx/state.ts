@@ -19,7 +19,9 @@ export type SessionErrorReason =
   | 'credentials-required'
   | 'bad-address'
   /** The PBX did not answer the login in time or broke the protocol. */
-  | 'protocol';
+  | 'protocol'
+  /** A failure inside the client (e.g. the credential store threw). */
+  | 'internal';
 
 export type SessionState =
   | { kind: 'disconnected'; reason: 'initial' | 'logged-out' | 'remote-logout' | 'closed' }

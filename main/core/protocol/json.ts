@@ -26,27 +26,12 @@ export function canonicalJson(text: string): string {
 export function canonicalMember(text: string, key: string): string | undefined {
   const reader = new Reader(text);
   reader.skipWs();
-  reader.expect('{');
-  reader.skipWs();
   let found: string | undefined;
-  if (reader.peek() === '}') return undefined;
-  for (;;) {
-    reader.skipWs();
-    const name = JSON.parse(reader.rawString()) as string;
-    reader.skipWs();
-    reader.expect(':');
-    reader.skipWs();
-    const value = reader.value();
-    // Like JSON.parse, a duplicated key takes its last value.
+  // Like JSON.parse, a duplicated key takes its last value.
+  reader.members((name, value) => {
     if (name === key) found = value;
-    reader.skipWs();
-    if (reader.peek() === ',') {
-      reader.pos++;
-      continue;
-    }
-    reader.expect('}');
-    return found;
-  }
+  });
+  return found;
 }
 
 class Reader {
@@ -94,31 +79,33 @@ class Reader {
   }
 
   private object(): string {
+    // Later duplicates replace earlier ones in place, as JSON.parse then JSON.stringify would
+    // (a JS object keeps the first insertion position of a key).
+    const members = new Map<string, string>();
+    this.members((name, value) => members.set(name, value));
+    return `{${[...members].map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
+  }
+
+  /** Reads an object, handing each member's name and canonical value to `visit`. */
+  members(visit: (name: string, value: string) => void): void {
     this.expect('{');
     this.skipWs();
     if (this.peek() === '}') {
       this.pos++;
-      return '{}';
+      return;
     }
-    // Later duplicates replace earlier ones in place, as JSON.parse then JSON.stringify would
-    // (a JS object keeps the first insertion position of a key).
-    const members = new Map<string, string>();
     for (;;) {
       this.skipWs();
       const name = JSON.parse(this.rawString()) as string;
       this.skipWs();
       this.expect(':');
       this.skipWs();
-      members.set(name, this.value());
+      visit(name, this.value());
       this.skipWs();
-      if (this.peek() === ',') {
-        this.pos++;
-        continue;
-      }
-      this.expect('}');
-      break;
+      if (this.peek() !== ',') break;
+      this.pos++;
     }
-    return `{${[...members].map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
+    this.expect('}');
   }
 
   private array(): string {
