@@ -403,3 +403,27 @@ describe('a failing vault', () => {
     expect(await session(pbx.url, { vault: broken }).login({ username: 'alice', password: 'Secret123!' })).toMatchObject({ kind: 'error', reason: 'internal', message: /keychain locked/ });
   });
 });
+
+describe('protocol variants the emulator can switch to', () => {
+  it('13r1 UpdateApps (one message) gives the same snapshot', async () => {
+    const config = sessionTestConfig();
+    config.options = { legacyUpdateApps: true };
+    const pbx = await emulator({ config });
+    const s = session(pbx.url);
+    const apps = s.next('apps');
+    await s.login({ username: 'alice', password: 'Secret123!' });
+    expect((await apps).apps.map((a) => a.name).sort()).toEqual(['badger', 'contacts', 'myapp', 'search', 'website']);
+  });
+
+  it('rotated session credentials after a session login (Q7) are stored and work next time', async () => {
+    const pbx = await emulator();
+    const vault = new MemoryVault();
+    await session(pbx.url, { vault }).login({ username: 'alice', password: 'Secret123!' });
+    const before = await vault.load();
+    pbx.rotateSessions();
+    expect(await session(pbx.url, { vault }).login()).toMatchObject({ kind: 'logged-in' });
+    const after = await vault.load();
+    expect(after!.usr).not.toBe(before!.usr);
+    expect(await session(pbx.url, { vault }).login()).toMatchObject({ kind: 'logged-in' });
+  });
+});
