@@ -450,9 +450,17 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
         this.sessionsValue.set(msg.id, { ...this.sessionsValue.get(msg.id), ...msg.info, id: msg.id });
         this.emit('sessions', this.sessions);
         return;
-      case 'SessionDeleted':
+      case 'SessionDeleted': {
+        const wasCurrent = this.sessionsValue.get(msg.id)?.current === true;
         if (this.sessionsValue.delete(msg.id)) this.emit('sessions', this.sessions);
+        if (wasCurrent) {
+          // Our own session was deleted on another device. The PBX follows with LogoutResult;
+          // we do not wait for it: the stored credentials are useless from now on.
+          this.generation++;
+          void this.endSession(true);
+        }
         return;
+      }
       case 'LogoutResult':
         // Unsolicited (our own Logout is answered inside logout()): this session was deleted elsewhere.
         this.generation++;
