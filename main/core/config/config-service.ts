@@ -1,0 +1,216 @@
+/**
+ * The configuration of one client run: IT policy, the user's settings file and the command
+ * line, resolved into effective values. All changes go through here, so policy locks are
+ * enforced in one place (architecture rule 2) and every change is saved atomically.
+ */
+import { randomUUID } from 'node:crypto';
+import { Emitter } from '../common/emitter.js';
+import { type Logger, silentLogger } from '../common/log.js';
+import { pbxWebSocketUrl } from '../pbx/address.js';
+import type { AtomicWriteSteps } from './atomic-write.js';
+import type { CommandLine, CommandLineOptions } from './command-line.js';
+import { type Effective, type EffectiveKey, builtInDefaults, resolveEffective } from './effective.js';
+import { whole } from './lenient.js';
+import { policyPath } from './paths.js';
+import { type Policy, compileUsernamePattern, loadPolicy } from './policy.js';
+import type { ConfigProblem } from './problems.js';
+import { loadSettings, saveSettings, settingsPath } from './settings-store.js';
+import {
+  type Account,
+  type HomeLayout,
+  type SettingsFile,
+  type UserSettings,
+  accountSchema,
+  defaultUserSettings,
+  homeLayoutSchema,
+  userSettingFields,
+} from './settings.js';
+
+export interface ConfigServiceOptions {
+  /** The user config directory (`userConfigDir`). */
+  dir: string;
+  /** The policy file. Default: `--policy`, else `$MYAPPS_POLICY`, else the OS location. */
+  policyFile?: string;
+  commandLine?: CommandLine;
+  log?: Logger;
+  /** The clock, for `savedAt` and backup names. */
+  now?: () => number;
+  /** The atomic write's steps; replaced in tests to simulate a crash. */
+  writeSteps?: AtomicWriteSteps;
+}
+
+/** `null` removes the user's choice, so the setting follows the policy default again. */
+export type SettingsPatch = { [K in keyof UserSettings]?: UserSettings[K] | null };
+/** An account to save; without an id it is a new account. */
+export type AccountInput = Omit<Account, 'id'> & { id?: string };
+
+/**
+ * The outcome of a change. Refused changes carry their reasons; an accepted change applies
+ * to this run even when it could not be saved (`saved: false` says why).
+ */
+export type ChangeResult<T = undefined> =
+  | { ok: true; value: T; saved: true }
+  | { ok: true; value: T; saved: false; reason: string }
+  | { ok: false; errors: ConfigProblem[] };
+
+export interface ConfigEvents extends Record<string, unknown> {
+  changed: { effective: Effective; settingsFile: Readonly<SettingsFile> };
+}
+
+export class ConfigService extends Emitter<ConfigEvents> {
+  private file: SettingsFile;
+  private current: Effective;
+  /** Saves run one after another so the last change is the one on disk. */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly options: ConfigServiceOptions & { log: Logger },
+    private readonly policy: Policy,
+    private readonly policySource: string,
+    private readonly commandLine: CommandLineOptions,
+    loaded: SettingsFile,
+    private readonly writable: boolean,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super();
+    this.file = loaded;
+    this.current = this.resolve();
+  }
+
+  static async open(options: ConfigServiceOptions): Promise<ConfigService> {
+    const log = options.log ?? silentLogger;
+    const commandLine = options.commandLine ?? { options: {}, deepLinks: [], problems: [], ignored: [] };
+    const policyFile = options.policyFile ?? policyPath(process.platform, process.env, commandLine.options.policy);
+    const [policy, settings] = await Promise.all([loadPolicy(policyFile), loadSettings(options.dir, { now: options.now, steps: options.writeSteps })]);
+    const problems = [...policy.problems, ...settings.problems, ...commandLine.problems];
+    for (const p of problems) log(p.severity === 'error' ? 'error' : 'warn', 'configuration problem', { ...p });
+    for (const s of commandLine.ignored) log('debug', 'runtime switch on the command line ignored', { switch: s });
+    return new ConfigService({ ...options, log }, policy.policy, policyFile, commandLine.options, settings.file, settings.writable, problems);
+  }
+
+  get effective(): Effective {
+    return this.current;
+  }
+
+  /** The settings file as it is now (what is on disk, unless saving failed). */
+  get settingsFile(): Readonly<SettingsFile> {
+    return this.file;
+  }
+
+  /** The user's settings with built-in defaults filled in (the effective values may differ by policy). */
+  get userSettings(): UserSettings {
+    return { ...defaultUserSettings, mutedApps: [...defaultUserSettings.mutedApps], ...this.file.settings };
+  }
+
+  get activeAccount(): Account | undefined {
+    return this.file.accounts.find((a) => a.id === this.file.activeAccount);
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<ChangeResult> {
+    const errors: ConfigProblem[] = [];
+    const settings: Record<string, unknown> = { ...this.file.settings };
+    for (const [key, value] of Object.entries(patch)) {
+      const field = `settings.${key}`;
+      const parser = Object.hasOwn(userSettingFields, key) ? userSettingFields[key as keyof typeof userSettingFields] : undefined;
+      if (!parser) errors.push(this.error(field, 'is not a setting'));
+      else if (this.current.locked.has(key as EffectiveKey)) errors.push(this.error(field, `is enforced by the IT policy (${this.policySource}) and cannot be changed`));
+      else if (value === null) delete settings[key];
+      else settings[key] = parser(value, field, (f, reason) => errors.push(this.error(f, reason)));
+    }
+    if (errors.length > 0) return { ok: false, errors };
+    this.file = { ...this.file, settings };
+    return this.commit(undefined);
+  }
+
+  /** Adds or replaces an account. The first account saved becomes the active one. */
+  async saveAccount(input: AccountInput): Promise<ChangeResult<Account>> {
+    const errors: ConfigProblem[] = [];
+    const account = whole(accountSchema)({ ...input, id: input.id ?? randomUUID() }, 'account', (f, reason) => errors.push(this.error(f, reason)));
+    if (!account) return { ok: false, errors };
+    const { pbx, usernamePattern } = this.policy.enforced;
+    if (pbx !== undefined && pbxWebSocketUrl(pbx) !== pbxWebSocketUrl(account.address)) {
+      errors.push(this.error('account.address', `the IT policy (${this.policySource}) requires the PBX "${pbx}"`));
+    }
+    if (usernamePattern !== undefined && !compileUsernamePattern(usernamePattern).test(account.username)) {
+      errors.push(this.error('account.username', `does not match the user name pattern required by the IT policy (${this.policySource})`));
+    }
+    if (errors.length > 0) return { ok: false, errors };
+    const exists = this.file.accounts.some((a) => a.id === account.id);
+    this.file = {
+      ...this.file,
+      accounts: exists ? this.file.accounts.map((a) => (a.id === account.id ? account : a)) : [...this.file.accounts, account],
+      activeAccount: this.file.activeAccount ?? account.id,
+    };
+    return this.commit(account);
+  }
+
+  /** Removes an account and its home-screen cache (its keychain entry is the credential store's). */
+  async removeAccount(id: string): Promise<ChangeResult> {
+    if (!this.hasAccount(id)) return { ok: false, errors: [this.error('accounts', `no account with id "${id}"`)] };
+    const { [id]: _removed, ...homeLayoutCache } = this.file.homeLayoutCache;
+    const { activeAccount: active, ...rest } = this.file;
+    this.file = {
+      ...rest,
+      accounts: this.file.accounts.filter((a) => a.id !== id),
+      ...(active === id ? {} : { activeAccount: active }),
+      homeLayoutCache,
+    };
+    return this.commit(undefined);
+  }
+
+  async setActiveAccount(id: string): Promise<ChangeResult> {
+    if (!this.hasAccount(id)) return { ok: false, errors: [this.error('activeAccount', `no account with id "${id}"`)] };
+    this.file = { ...this.file, activeAccount: id };
+    return this.commit(undefined);
+  }
+
+  /** Remembers the home screen of an account so the next start can show it before the PBX answers. */
+  async cacheHomeLayout(accountId: string, layout: Omit<HomeLayout, 'savedAt'>): Promise<ChangeResult> {
+    if (!this.hasAccount(accountId)) return { ok: false, errors: [this.error('homeLayoutCache', `no account with id "${accountId}"`)] };
+    const errors: ConfigProblem[] = [];
+    const field = `homeLayoutCache.${accountId}`;
+    const parsed = whole(homeLayoutSchema)({ ...layout, savedAt: this.now() }, field, (f, reason) => errors.push(this.error(f, reason)));
+    if (!parsed) return { ok: false, errors };
+    this.file = { ...this.file, homeLayoutCache: { ...this.file.homeLayoutCache, [accountId]: parsed } };
+    return this.commit(undefined);
+  }
+
+  private hasAccount(id: string): boolean {
+    return this.file.accounts.some((a) => a.id === id);
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  private error(field: string, reason: string): ConfigProblem {
+    return { source: settingsPath(this.options.dir), field, reason, severity: 'error' };
+  }
+
+  private resolve(): Effective {
+    return resolveEffective({
+      builtIn: builtInDefaults,
+      policy: this.policy,
+      commandLine: this.commandLine,
+      user: { settings: this.file.settings, account: this.activeAccount },
+    });
+  }
+
+  /** Applies the new file model to this run, tells listeners, then saves it. */
+  private async commit<T>(value: T): Promise<ChangeResult<T>> {
+    this.current = this.resolve();
+    this.emit('changed', { effective: this.current, settingsFile: this.file });
+    if (!this.writable) return { ok: true, value, saved: false, reason: 'the settings file on disk is kept as it is (see the reported problem); this change applies to this run only' };
+    const snapshot = this.file;
+    const write = this.writes.then(() => saveSettings(this.options.dir, snapshot, this.options.writeSteps));
+    this.writes = write.catch(() => {});
+    try {
+      await write;
+      return { ok: true, value, saved: true };
+    } catch (e) {
+      const reason = `the settings could not be saved (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); this change applies to this run only`;
+      this.options.log('error', 'saving settings failed', { reason });
+      return { ok: true, value, saved: false, reason };
+    }
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The values the client runs with, and where each came from. Every key is resolved on its
+ * own by this precedence (lists are taken whole, never merged across levels):
+ *
+ *   enforced policy > command line > user settings > policy defaults > built-in defaults
+ *
+ * IT's enforced values beat everything; a flag is an explicit choice for one run; the
+ * user's saved choice beats IT's suggested default; built-in defaults come last.
+ */
+import type { CommandLineOptions } from './command-line.js';
+import { type Policy, compileUsernamePattern } from './policy.js';
+import { type Account, type UserSettings, defaultUserSettings } from './settings.js';
+
+export interface EffectiveValues {
+  pbx: string | undefined;
+  username: string | undefined;
+  usernamePattern: string | undefined;
+  developerMode: boolean;
+  appDevTools: boolean;
+  autostart: boolean;
+  startMinimized: boolean;
+  updateChannel: 'stable' | 'beta';
+  language: string;
+  scheme: 'light' | 'dark' | 'system';
+  allowedApps: string[];
+  blockedApps: string[];
+  certificateFingerprints: string[];
+}
+
+export type EffectiveKey = keyof EffectiveValues;
+export type Source = 'enforced' | 'command-line' | 'user' | 'policy-default' | 'built-in';
+
+export const effectiveKeys: readonly EffectiveKey[] = [
+  'pbx',
+  'username',
+  'usernamePattern',
+  'developerMode',
+  'appDevTools',
+  'autostart',
+  'startMinimized',
+  'updateChannel',
+  'language',
+  'scheme',
+  'allowedApps',
+  'blockedApps',
+  'certificateFingerprints',
+];
+
+export const builtInDefaults: Readonly<EffectiveValues> = Object.freeze({
+  pbx: undefined,
+  username: undefined,
+  usernamePattern: undefined,
+  developerMode: defaultUserSettings.developerMode,
+  appDevTools: defaultUserSettings.appDevTools,
+  autostart: defaultUserSettings.autostart,
+  startMinimized: defaultUserSettings.startMinimized,
+  updateChannel: defaultUserSettings.updateChannel,
+  language: defaultUserSettings.language,
+  scheme: defaultUserSettings.scheme,
+  allowedApps: [],
+  blockedApps: [],
+  certificateFingerprints: [],
+});
+
+export interface Effective {
+  values: Readonly<EffectiveValues>;
+  sources: Readonly<Record<EffectiveKey, Source>>;
+  /** Keys set by the enforced policy: the UI shows them read-only and updates are refused. */
+  locked: ReadonlySet<EffectiveKey>;
+}
+
+export interface Levels {
+  builtIn: Readonly<EffectiveValues>;
+  policy: Policy;
+  commandLine: CommandLineOptions;
+  /** The user's saved choices; `pbx` and `username` come from the active account. */
+  user: { settings: Partial<UserSettings>; account?: Account | undefined };
+}
+
+type Level = Partial<EffectiveValues>;
+
+function commandLineLevel(o: CommandLineOptions): Level {
+  return { pbx: o.pbx, username: o.user, developerMode: o.developerMode, startMinimized: o.minimized };
+}
+
+function userLevel({ settings, account }: Levels['user']): Level {
+  const { mutedApps: _notEffective, ...rest } = settings;
+  return { ...rest, pbx: account?.address, username: account?.username };
+}
+
+export function resolveEffective(levels: Levels): Effective {
+  const enforced: Level = levels.policy.enforced;
+  const ordered: [Source, Level][] = [
+    ['enforced', enforced],
+    ['command-line', commandLineLevel(levels.commandLine)],
+    ['user', userLevel(levels.user)],
+    ['policy-default', levels.policy.defaults],
+    ['built-in', levels.builtIn],
+  ];
+  const values: Record<string, unknown> = {};
+  const sources: Record<string, Source> = {};
+  for (const key of effectiveKeys) {
+    const [source, level] = ordered.find(([, l]) => l[key] !== undefined) ?? ['built-in', levels.builtIn];
+    const value = level[key];
+    values[key] = Array.isArray(value) ? [...value] : value;
+    sources[key] = source;
+  }
+  return {
+    values: values as unknown as EffectiveValues,
+    sources: sources as Record<EffectiveKey, Source>,
+    locked: new Set(effectiveKeys.filter((k) => enforced[k] !== undefined)),
+  };
+}
+
+/** Whether the app with this App Object name may run: blocked wins; an empty allow-list allows all. */
+export function appAllowed(name: string, effective: Effective): boolean {
+  const { allowedApps, blockedApps } = effective.values;
+  if (blockedApps.includes(name)) return false;
+  return allowedApps.length === 0 || allowedApps.includes(name);
+}
+
+/** Whether a user name satisfies the effective pattern (whole-name match); no pattern allows all. */
+export function usernameAllowed(name: string, effective: Effective): boolean {
+  const source = effective.values.usernamePattern;
+  if (source === undefined) return true;
+  try {
+    return compileUsernamePattern(source).test(name);
+  } catch {
+    return false; // Patterns are validated when read; should one still not compile, refuse.
+  }
+}
+
+/** DevTools for apps (security control 13): only when both developer mode and app DevTools are on. */
+export function appDevToolsAllowed(effective: Effective): boolean {
+  return effective.values.developerMode && effective.values.appDevTools;
+}

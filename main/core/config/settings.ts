@@ -1,0 +1,121 @@
+/**
+ * The user's settings file model (`settings.json` in the user config dir), its validation and
+ * its defaults. Reading and writing the file is `settings-store.ts`.
+ *
+ * No secret is ever stored here (security control 11): passwords are used for one login and
+ * dropped, session credentials live in the OS keychain. The schema has no field for them and
+ * rejects unknown keys inside accounts, so a stray `password` cannot be written or kept even
+ * by mistake — a file that has one is repaired (the key dropped, the original backed up).
+ */
+import { type Infer, array, boolean, literal, number, optional, string } from '../protocol/validate.js';
+import { type Report, entries, fields, items, whole } from './lenient.js';
+import { accountId, fingerprint, pattern, pbxAddress, plainText, strictObject } from './schemas.js';
+
+export const SETTINGS_VERSION = 1;
+
+export const accountSchema = strictObject(
+  {
+    id: accountId,
+    /** The PBX host or URL as the user typed it. */
+    address: pbxAddress,
+    username: plainText(256),
+    label: optional(plainText(256)),
+    /** The one certificate the user chose to trust for this PBX (control 10), `AB:CD:…`. */
+    trustedFingerprint: optional(fingerprint),
+  },
+  'unknown key; accounts hold no passwords or other secrets (those live in the OS keychain only)',
+);
+export type Account = Infer<typeof accountSchema>;
+
+/** An App Object name as the PBX sends it; used for per-app settings and policy lists. */
+export const appObjectName = plainText(256);
+
+export const cachedAppSchema = strictObject({
+  name: appObjectName,
+  title: string,
+  text: optional(string),
+  url: string,
+  website: optional(boolean),
+  icon: optional(string),
+  hidden: optional(boolean),
+});
+export type CachedApp = Infer<typeof cachedAppSchema>;
+
+/** The home screen as last seen, so the client can show it before the PBX answers. */
+export const homeLayoutSchema = strictObject({ apps: array(cachedAppSchema), selected: string, savedAt: number });
+export type HomeLayout = Infer<typeof homeLayoutSchema>;
+
+export const userSettingFields = {
+  language: whole(pattern(/^(?:auto|[a-z]{2})$/, '"auto" or a two-letter language code')),
+  scheme: whole(literal('light', 'dark', 'system')),
+  startMinimized: whole(boolean),
+  autostart: whole(boolean),
+  developerMode: whole(boolean),
+  appDevTools: whole(boolean),
+  updateChannel: whole(literal('stable', 'beta')),
+  /** Apps whose notifications the user muted, by App Object name. */
+  mutedApps: items(appObjectName),
+};
+
+export interface UserSettings {
+  language: string;
+  scheme: 'light' | 'dark' | 'system';
+  startMinimized: boolean;
+  autostart: boolean;
+  developerMode: boolean;
+  appDevTools: boolean;
+  updateChannel: 'stable' | 'beta';
+  mutedApps: string[];
+}
+
+export const defaultUserSettings: Readonly<UserSettings> = Object.freeze({
+  language: 'auto',
+  scheme: 'system',
+  startMinimized: false,
+  autostart: false,
+  developerMode: false,
+  appDevTools: false,
+  updateChannel: 'stable',
+  mutedApps: [],
+});
+
+export interface SettingsFile {
+  version: typeof SETTINGS_VERSION;
+  accounts: Account[];
+  activeAccount?: string;
+  /**
+   * Only what the user chose. An absent key follows the IT policy's default, then the
+   * built-in default — storing every default would make policy defaults unreachable.
+   */
+  settings: Partial<UserSettings>;
+  homeLayoutCache: Record<string, HomeLayout>;
+}
+
+export function emptySettingsFile(): SettingsFile {
+  return { version: SETTINGS_VERSION, accounts: [], settings: {}, homeLayoutCache: {} };
+}
+
+const fileFields = fields({
+  accounts: items(accountSchema, (a) => a.id),
+  activeAccount: whole(accountId),
+  settings: fields(userSettingFields),
+  homeLayoutCache: entries(accountId, homeLayoutSchema),
+});
+
+/**
+ * A current-version file parsed member by member: whatever is valid is kept, each invalid
+ * part is reported with its path and left at its default. `version` is checked by the caller.
+ */
+export function parseSettingsFile(raw: Record<string, unknown>, report: Report): SettingsFile {
+  const { version: _version, ...members } = raw;
+  const parsed = fileFields(members, '', report) ?? {};
+  const file = emptySettingsFile();
+  file.accounts = parsed.accounts ?? [];
+  if (parsed.activeAccount !== undefined) {
+    if (file.accounts.some((a) => a.id === parsed.activeAccount)) file.activeAccount = parsed.activeAccount;
+    else report('activeAccount', 'names no saved account');
+  }
+  file.settings = parsed.settings ?? {};
+  file.homeLayoutCache = parsed.homeLayoutCache ?? {};
+  return file;
+}
