@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultPolicyPath, policyPath, userConfigDir } from '../../main/core/config/paths.js';
+import { choosePolicyFile, defaultPolicyPath, policyPath, userConfigDir } from '../../main/core/config/paths.js';
 
 describe('userConfigDir', () => {
   it.each([
@@ -32,5 +32,20 @@ describe('policyPath', () => {
     expect(policyPath('linux', { MYAPPS_POLICY: '/srv/p.json' })).toBe('/srv/p.json');
     expect(policyPath('linux', { MYAPPS_POLICY: '/srv/p.json' }, '/opt/q.json')).toBe('/opt/q.json');
     expect(policyPath('linux', { MYAPPS_POLICY: '' })).toBe('/etc/myapps-desktop/policy.json');
+  });
+});
+
+describe('choosePolicyFile', () => {
+  const machine = '/etc/myapps-desktop/policy.json';
+  it('uses an override only where the machine has no policy', () => {
+    expect(choosePolicyFile('linux', { MYAPPS_POLICY: '/srv/p.json' }, '/opt/q.json', () => false)).toEqual({ file: '/opt/q.json' });
+    expect(choosePolicyFile('linux', {}, undefined, () => true)).toEqual({ file: machine });
+  });
+
+  it('on a managed machine the override is ignored with a warning naming both files', () => {
+    const chosen = choosePolicyFile('linux', { MYAPPS_POLICY: '/tmp/mine.json' }, undefined, (p) => p === machine);
+    expect(chosen.file).toBe(machine);
+    expect(chosen.problem).toMatchObject({ source: '/tmp/mine.json', severity: 'warning', reason: expect.stringContaining(machine) });
+    expect(choosePolicyFile('linux', {}, '/dev/null', (p) => p === machine).file).toBe(machine);
   });
 });

@@ -4,6 +4,7 @@
  * enforced in one place (architecture rule 2) and every change is saved atomically.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { Emitter } from '../common/emitter.js';
 import { type Logger, silentLogger } from '../common/log.js';
 import { pbxWebSocketUrl } from '../pbx/address.js';
@@ -11,7 +12,7 @@ import type { AtomicWriteSteps } from './atomic-write.js';
 import type { CommandLine, CommandLineOptions } from './command-line.js';
 import { type Effective, type EffectiveKey, builtInDefaults, resolveEffective } from './effective.js';
 import { whole } from './lenient.js';
-import { policyPath } from './paths.js';
+import { choosePolicyFile } from './paths.js';
 import { type Policy, compileUsernamePattern, loadPolicy } from './policy.js';
 import type { ConfigProblem } from './problems.js';
 import { loadSettings, saveSettings, settingsPath } from './settings-store.js';
@@ -80,9 +81,10 @@ export class ConfigService extends Emitter<ConfigEvents> {
   static async open(options: ConfigServiceOptions): Promise<ConfigService> {
     const log = options.log ?? silentLogger;
     const commandLine = options.commandLine ?? { options: {}, deepLinks: [], problems: [], ignored: [] };
-    const policyFile = options.policyFile ?? policyPath(process.platform, process.env, commandLine.options.policy);
+    const chosen = options.policyFile === undefined ? choosePolicyFile(process.platform, process.env, commandLine.options.policy, existsSync) : { file: options.policyFile };
+    const policyFile = chosen.file;
     const [policy, settings] = await Promise.all([loadPolicy(policyFile), loadSettings(options.dir, { now: options.now, steps: options.writeSteps })]);
-    const problems = [...policy.problems, ...settings.problems, ...commandLine.problems];
+    const problems = [...(chosen.problem ? [chosen.problem] : []), ...policy.problems, ...settings.problems, ...commandLine.problems];
     for (const p of problems) log(p.severity === 'error' ? 'error' : 'warn', 'configuration problem', { ...p });
     for (const s of commandLine.ignored) log('debug', 'runtime switch on the command line ignored', { switch: s });
     return new ConfigService({ ...options, log }, policy.policy, policyFile, commandLine.options, settings.file, settings.writable, problems);

@@ -3,6 +3,7 @@
  * every OS's answer is testable on any machine; Windows paths are built with `path.win32`.
  */
 import { posix, win32 } from 'node:path';
+import type { ConfigProblem } from './problems.js';
 
 export const APP_DIR_NAME = 'myapps-desktop';
 export const SETTINGS_FILE_NAME = 'settings.json';
@@ -35,7 +36,22 @@ export function defaultPolicyPath(platform: NodeJS.Platform, env: Env): string {
   return posix.join('/etc', APP_DIR_NAME, POLICY_FILE_NAME);
 }
 
-/** The policy file to read: `--policy <file>`, else `$MYAPPS_POLICY`, else the OS location. */
+/** The policy file named by `--policy <file>`, else `$MYAPPS_POLICY`, else the OS location. */
 export function policyPath(platform: NodeJS.Platform, env: Env, flag?: string): string {
   return flag || env[POLICY_ENV] || defaultPolicyPath(platform, env);
+}
+
+/**
+ * The policy file that applies. On a managed machine (a policy file exists at the OS
+ * location) `--policy` and `$MYAPPS_POLICY` are ignored, so a user cannot escape the locks by
+ * naming another file; elsewhere (development, tests, unmanaged desktops) they apply.
+ */
+export function choosePolicyFile(platform: NodeJS.Platform, env: Env, flag: string | undefined, exists: (path: string) => boolean): { file: string; problem?: ConfigProblem } {
+  const machine = defaultPolicyPath(platform, env);
+  const requested = policyPath(platform, env, flag);
+  if (requested === machine || !exists(machine)) return { file: requested };
+  return {
+    file: machine,
+    problem: { source: requested, reason: `ignored: this computer has a policy at ${machine}, which cannot be replaced from the command line or environment`, severity: 'warning' },
+  };
 }
