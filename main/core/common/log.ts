@@ -3,6 +3,9 @@
  * the default writes JSON lines to stderr. Fields named like a secret are replaced before
  * anything is written, at any depth, so a whole PBX message can be logged safely.
  */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
 
@@ -26,3 +29,16 @@ export function stderrLogger(minLevel: LogLevel = 'info'): Logger {
 }
 
 export const silentLogger: Logger = () => {};
+
+/**
+ * A logger appending JSON lines to `path` (created with its directory), secrets redacted.
+ * Writes are synchronous so that a crash loses no line; the log is low-volume.
+ */
+export function fileLogger(path: string, minLevel: LogLevel = 'info'): Logger {
+  const order: LogLevel[] = ['debug', 'info', 'warn', 'error'];
+  mkdirSync(dirname(path), { recursive: true });
+  return (level, message, fields) => {
+    if (order.indexOf(level) < order.indexOf(minLevel)) return;
+    appendFileSync(path, JSON.stringify({ time: new Date().toISOString(), level, message, ...(redact(fields) as object) }) + '\n', { mode: 0o600 });
+  };
+}
