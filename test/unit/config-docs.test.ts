@@ -1,15 +1,17 @@
-/** Keeps docs/it-deployment.md true: every JSON example in it is a policy the client accepts as written. */
+/** Keeps the IT docs true: every policy example in docs/it-deployment.md and the README's IT section is accepted as written. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../main/core/config/policy.js';
 
-const doc = readFileSync(fileURLToPath(new URL('../../docs/it-deployment.md', import.meta.url)), 'utf8');
-const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const read = (path: string) => readFileSync(fileURLToPath(new URL(`../../${path}`, import.meta.url)), 'utf8');
+const readmeIt = /## IT deployment\n([\s\S]*?)\n## /.exec(read('README.md'))?.[1] ?? '';
+const examples = [...(read('docs/it-deployment.md') + readmeIt).matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 describe('docs/it-deployment.md', () => {
-  it('has a policy example', () => {
-    expect(examples.length).toBeGreaterThan(0);
+  it('has policy examples in both documents', () => {
+    expect(readmeIt).toContain('```json');
+    expect(examples.length).toBeGreaterThan(1);
   });
 
   it.each(examples.map((e, i) => [i, e]))('example %i is a valid policy with no problems', (_i, text) => {
