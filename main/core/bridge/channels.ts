@@ -1,0 +1,28 @@
+/**
+ * The one list of bridge transports, shared by both shells and the renderer's bridge client,
+ * so no channel name is spelled twice.
+ */
+import type { Command, CommandResult } from './commands.js';
+import type { BridgeEvent } from './events.js';
+
+/** Electron IPC: commands by `ipcRenderer.invoke`, events by `webContents.send`. */
+export const ipcChannels = {
+  command: 'myapps:bridge-command',
+  event: 'myapps:bridge-event',
+} as const;
+
+/** Browser shell: the bridge WebSocket path; the per-run token goes in `?token=`. */
+export const webBridgePath = '/bridge';
+
+/** Frames on the browser shell's bridge WebSocket. */
+export type WebBridgeFrame =
+  | { kind: 'command'; id: number; command: Command }
+  | { kind: 'result'; id: number; result: CommandResult }
+  | { kind: 'event'; event: BridgeEvent };
+
+/** What `window.myapps` offers in Electron, and what the renderer's WebSocket client offers too. */
+export interface BridgeApi {
+  invoke(command: Command): Promise<CommandResult>;
+  /** Returns the unsubscribe function. */
+  onEvent(listener: (event: BridgeEvent) => void): () => void;
+}

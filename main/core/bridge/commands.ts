@@ -1,0 +1,44 @@
+/**
+ * Commands from the UI to the core, one definition each. The core validates every command
+ * it receives (security control 6): the UI is trusted code, but a bridge is an attack
+ * surface (a compromised renderer, a foreign frame, a local process on the web shell's port).
+ */
+import { ValidationError, array, boolean, literal, object, record, string, unknownValue, type Infer, type Schema } from '../protocol/validate.js';
+
+const text = (max: number): Schema<string> => ({
+  parse(v, path) {
+    const s = string.parse(v, path);
+    if (s.length > max) throw new ValidationError(path, `longer than ${max} characters`);
+    return s;
+  },
+});
+
+export const commandSchemas = {
+  /** The whole UI state; the UI asks on start and after a bridge reconnect. */
+  getSnapshot: object({ type: literal('getSnapshot') }),
+  /** Log in: saves the account (PBX + user), then a user login with the password. */
+  login: object({ type: literal('login'), pbx: text(2048), username: text(256), password: text(1024), stayLoggedIn: boolean }),
+  /** Stop a login in progress (connecting, waiting for 2FA, reconnecting). */
+  cancelLogin: object({ type: literal('cancelLogin') }),
+  logout: object({ type: literal('logout') }),
+  /** Trust the certificate the PBX presented (by its SHA-256 fingerprint) for the account being logged in to. */
+  trustCertificate: object({ type: literal('trustCertificate'), pbx: text(2048), username: text(256), fingerprint: text(128) }),
+  setPresence: object({ type: literal('setPresence'), activity: literal('', 'away', 'busy', 'dnd'), note: text(512) }),
+  /** Replace the home-screen selection (app links), saved at the PBX with SetApps. */
+  setHome: object({ type: literal('setHome'), links: array(text(1024)) }),
+  authorizeSession: object({ type: literal('authorizeSession'), id: text(128) }),
+  deleteSession: object({ type: literal('deleteSession'), id: text(128) }),
+  /** Change user settings; `null` clears a choice (back to the policy/built-in default). */
+  updateSettings: object({ type: literal('updateSettings'), patch: record(unknownValue) }),
+  /** Open an app by app link (`name?args`); started on first open, not at login. */
+  openApp: object({ type: literal('openApp'), link: text(1024) }),
+  closeApp: object({ type: literal('closeApp'), name: text(256) }),
+  dismissNotice: object({ type: literal('dismissNotice'), id: text(128) }),
+} satisfies Record<string, Schema<{ type: string }>>;
+
+export type CommandType = keyof typeof commandSchemas;
+export type Command = { [K in CommandType]: Infer<(typeof commandSchemas)[K]> }[CommandType];
+export type CommandOf<K extends CommandType> = Infer<(typeof commandSchemas)[K]>;
+
+export type CommandResult<T = unknown> = { ok: true; value?: T } | { ok: false; error: string; details?: string[] };
+

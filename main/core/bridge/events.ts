@@ -1,0 +1,60 @@
+/** Events from the core to the UI: each replaces one part of the Snapshot. */
+import type { AccountView, AppsView, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, SessionItem, SettingsView, Snapshot, UserView } from './views.js';
+
+export type BridgeEvent =
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'connection'; connection: ConnectionView }
+  | { type: 'login'; login: LoginView }
+  | { type: 'account'; account: AccountView | undefined }
+  | { type: 'user'; user: UserView | undefined }
+  | { type: 'apps'; apps: AppsView | undefined }
+  | { type: 'badge'; app: string; value: string | undefined }
+  | { type: 'presence'; presence: ContactPresence }
+  | { type: 'ownPresence'; ownPresence: OwnPresenceView }
+  | { type: 'sessions'; sessions: SessionItem[] }
+  | { type: 'settings'; settings: SettingsView }
+  | { type: 'notices'; notices: Notice[] }
+  | { type: 'runningApps'; runningApps: string[] };
+
+/** Apply one event to a snapshot (the renderer's store and the tests use the same reducer). */
+export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
+  switch (e.type) {
+    case 'snapshot':
+      return e.snapshot;
+    case 'connection':
+      return { ...s, connection: e.connection };
+    case 'login':
+      return { ...s, login: e.login };
+    case 'account':
+      return withOptional(s, 'account', e.account);
+    case 'user':
+      return withOptional(s, 'user', e.user);
+    case 'apps':
+      return withOptional(s, 'apps', e.apps);
+    case 'badge': {
+      const badges = { ...s.badges };
+      if (e.value === undefined) delete badges[e.app];
+      else badges[e.app] = e.value;
+      return { ...s, badges };
+    }
+    case 'presence':
+      return { ...s, presence: { ...s.presence, [e.presence.sip]: e.presence } };
+    case 'ownPresence':
+      return { ...s, ownPresence: e.ownPresence };
+    case 'sessions':
+      return { ...s, sessions: e.sessions };
+    case 'settings':
+      return { ...s, settings: e.settings };
+    case 'notices':
+      return { ...s, notices: e.notices };
+    case 'runningApps':
+      return { ...s, runningApps: e.runningApps };
+  }
+}
+
+function withOptional<K extends 'account' | 'user' | 'apps'>(s: Snapshot, key: K, value: Snapshot[K]): Snapshot {
+  const next = { ...s };
+  if (value === undefined) delete next[key];
+  else next[key] = value;
+  return next;
+}

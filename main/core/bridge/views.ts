@@ -1,0 +1,136 @@
+/**
+ * What the UI sees: plain, serialisable data the core derives from the PBX session, the
+ * configuration and the app catalog. No secret is ever part of a view (architecture rule 4).
+ */
+import type { EffectiveKey, EffectiveValues, Source } from '../config/effective.js';
+import type { UserSettings } from '../config/settings.js';
+import type { SessionErrorReason, SessionState } from '../pbx/state.js';
+
+export type { SessionErrorReason, SessionState as ConnectionView };
+
+export interface AccountView {
+  id: string;
+  address: string;
+  username: string;
+  label?: string;
+  trustedFingerprint?: string;
+}
+
+/** What the login screen needs before anyone typed anything. */
+export interface LoginView {
+  /** Prefilled PBX address (policy default, command line, or the last account). */
+  pbx?: string;
+  username?: string;
+  /** The PBX address is enforced by the IT policy: show it read-only, with a lock. */
+  pbxLocked: boolean;
+  /** Human-readable hint when a user-name pattern is enforced. */
+  usernamePattern?: string;
+  /** A keychain is available, so "stay logged in" can keep the session across restarts. */
+  canStayLoggedIn: boolean;
+}
+
+export interface UserView {
+  sip?: string;
+  dn?: string;
+  num?: string;
+  email?: string;
+  domain?: string;
+}
+
+/** One app the user may open, as a tile. URLs are absolute and checked (http/https only). */
+export interface Tile {
+  name: string;
+  title: string;
+  /** Description, shown as the tooltip. */
+  text: string;
+  /** App URL without `.htm` (the app page is `url + ".htm"`; plain websites open `url` itself). */
+  url: string;
+  /** Icon URL (`url + ".png"` or the App Object's icon); absent for plain websites. */
+  iconUrl?: string;
+  website: boolean;
+}
+
+/** One entry of the user's home screen: an app link `name?args#d=label&s=sip`. */
+export interface HomeLink {
+  /** The link exactly as stored at the PBX. */
+  link: string;
+  app: string;
+  /** `?args` part without the `?`. */
+  args: string;
+  /** `#d=` label, if any. */
+  label?: string;
+  /** `#s=` SIP name whose presence the tile shows. */
+  presenceSip?: string;
+}
+
+export interface AppsView {
+  tiles: Tile[];
+  home: HomeLink[];
+  /** From the cache of the last session (offline start / reconnecting), not yet confirmed by the PBX. */
+  fromCache: boolean;
+}
+
+export type Activity = '' | 'away' | 'busy' | 'dnd';
+
+export interface OwnPresenceView {
+  activity: Activity;
+  note: string;
+}
+
+export interface ContactPresence {
+  sip: string;
+  /** Presence of the `tel:` contact: '' (available), away, busy, dnd, or what the PBX sent. */
+  activity: string;
+  /** `open` (reachable) or `closed`; empty when unknown. */
+  status: string;
+  /** Note without hashtags. */
+  note: string;
+  up: boolean;
+}
+
+export interface SessionItem {
+  id: string;
+  current: boolean;
+  userAgent: string;
+  /** ms since epoch, 0 when unknown. */
+  timestamp: number;
+  needsAuthorization: boolean;
+  code?: string;
+}
+
+export interface SettingsView {
+  /** The values in force. */
+  values: EffectiveValues;
+  /** Keys enforced by the IT policy: shown with a lock, changes refused. */
+  locked: EffectiveKey[];
+  sources: Record<EffectiveKey, Source>;
+  /** Per-app notification mute. */
+  mutedApps: UserSettings['mutedApps'];
+  /** Where the policy came from (for the lock tooltip). */
+  policySource?: string;
+}
+
+export interface Notice {
+  id: string;
+  severity: 'info' | 'warning' | 'error';
+  text: string;
+}
+
+/** Everything the UI shows, at once; events update parts of it. */
+export interface Snapshot {
+  connection: SessionState;
+  login: LoginView;
+  account?: AccountView;
+  user?: UserView;
+  apps?: AppsView;
+  /** Badge text per app name (from presence `#badge:n` or the app itself). */
+  badges: Record<string, string>;
+  /** Presence per SIP name, for tiles with `#s=`. */
+  presence: Record<string, ContactPresence>;
+  ownPresence: OwnPresenceView;
+  sessions: SessionItem[];
+  settings: SettingsView;
+  notices: Notice[];
+  /** Names of the apps the user opened, in order. */
+  runningApps: string[];
+}
