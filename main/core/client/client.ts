@@ -1,0 +1,381 @@
+/**
+ * ClientCore: the whole client behind the bridge contract. Both shells (Electron IPC and the
+ * browser shell's WebSocket) host one of these and only relay commands and events.
+ *
+ * It owns the configuration, the credential store and the current account's PBX session,
+ * and keeps the Snapshot the UI renders. Every command is validated here (control 6);
+ * every decision — which apps exist, which URLs are usable, what the policy allows — is made
+ * here once, never in a shell or the renderer (architecture rule 2).
+ */
+import { parseAppLink } from '../apps/app-link.js';
+import { buildCatalog, type Catalog } from '../apps/catalog.js';
+import type { Command, CommandOf, CommandResult } from '../bridge/commands.js';
+import { applyEvent, type BridgeEvent } from '../bridge/events.js';
+import { parseCommand } from '../bridge/validate-command.js';
+import type { Notice, Snapshot } from '../bridge/views.js';
+import { Emitter } from '../common/emitter.js';
+import { silentLogger, type Logger } from '../common/log.js';
+import type { CommandLine } from '../config/command-line.js';
+import { ConfigService, type SettingsPatch } from '../config/config-service.js';
+import { appAllowed, usernameAllowed } from '../config/effective.js';
+import type { Account } from '../config/settings.js';
+import { MemoryCredentialStore, type CredentialStore } from '../credentials/credential-store.js';
+import { KeytarCredentialStore } from '../credentials/keytar-store.js';
+import { ResilientCredentialStore } from '../credentials/resilient-store.js';
+import { CredentialVault, credentialAccount } from '../credentials/session-vault.js';
+import { pbxWebSocketUrl } from '../pbx/address.js';
+import type { AppsSnapshot, PbxSession, PbxSessionOptions } from '../pbx/session.js';
+import { displayFingerprint } from '../pbx/tls-trust.js';
+import type { App } from '../protocol/pbx-messages.js';
+import { openAccountSession } from './account-session.js';
+import { accountView, appsView, badgeOf, contactPresence, loginView, ownPresenceView, sessionItems, settingsView } from './view-model.js';
+
+export interface ClientCoreOptions {
+  /** Directory of settings.json (the shells pass the per-OS user config dir). */
+  configDir: string;
+  policyFile?: string;
+  commandLine?: CommandLine;
+  /** Default: the OS keychain, falling back to memory with a notice. */
+  credentialStore?: CredentialStore;
+  log?: Logger;
+  /** Test seams for the PBX session (timeouts, backoff, keep-alive). */
+  sessionOptions?: Partial<PbxSessionOptions>;
+}
+
+interface Events extends Record<string, unknown> {
+  event: BridgeEvent;
+}
+
+export class ClientCore extends Emitter<Events> {
+  private readonly log: Logger;
+  private state: Snapshot;
+  private session: PbxSession | undefined;
+  private sessionAccount: Account | undefined;
+  private catalog: Catalog | undefined;
+  private lastApps: AppsSnapshot | undefined;
+  private readonly presenceSubs = new Map<string, () => void>();
+  private readonly badgeApps = new Set<string>();
+  private readonly contactSips = new Set<string>();
+
+  private constructor(
+    private readonly config: ConfigService,
+    private readonly store: CredentialStore,
+    private readonly options: ClientCoreOptions,
+    notices: Notice[],
+  ) {
+    super();
+    this.log = options.log ?? silentLogger;
+    this.state = {
+      connection: { kind: 'disconnected', reason: 'initial' },
+      login: loginView(config, store.kind === 'keychain'),
+      badges: {},
+      presence: {},
+      ownPresence: { activity: '', note: '' },
+      sessions: [],
+      settings: settingsView(config, options.policyFile),
+      notices,
+      runningApps: [],
+    };
+    config.on('changed', () => {
+      this.publish({ type: 'settings', settings: settingsView(config, options.policyFile) });
+      this.publish({ type: 'login', login: loginView(config, this.store.kind === 'keychain') });
+      if (this.lastApps) this.showApps(this.lastApps, false);
+    });
+  }
+
+  static async start(options: ClientCoreOptions): Promise<ClientCore> {
+    const log = options.log ?? silentLogger;
+    const config = await ConfigService.open({ dir: options.configDir, ...(options.policyFile && { policyFile: options.policyFile }), ...(options.commandLine && { commandLine: options.commandLine }), log });
+    const notices: Notice[] = config.problems.map((p, i) => ({ id: `config-${i}`, severity: p.severity, text: `${p.source}${p.field ? ` (${p.field})` : ''}: ${p.reason}` }));
+    // Until the core exists, notices are collected for its first snapshot.
+    let notify = (n: Notice): void => {
+      notices.push(n);
+    };
+    const store =
+      options.credentialStore ??
+      new ResilientCredentialStore(new KeytarCredentialStore(), (notice, detail) => {
+        log('warn', 'keychain unavailable', { detail });
+        notify({ id: 'keychain', severity: 'warning', text: notice });
+      });
+    if (store instanceof ResilientCredentialStore) await store.probe();
+    const core = new ClientCore(config, store, options, notices);
+    notify = (n) => core.addNotice(n);
+    await core.resume();
+    return core;
+  }
+
+  snapshot(): Snapshot {
+    return this.state;
+  }
+
+  onEvent(listener: (event: BridgeEvent) => void): () => void {
+    return this.on('event', listener);
+  }
+
+  /** Validate and run one command from a bridge. Never throws. */
+  async handle(raw: unknown): Promise<CommandResult> {
+    const parsed = parseCommand(raw);
+    if (!parsed.ok) {
+      this.log('warn', 'bridge command rejected', { error: parsed.error });
+      return { ok: false, error: parsed.error };
+    }
+    try {
+      return await this.run(parsed.command);
+    } catch (e) {
+      this.log('error', 'bridge command failed', { type: parsed.command.type, error: String(e) });
+      return { ok: false, error: `Internal error: ${(e as Error)?.message ?? String(e)}` };
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.endSession();
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  private async run(c: Command): Promise<CommandResult> {
+    switch (c.type) {
+      case 'getSnapshot':
+        return { ok: true, value: this.state };
+      case 'login':
+        return this.login(c);
+      case 'cancelLogin':
+        if (this.state.connection.kind === 'logged-in') return { ok: false, error: 'Already logged in; use logout.' };
+        this.endSession();
+        this.publish({ type: 'connection', connection: { kind: 'disconnected', reason: 'closed' } });
+        return { ok: true };
+      case 'logout':
+        if (!this.session) return { ok: false, error: 'Not logged in.' };
+        await this.session.logout();
+        return { ok: true };
+      case 'trustCertificate':
+        return this.trustCertificate(c);
+      case 'setPresence':
+        if (!this.loggedIn()) return { ok: false, error: 'Not logged in.' };
+        this.session!.setOwnPresence(c.activity, c.note);
+        return { ok: true };
+      case 'setHome':
+        return this.setHome(c.links);
+      case 'authorizeSession':
+      case 'deleteSession':
+        if (!this.loggedIn()) return { ok: false, error: 'Not logged in.' };
+        if (!this.state.sessions.some((s) => s.id === c.id)) return { ok: false, error: 'No such session.' };
+        if (c.type === 'authorizeSession') this.session!.authorizeSession(c.id);
+        else this.session!.deleteSession(c.id);
+        return { ok: true };
+      case 'updateSettings': {
+        const result = await this.config.updateSettings(c.patch as SettingsPatch);
+        if (!result.ok) return { ok: false, error: 'Some settings were not changed.', details: result.errors.map((e) => `${e.field ?? ''} ${e.reason}`.trim()) };
+        return result.saved ? { ok: true } : { ok: true, value: { notSaved: result.reason } };
+      }
+      case 'openApp':
+        return this.openApp(c.link);
+      case 'closeApp':
+        this.publish({ type: 'runningApps', runningApps: this.state.runningApps.filter((n) => n !== c.name) });
+        return { ok: true };
+      case 'dismissNotice':
+        this.publish({ type: 'notices', notices: this.state.notices.filter((n) => n.id !== c.id) });
+        return { ok: true };
+    }
+  }
+
+  private async login(c: CommandOf<'login'>): Promise<CommandResult> {
+    const pbx = c.pbx.trim();
+    const username = c.username.trim();
+    if (!username) return { ok: false, error: 'Enter your username.' };
+    if (!c.password) return { ok: false, error: 'Enter your password.' };
+    try {
+      pbxWebSocketUrl(pbx);
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+    if (!usernameAllowed(username, this.config.effective)) return { ok: false, error: 'This username is not allowed here (set by your IT department).' };
+    const saved = await this.config.saveAccount({ ...this.existingAccount(pbx, username), address: pbx, username });
+    if (!saved.ok) return { ok: false, error: saved.errors.map((e) => e.reason).join('; ') };
+    await this.config.setActiveAccount(saved.value.id);
+    // "Stay logged in" off: the session lives in memory only, and nothing stays in the keychain.
+    const store = c.stayLoggedIn ? this.store : new MemoryCredentialStore();
+    if (!c.stayLoggedIn) await new CredentialVault(this.store, credentialAccount(pbxWebSocketUrl(pbx), username)).clear();
+    const session = this.startSession(saved.value, store);
+    // Progress arrives as `connection` events; 2FA may take minutes, so do not hold the command.
+    void session.login({ username, password: c.password });
+    return { ok: true };
+  }
+
+  private async trustCertificate(c: CommandOf<'trustCertificate'>): Promise<CommandResult> {
+    let fingerprint: string;
+    try {
+      fingerprint = displayFingerprint(c.fingerprint);
+    } catch (e) {
+      return { ok: false, error: (e as Error).message };
+    }
+    // Only the certificate the PBX actually presented may be trusted (no typed-in fingerprints).
+    const conn = this.state.connection;
+    if (conn.kind !== 'error' || conn.reason !== 'certificate-untrusted' || !conn.fingerprint256 || displayFingerprint(conn.fingerprint256) !== fingerprint) {
+      return { ok: false, error: 'That is not the certificate the PBX presented.' };
+    }
+    const saved = await this.config.saveAccount({ ...this.existingAccount(c.pbx, c.username), address: c.pbx.trim(), username: c.username.trim(), trustedFingerprint: fingerprint });
+    if (!saved.ok) return { ok: false, error: saved.errors.map((e) => e.reason).join('; ') };
+    await this.config.setActiveAccount(saved.value.id);
+    this.publish({ type: 'account', account: accountView(saved.value) });
+    return { ok: true };
+  }
+
+  private setHome(links: string[]): CommandResult {
+    if (!this.loggedIn() || !this.lastApps) return { ok: false, error: 'Not logged in.' };
+    if (links.length > 200) return { ok: false, error: 'Too many home-screen entries (at most 200).' };
+    const bad = links.filter((l) => l.includes(',') || !parseAppLink(l));
+    if (bad.length) return { ok: false, error: 'Invalid app links.', details: bad.slice(0, 10) };
+    const selected = links.join(',');
+    this.session!.setApps(selected);
+    // The PBX does not echo SetApps: show the new selection now.
+    this.showApps({ ...this.lastApps, selected }, false);
+    return { ok: true };
+  }
+
+  private openApp(link: string): CommandResult {
+    const parsed = parseAppLink(link);
+    const entry = parsed && this.catalog?.byName.get(parsed.app);
+    if (!parsed || !entry || entry.hidden) return { ok: false, error: `There is no app "${parsed?.app ?? link}" for you.` };
+    if (!this.state.runningApps.includes(entry.name)) this.publish({ type: 'runningApps', runningApps: [...this.state.runningApps, entry.name] });
+    return { ok: true, value: { name: entry.name, url: entry.url, website: entry.website } };
+  }
+
+  // ------------------------------------------------------------------ session
+
+  /** At start: show the last home screen and resume the stored session, if any. */
+  private async resume(): Promise<void> {
+    const account = this.config.activeAccount;
+    if (!account) return;
+    this.publish({ type: 'account', account: accountView(account) });
+    const cached = this.config.settingsFile.homeLayoutCache[account.id];
+    if (cached) {
+      const apps: App[] = cached.apps.map((a) => ({ ...a, ...(a.hidden !== undefined && { info: { hidden: a.hidden } }) }));
+      this.showApps({ apps, deviceApps: [], selected: cached.selected }, true, account);
+    }
+    let url: string;
+    try {
+      url = pbxWebSocketUrl(account.address);
+    } catch {
+      return;
+    }
+    const stored = await new CredentialVault(this.store, credentialAccount(url, account.username)).load();
+    if (!stored) return;
+    void this.startSession(account, this.store).login();
+  }
+
+  private startSession(account: Account, store: CredentialStore): PbxSession {
+    this.endSession();
+    const session = openAccountSession(account, { config: this.config, store, log: this.log, onProblem: (text) => this.addNotice({ id: 'stored-session', severity: 'warning', text }), ...(this.options.sessionOptions && { sessionOptions: this.options.sessionOptions }) });
+    this.session = session;
+    this.sessionAccount = account;
+    this.publish({ type: 'account', account: accountView(account) });
+    const mine = () => this.session === session;
+    session.on('state', (connection) => {
+      if (!mine()) return;
+      this.publish({ type: 'connection', connection });
+      if (connection.kind === 'logged-in') this.publish({ type: 'login', login: loginView(this.config, this.store.kind === 'keychain') });
+    });
+    session.on('user', (user) => mine() && this.publish({ type: 'user', user }));
+    session.on('apps', (apps) => mine() && this.showApps(apps, false));
+    session.on('sessions', (list) => mine() && this.publish({ type: 'sessions', sessions: sessionItems(list) }));
+    session.on('ownPresence', (p) => mine() && this.publish({ type: 'ownPresence', ownPresence: ownPresenceView(p) }));
+    session.on('presence', (msg) => {
+      if (!mine() || msg.sip === undefined) return;
+      if (this.badgeApps.has(msg.sip)) this.publish({ type: 'badge', app: msg.sip, value: badgeOf(msg) });
+      if (this.contactSips.has(msg.sip)) this.publish({ type: 'presence', presence: contactPresence(msg, msg.sip) });
+    });
+    session.on('loggedOut', () => {
+      if (!mine()) return;
+      this.clearSessionViews();
+      this.publish({ type: 'login', login: loginView(this.config, this.store.kind === 'keychain') });
+    });
+    return session;
+  }
+
+  private endSession(): void {
+    const session = this.session;
+    this.session = undefined;
+    for (const off of this.presenceSubs.values()) off();
+    this.presenceSubs.clear();
+    session?.close();
+  }
+
+  private clearSessionViews(): void {
+    this.lastApps = undefined;
+    this.catalog = undefined;
+    this.badgeApps.clear();
+    this.contactSips.clear();
+    for (const off of this.presenceSubs.values()) off();
+    this.presenceSubs.clear();
+    for (const e of [
+      { type: 'user', user: undefined },
+      { type: 'apps', apps: undefined },
+      { type: 'sessions', sessions: [] },
+      { type: 'runningApps', runningApps: [] },
+    ] satisfies BridgeEvent[]) this.publish(e);
+    this.state = { ...this.state, badges: {}, presence: {} };
+  }
+
+  /** Rebuild the catalog and tiles from an app list, and keep presence subscriptions in step. */
+  private showApps(apps: AppsSnapshot, fromCache: boolean, account: Account | undefined = this.sessionAccount): void {
+    if (!account) return;
+    this.lastApps = apps;
+    const catalog = buildCatalog(apps.apps, pbxWebSocketUrl(account.address), (name) => appAllowed(name, this.config.effective));
+    for (const p of catalog.problems) this.log('warn', 'app not shown', { problem: p });
+    this.catalog = catalog;
+    const view = appsView(catalog, apps.selected, fromCache);
+    this.publish({ type: 'apps', apps: view });
+    if (fromCache) return;
+    this.badgeApps.clear();
+    for (const e of catalog.byName.values()) if (e.presence && !e.hidden) this.badgeApps.add(e.name);
+    this.contactSips.clear();
+    for (const l of view.home) if (l.presenceSip) this.contactSips.add(l.presenceSip);
+    this.syncPresenceSubscriptions();
+  }
+
+  private syncPresenceSubscriptions(): void {
+    const wanted = new Set([...this.badgeApps, ...this.contactSips]);
+    for (const [sip, off] of this.presenceSubs) {
+      if (!wanted.has(sip)) {
+        off();
+        this.presenceSubs.delete(sip);
+      }
+    }
+    for (const sip of wanted) if (!this.presenceSubs.has(sip) && this.session) this.presenceSubs.set(sip, this.session.subscribePresence({ sip }));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private existingAccount(pbx: string, username: string): { id?: string; label?: string; trustedFingerprint?: string } {
+    let url: string;
+    try {
+      url = pbxWebSocketUrl(pbx);
+    } catch {
+      return {};
+    }
+    const found = this.config.settingsFile.accounts.find((a) => a.username === username.trim() && safeUrl(a.address) === url);
+    return found ? { id: found.id, ...(found.label && { label: found.label }), ...(found.trustedFingerprint && { trustedFingerprint: found.trustedFingerprint }) } : {};
+  }
+
+  private loggedIn(): boolean {
+    return this.session !== undefined && this.state.connection.kind === 'logged-in';
+  }
+
+  private addNotice(notice: Notice): void {
+    this.publish({ type: 'notices', notices: [...this.state.notices.filter((n) => n.id !== notice.id), notice] });
+  }
+
+  private publish(event: BridgeEvent): void {
+    this.state = applyEvent(this.state, event);
+    this.emit('event', event);
+  }
+}
+
+function safeUrl(address: string): string | undefined {
+  try {
+    return pbxWebSocketUrl(address);
+  } catch {
+    return undefined;
+  }
+}
