@@ -1,0 +1,14 @@
+/**
+ * What the browser shell hosts: the core object seen through the bridge contract only.
+ * A structural type, so the real `ClientCore` fits without the shell depending on it (tests
+ * host a small recording implementation instead).
+ */
+import type { CommandResult } from '../core/bridge/commands.js';
+import type { BridgeEvent } from '../core/bridge/events.js';
+
+export interface BridgeHost {
+  /** Validates and runs a command (raw, from the wire); never throws. */
+  handle(raw: unknown): Promise<CommandResult>;
+  /** Every BridgeEvent the UI must see; returns unsubscribe. */
+  onEvent(listener: (event: BridgeEvent) => void): () => void;
+}

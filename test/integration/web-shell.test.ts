@@ -1,0 +1,456 @@
+/**
+ * The browser shell over real HTTP and real WebSockets: who may load the page and open the
+ * bridge (token, Origin, Host), static files that never leave the renderer build, the
+ * security headers (control 9), bridge frames (control 6), and `npm run web` as a process.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { type IncomingHttpHeaders, request } from 'node:http';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import type { WebBridgeFrame } from '../../main/core/bridge/channels.js';
+import type { CommandResult } from '../../main/core/bridge/commands.js';
+import type { BridgeEvent } from '../../main/core/bridge/events.js';
+import { parseCommand } from '../../main/core/bridge/validate-command.js';
+import type { LogLevel } from '../../main/core/common/log.js';
+import type { BridgeHost } from '../../main/web/bridge-host.js';
+import { maxFrameBytes } from '../../main/web/bridge-socket.js';
+import { contentSecurityPolicy } from '../../main/web/security-headers.js';
+import { createWebShell, notBuiltMessage, type WebShell } from '../../main/web/server.js';
+
+const root = resolve(fileURLToPath(import.meta.url), '../../..');
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A real host: records the commands it gets, answers like the core, emits events on demand. */
+class RecordingHost implements BridgeHost {
+  readonly commands: unknown[] = [];
+  private readonly listeners = new Set<(event: BridgeEvent) => void>();
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  async handle(raw: unknown): Promise<CommandResult> {
+    this.commands.push(raw);
+    const parsed = parseCommand(raw);
+    return parsed.ok ? { ok: true, value: parsed.command.type } : { ok: false, error: parsed.error };
+  }
+
+  onEvent(listener: (event: BridgeEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(event: BridgeEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'web-shell-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const outsideMarker = 'OUTSIDE-THE-RENDERER-BUILD';
+
+/** A renderer build (index.html + assets/app.js) with secret-looking files right next to it. */
+async function fakeRenderer(): Promise<string> {
+  const dir = await tempDir();
+  const rendererDir = join(dir, 'dist');
+  await mkdir(join(rendererDir, 'assets'), { recursive: true });
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>myApps</title><script type="module" src="/assets/app.js"></script>');
+  await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log("app");');
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ marker: outsideMarker }));
+  await writeFile(join(dir, 'x'), outsideMarker);
+  await symlink(join(dir, 'x'), join(rendererDir, 'assets', 'link.js'));
+  return rendererDir;
+}
+
+interface LogRecord {
+  level: LogLevel;
+  message: string;
+  fields?: Record<string, unknown>;
+}
+
+async function startShell(options: { rendererDir?: string; token?: string } = {}) {
+  const host = new RecordingHost();
+  const records: LogRecord[] = [];
+  const shell = await createWebShell({
+    host,
+    rendererDir: options.rendererDir ?? (await fakeRenderer()),
+    ...(options.token !== undefined && { token: options.token }),
+    // Raw fields, not redacted: proves the shell never hands a secret to the logger at all.
+    log: (level, message, fields) => records.push({ level, message, ...(fields && { fields }) }),
+  });
+  cleanups.push(() => shell.close());
+  return { shell, host, records };
+}
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** One HTTP request with the path sent exactly as given (fetch would normalise `..` away). */
+function http(shell: WebShell, path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  return new Promise((done, fail) => {
+    const req = request({ host: '127.0.0.1', port: shell.port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => done({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+const withToken = (shell: WebShell, path = '/') => `${path}?token=${encodeURIComponent(shell.token)}`;
+
+/** A bridge connection that keeps every frame it receives. */
+class Peer {
+  readonly frames: WebBridgeFrame[] = [];
+  readonly closed: Promise<number>;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => this.frames.push(JSON.parse(String(data)) as WebBridgeFrame));
+    this.closed = new Promise((done) => ws.on('close', (code) => done(code)));
+  }
+
+  results(): Extract<WebBridgeFrame, { kind: 'result' }>[] {
+    return this.frames.filter((f) => f.kind === 'result');
+  }
+
+  events(): BridgeEvent[] {
+    return this.frames.flatMap((f) => (f.kind === 'event' ? [f.event] : []));
+  }
+
+  async command(id: number, command: unknown): Promise<CommandResult> {
+    this.ws.send(JSON.stringify({ kind: 'command', id, command }));
+    await vi.waitFor(() => expect(this.results().some((r) => r.id === id)).toBe(true), { timeout: 5000, interval: 10 });
+    return this.results().find((r) => r.id === id)!.result;
+  }
+}
+
+/** Open the bridge; resolves with the connection, or with the HTTP status that refused it. */
+function openBridge(shell: WebShell, options: { token?: string | null; origin?: string | null } = {}): Promise<Peer | number> {
+  const token = options.token === undefined ? shell.token : options.token;
+  const origin = options.origin === undefined ? shell.origin : options.origin;
+  const url = `ws://127.0.0.1:${shell.port}/bridge${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
+  const ws = new WebSocket(url, origin === null ? {} : { origin });
+  return new Promise((done, fail) => {
+    ws.once('open', () => {
+      const peer = new Peer(ws);
+      cleanups.push(() => ws.terminate());
+      done(peer);
+    });
+    ws.once('unexpected-response', (_req, res) => done(res.statusCode!));
+    ws.once('error', fail);
+  });
+}
+
+async function bridge(shell: WebShell): Promise<Peer> {
+  const peer = await openBridge(shell);
+  if (typeof peer === 'number') throw new Error(`bridge refused with ${peer}`);
+  return peer;
+}
+
+describe('browser shell: page and static files', () => {
+  it('serves the page only with the token, with every security header', async () => {
+    const { shell, records } = await startShell();
+    expect(shell.url).toBe(`http://127.0.0.1:${shell.port}/?token=${shell.token}`);
+    expect(shell.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    for (const path of ['/', '/index.html', '/?token=', '/?token=wrong', `/index.html?token=${shell.token}x`]) {
+      const refused = await http(shell, path);
+      expect(refused.status, path).toBe(403);
+      expect(refused.body).not.toContain('<title>');
+    }
+
+    for (const path of [withToken(shell), withToken(shell, '/index.html')]) {
+      const page = await http(shell, path);
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.body).toContain('<title>myApps</title>');
+      expect(page.headers).toMatchObject({
+        'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: http: data:; connect-src 'self' ws://127.0.0.1:${shell.port} ws://localhost:${shell.port}; frame-src http: https:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+        'cross-origin-opener-policy': 'same-origin',
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+      });
+    }
+    expect((await http(shell, withToken(shell), { method: 'HEAD' })).status).toBe(200);
+    expect(JSON.stringify(records)).not.toContain(shell.token);
+  });
+
+  it('serves assets without the token, with their content type and the security headers', async () => {
+    const { shell } = await startShell();
+    const asset = await http(shell, '/assets/app.js');
+    expect(asset.status).toBe(200);
+    expect(asset.body).toBe('console.log("app");');
+    expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers['x-content-type-options']).toBe('nosniff');
+    expect(asset.headers['content-security-policy']).toBe(contentSecurityPolicy(shell.port));
+
+    const missing = await http(shell, '/assets/nope.js');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-security-policy']).toBe(contentSecurityPolicy(shell.port));
+    expect(missing.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('never serves a file outside the renderer build', async () => {
+    const { shell } = await startShell();
+    const attempts = [
+      '/../package.json',
+      '/assets/../../package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/%2e%2e/x',
+      '/..%2fx',
+      '/assets/..%5c..%5cx',
+      '/assets/%00',
+      '/assets/app.js%00.png',
+      '//x',
+      '/assets/link.js',
+      '/%E0%A4%A',
+    ];
+    for (const path of attempts) {
+      const reply = await http(shell, path);
+      expect([400, 403, 404], path).toContain(reply.status);
+      expect(reply.body, path).not.toContain(outsideMarker);
+    }
+  });
+
+  it('answers only GET and HEAD', async () => {
+    const { shell } = await startShell();
+    for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS']) {
+      const reply = await http(shell, withToken(shell), { method });
+      expect(reply.status, method).toBe(405);
+      expect(reply.headers.allow).toBe('GET, HEAD');
+    }
+  });
+
+  it('refuses a request naming another host (DNS rebinding)', async () => {
+    const { shell } = await startShell();
+    expect((await http(shell, withToken(shell), { headers: { Host: `evil.example:${shell.port}` } })).status).toBe(403);
+    expect((await http(shell, '/assets/app.js', { headers: { Host: `evil.example:${shell.port}` } })).status).toBe(403);
+    expect((await http(shell, withToken(shell), { headers: { Host: `localhost:${shell.port}` } })).status).toBe(200);
+  });
+
+  it('says how to build the UI when the renderer is not built', async () => {
+    const { shell } = await startShell({ rendererDir: join(await tempDir(), 'dist') });
+    const reply = await http(shell, withToken(shell));
+    expect(reply.status).toBe(503);
+    expect(reply.body.trim()).toBe(notBuiltMessage);
+    expect(notBuiltMessage).toBe('The UI is not built: run npm run build:renderer');
+    // Without the token it still says nothing.
+    expect((await http(shell, '/')).status).toBe(403);
+  });
+});
+
+describe('browser shell: listening address', () => {
+  it('is bound to 127.0.0.1 only', async () => {
+    const { shell } = await startShell();
+    expect(shell.server.address()).toMatchObject({ address: '127.0.0.1', family: 'IPv4', port: shell.port });
+  });
+
+  it('is not reachable through another local address', async (ctx) => {
+    const { shell } = await startShell();
+    const others = Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .filter((a) => (a.family === 'IPv4' && a.address !== '127.0.0.1') || a.address === '::1')
+      .map((a) => a.address);
+    if (others.length === 0) {
+      console.log('skipped: this machine has no local address besides 127.0.0.1');
+      ctx.skip();
+    }
+    for (const address of others) expect(await reachable(address, shell.port), address).toBe(false);
+  });
+});
+
+function reachable(address: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host: address, port, timeout: 2000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      done(false);
+    });
+  });
+}
+
+describe('browser shell: who may open the bridge', () => {
+  it('refuses a missing or wrong token', async () => {
+    const { shell, records } = await startShell();
+    expect(await openBridge(shell, { token: null })).toBe(403);
+    expect(await openBridge(shell, { token: 'wrong-token-123' })).toBe(403);
+    expect(await openBridge(shell, { token: shell.token.slice(0, -1) })).toBe(403);
+    const logged = JSON.stringify(records);
+    expect(logged).toContain('missing or wrong token');
+    expect(logged).not.toContain('wrong-token-123');
+    expect(logged).not.toContain(shell.token.slice(0, -1));
+  });
+
+  it('refuses a foreign or missing Origin even with the right token (cross-site WebSocket hijacking)', async () => {
+    const { shell, host, records } = await startShell();
+    expect(await openBridge(shell, { origin: 'http://evil.example' })).toBe(403);
+    expect(await openBridge(shell, { origin: `http://127.0.0.1:${shell.port + 1}` })).toBe(403);
+    expect(await openBridge(shell, { origin: `https://127.0.0.1:${shell.port}` })).toBe(403);
+    expect(await openBridge(shell, { origin: null })).toBe(403);
+    expect(host.listenerCount).toBe(0);
+    expect(JSON.stringify(records)).toContain('foreign or missing Origin');
+    expect(JSON.stringify(records)).not.toContain(shell.token);
+  });
+
+  it('accepts the right token from its own origin, 127.0.0.1 or localhost', async () => {
+    const { shell } = await startShell();
+    expect(await openBridge(shell)).toBeInstanceOf(Peer);
+    expect(await openBridge(shell, { origin: `http://localhost:${shell.port}` })).toBeInstanceOf(Peer);
+  });
+
+  it('upgrades only on the bridge path', async () => {
+    const { shell } = await startShell();
+    const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/other?token=${shell.token}`, { origin: shell.origin });
+    const status = await new Promise((done) => ws.once('unexpected-response', (_req, res) => done(res.statusCode)));
+    expect(status).toBe(404);
+  });
+});
+
+describe('browser shell: bridge frames', () => {
+  it('runs a command and answers with its id', async () => {
+    const { shell, host } = await startShell();
+    const peer = await bridge(shell);
+    expect(await peer.command(1, { type: 'getSnapshot' })).toEqual({ ok: true, value: 'getSnapshot' });
+    expect(await peer.command(2, { type: 'noSuchCommand' })).toMatchObject({ ok: false, error: expect.stringContaining('unknown command') });
+    expect(host.commands).toEqual([{ type: 'getSnapshot' }, { type: 'noSuchCommand' }]);
+  });
+
+  it('sends every event to every connection', async () => {
+    const { shell, host } = await startShell();
+    const [a, b] = [await bridge(shell), await bridge(shell)];
+    const event: BridgeEvent = { type: 'runningApps', runningApps: ['contacts'] };
+    host.emit(event);
+    host.emit({ type: 'badge', app: 'chat', value: '3' });
+    for (const peer of [a, b]) await vi.waitFor(() => expect(peer.events()).toEqual([event, { type: 'badge', app: 'chat', value: '3' }]));
+  });
+
+  it('drops malformed frames, answers those with a readable id, and keeps going', async () => {
+    const { shell, host, records } = await startShell();
+    const [peer, other] = [await bridge(shell), await bridge(shell)];
+    const bad = [
+      '{',
+      '[1,2]',
+      'null',
+      JSON.stringify({ kind: 'command', command: { type: 'getSnapshot' } }),
+      JSON.stringify({ kind: 'command', id: 1.5, command: { type: 'getSnapshot' } }),
+      JSON.stringify({ kind: 'command', id: '3', command: { type: 'getSnapshot' } }),
+    ];
+    for (const text of bad) peer.ws.send(text);
+    peer.ws.send(Buffer.from(JSON.stringify({ kind: 'command', id: 4, command: { type: 'getSnapshot' } })), { binary: true });
+    peer.ws.send(JSON.stringify({ kind: 'command', id: 5 }));
+    peer.ws.send(JSON.stringify({ kind: 'event', id: 6, event: { type: 'runningApps', runningApps: [] } }));
+
+    expect(await peer.command(7, { type: 'getSnapshot' })).toEqual({ ok: true, value: 'getSnapshot' });
+    expect(peer.results()).toEqual([
+      { kind: 'result', id: 5, result: { ok: false, error: 'frame has no command' } },
+      { kind: 'result', id: 6, result: { ok: false, error: 'frame is not a command' } },
+      { kind: 'result', id: 7, result: { ok: true, value: 'getSnapshot' } },
+    ]);
+    expect(host.commands).toEqual([{ type: 'getSnapshot' }]);
+    expect(records.filter((r) => r.message === 'bridge frame dropped')).toHaveLength(9);
+    expect(await other.command(1, { type: 'logout' })).toEqual({ ok: true, value: 'logout' });
+  });
+
+  it('closes a connection that sends a frame over 1 MiB; the others carry on', async () => {
+    const { shell, host } = await startShell();
+    const [big, other] = [await bridge(shell), await bridge(shell)];
+    big.ws.send(JSON.stringify({ kind: 'command', id: 1, command: { type: 'setHome', links: ['x'.repeat(maxFrameBytes)] } }));
+    expect(await big.closed).toBe(1009);
+    await vi.waitFor(() => expect(host.listenerCount).toBe(1));
+    expect(await other.command(2, { type: 'getSnapshot' })).toEqual({ ok: true, value: 'getSnapshot' });
+    host.emit({ type: 'runningApps', runningApps: [] });
+    await vi.waitFor(() => expect(other.events()).toHaveLength(1));
+    expect(host.commands).toEqual([{ type: 'getSnapshot' }]);
+  });
+
+  it('unsubscribes from host events when a connection closes, and when the shell closes', async () => {
+    const { shell, host } = await startShell();
+    const [a, b] = [await bridge(shell), await bridge(shell)];
+    expect(host.listenerCount).toBe(2);
+    a.ws.close();
+    await vi.waitFor(() => expect(host.listenerCount).toBe(1));
+    await shell.close();
+    expect(await b.closed).toBe(1006);
+    await vi.waitFor(() => expect(host.listenerCount).toBe(0));
+  });
+
+  it('never logs a password or the token', async () => {
+    const { shell, records } = await startShell();
+    const peer = await bridge(shell);
+    await peer.command(1, { type: 'login', pbx: 'pbx.example.com', username: 'alice', password: 'Secret123!', stayLoggedIn: true });
+    peer.ws.send(JSON.stringify({ kind: 'command', id: 'x', command: { type: 'login', password: 'Secret123!' } }));
+    await peer.command(2, { type: 'getSnapshot' });
+    const logged = JSON.stringify(records);
+    expect(logged).toContain('bridge command');
+    expect(logged).not.toContain('Secret123!');
+    expect(logged).not.toContain(shell.token);
+  });
+});
+
+describe('npm run web', () => {
+  it('prints the page address, serves a working bridge to the real core, and exits 0 on SIGTERM', async () => {
+    const configDir = await tempDir();
+    const env = { ...process.env };
+    delete env.MYAPPS_POLICY;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/web/bin/web.ts', '--port', '0', '--config-dir', configDir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+
+    await vi.waitFor(() => expect(stdout).toContain('\n'), { timeout: 15_000, interval: 50 });
+    const m = /^myApps browser shell: (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{43}))\n$/.exec(stdout);
+    expect(m, stdout + stderr).not.toBeNull();
+    const [, url, port, token] = m!;
+    const shell = { port: Number(port), token, origin: `http://127.0.0.1:${port}`, url } as WebShell;
+
+    // 200 once the renderer is built, 503 with the build hint before.
+    expect([200, 503]).toContain((await http(shell, withToken(shell))).status);
+    const peer = await bridge(shell);
+    const snapshot = await peer.command(1, { type: 'getSnapshot' });
+    expect(snapshot).toMatchObject({ ok: true, value: { connection: expect.any(Object), login: expect.any(Object) } });
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/Ctrl\+C stops the shell/);
+    expect(stderr).not.toContain(token);
+  });
+
+  it('refuses bad arguments with the usage and exit code 2', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/web/bin/web.ts', '--port', 'http'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((done) => child.on('exit', done));
+    expect(code).toBe(2);
+    expect(stderr).toContain('--port must be a port number');
+    expect(stderr).toContain('usage: npm run web');
+  });
+});
