@@ -1,35 +1,49 @@
 /**
- * `npm run demo`: everything a newcomer needs to see the client work, on one machine.
- * Today: the PBX emulator with the demo configuration, and the doctor command to log in to it.
- * (The browser shell and the sample App Services join as they are built.)
+ * `npm run demo`: everything a newcomer needs to see the client work, on one machine —
+ * the PBX emulator with the demo configuration, the client core behind the browser shell,
+ * and the demo users to log in with. (Sample App Services join with app hosting.)
+ *
+ * Ports: MYAPPS_DEMO_PBX_PORT (default 8089) and MYAPPS_DEMO_PORT (default 8088); 0 = any free port.
+ * The demo keeps its settings in a fresh temporary folder, never in your own profile.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { silentLogger } from '../main/core/common/log.js';
+import { startWebShell } from '../main/web/start.js';
 import { PbxEmulator, loadEmulatorConfig } from './pbx/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const configPath = resolve(here, 'pbx/demo.json');
-const port = Number(process.env.MYAPPS_DEMO_PBX_PORT ?? 8089);
-
-const config = loadEmulatorConfig(configPath);
-const pbx = await PbxEmulator.start({ config, port });
+const config = loadEmulatorConfig(resolve(here, 'pbx/demo.json'));
+const pbx = await PbxEmulator.start({ config, port: Number(process.env.MYAPPS_DEMO_PBX_PORT ?? 8089) });
+const configDir = mkdtempSync(join(tmpdir(), 'myapps-demo-'));
+let shellUrl = '';
+const web = await startWebShell(
+  ['--pbx', pbx.url, '--port', process.env.MYAPPS_DEMO_PORT ?? '8088', '--config-dir', configDir],
+  (line) => (shellUrl = line.replace(/^myApps browser shell: /, '')),
+  () => {},
+  silentLogger,
+);
 
 const lines = [
   `myApps demo`,
   ``,
-  `PBX emulator:  ${pbx.url}`,
+  `Open the client:  ${shellUrl}`,
+  `PBX emulator:     ${pbx.url}   (prefilled on the login screen)`,
+  ``,
   `Demo users (user / password):`,
   ...config.users.map((u) => `  ${u.sip.padEnd(8)} ${u.password.padEnd(12)} ${u.twoFactor ? '(two-factor: approve from another session of the user)' : ''}`.trimEnd()),
   ``,
-  `Try it from another terminal:`,
-  `  MYAPPS_PASSWORD='${config.users[0]!.password}' npm run doctor -- --pbx ${pbx.url} --user ${config.users[0]!.sip}`,
-  `  MYAPPS_PASSWORD='${config.users[0]!.password}' npm run doctor -- --pbx ${pbx.url} --user ${config.users[0]!.sip} --app contacts --challenge 1234`,
+  `Electron: no Electron binary is used by the demo; the browser shell runs the same UI and core.`,
+  `Headless login check: MYAPPS_PASSWORD='${config.users[0]!.password}' npm run doctor -- --pbx ${pbx.url} --user ${config.users[0]!.sip}`,
   ``,
   `Ctrl+C stops the demo.`,
 ];
 process.stdout.write(lines.join('\n') + '\n');
 
 const stop = async () => {
+  await web.close();
   await pbx.stop();
   process.exit(0);
 };

@@ -9,8 +9,8 @@ const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const stops: (() => void)[] = [];
 afterEach(() => stops.splice(0).forEach((s) => s()));
 
-it('npm run demo starts the emulator and prints its URL and the demo users', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/demo.ts'], { cwd: root, env: { ...process.env, MYAPPS_DEMO_PBX_PORT: '0' } });
+it('npm run demo starts the emulator and the browser shell and prints their URLs and the demo users', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/demo.ts'], { cwd: root, env: { ...process.env, MYAPPS_DEMO_PBX_PORT: '0', MYAPPS_DEMO_PORT: '0' } });
   stops.push(() => child.kill('SIGTERM'));
   let out = '';
   const url = await new Promise<string>((done, fail) => {
@@ -22,6 +22,10 @@ it('npm run demo starts the emulator and prints its URL and the demo users', asy
     child.on('exit', (code) => fail(new Error(`demo exited with ${code}: ${out}`)));
   });
   expect(out).toMatch(/alice\s+Secret123!/);
+  const shellUrl = /Open the client:\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out)?.[1];
+  expect(shellUrl).toBeDefined();
+  const page = await fetch(shellUrl!);
+  expect([200, 503]).toContain(page.status); // 503 only when the renderer is not built
   const session = new PbxSession({ address: url });
   stops.push(() => session.close());
   expect(await session.login({ username: 'alice', password: 'Secret123!' })).toMatchObject({ kind: 'logged-in' });
