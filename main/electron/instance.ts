@@ -1,0 +1,108 @@
+/**
+ * The pure parts of starting the shell and of the single-instance hand-over (security
+ * control 14): which files and link schemes are ours, which arguments are ours, what a
+ * second instance forwarded, what the main window needs from the core's settings.
+ * No electron import; unit-tested in Node.
+ *
+ * Decisions:
+ * - A second instance sends its own user arguments as `additionalData` of
+ *   `app.requestSingleInstanceLock` (Electron's `argv` of the `second-instance` event may be
+ *   reordered and gets Chromium switches appended). The data comes from another process, so
+ *   it is checked (an array of at most 64 strings of at most 4096 characters); if it is not
+ *   usable, the event's `argv` is used instead. Either way everything then goes through
+ *   `parseCommandLine`, which validates every flag and deep link.
+ * - Flags of a second instance (`--pbx`, `--user`, ...) do not change the running client:
+ *   they are reported and ignored. `--minimized` there means "do not bring the window up".
+ * - `myapps://app/<name>?args` becomes an `openApp` command (the core decides whether that
+ *   app exists for the user). Call links (`tel:`, `sip:`, `callto:`) have no bridge command
+ *   yet; they are reported as not handled.
+ */
+import { join } from 'node:path';
+import type { Command, CommandResult } from '../core/bridge/commands.js';
+import type { CommandLine } from '../core/config/command-line.js';
+import type { DeepLink } from '../core/config/deep-link.js';
+
+/** Link schemes the client handles (electron-builder.yml declares the same for macOS and Linux). */
+export const LINK_SCHEMES = ['tel', 'sip', 'callto', 'myapps'] as const;
+
+/** Inside the app (`app.getAppPath()`, the asar root when packaged): the files the shell loads. */
+export const PRELOAD_BUNDLE = 'dist/preload/bridge.cjs';
+export const RENDERER_ROOT = 'renderer/dist';
+
+export function shellPaths(appPath: string): { preload: string; rendererRoot: string } {
+  return { preload: join(appPath, ...PRELOAD_BUNDLE.split('/')), rendererRoot: join(appPath, ...RENDERER_ROOT.split('/')) };
+}
+
+export const MAX_FORWARDED_ARGS = 64;
+export const MAX_FORWARDED_ARG_LENGTH = 4096;
+
+/**
+ * The arguments meant for us: without the executable, and in development (`electron .` or
+ * `electron dist/main/electron/main.js`, where `process.defaultApp` is true) without the
+ * app path either.
+ */
+export function userArguments(argv: readonly string[], defaultApp: boolean): string[] {
+  return argv.slice(defaultApp ? 2 : 1);
+}
+
+/** What a second instance passes as `additionalData`. */
+export type ForwardedData = { argv: string[] };
+
+/** The second instance's user arguments: its `additionalData` if well-formed, else the event's argv. */
+export function forwardedArguments(additionalData: unknown, fallback: readonly string[]): string[] {
+  if (typeof additionalData === 'object' && additionalData !== null && Object.hasOwn(additionalData, 'argv')) {
+    const argv: unknown = (additionalData as { argv: unknown }).argv;
+    if (Array.isArray(argv) && argv.length <= MAX_FORWARDED_ARGS && argv.every((a) => typeof a === 'string' && a.length <= MAX_FORWARDED_ARG_LENGTH)) return [...(argv as string[])];
+  }
+  return fallback.slice(0, MAX_FORWARDED_ARGS).filter((a) => a.length <= MAX_FORWARDED_ARG_LENGTH);
+}
+
+/** `myapps://app/x?a=1` as the app link the core's `openApp` takes: `x?a=1`. */
+export function appLinkOf(link: Extract<DeepLink, { kind: 'app' }>): string {
+  const query = new URLSearchParams(link.args).toString();
+  return query === '' ? link.name : `${link.name}?${query}`;
+}
+
+export interface DeepLinkActions {
+  commands: Command[];
+  /** Links that were valid but that nothing handles yet, as plain words. */
+  unhandled: string[];
+}
+
+export function deepLinkActions(links: readonly DeepLink[]): DeepLinkActions {
+  const actions: DeepLinkActions = { commands: [], unhandled: [] };
+  for (const link of links) {
+    if (link.kind === 'app') actions.commands.push({ type: 'openApp', link: appLinkOf(link) });
+    else actions.unhandled.push(link.scheme === 'tel' ? `call ${link.number}` : `call sip:${link.uri}`);
+  }
+  return actions;
+}
+
+export interface SecondInstanceActions extends DeepLinkActions {
+  /** Bring the main window up (not when the second instance was started with `--minimized`). */
+  focus: boolean;
+  /** Flags that cannot change the running client, by name. */
+  ignoredFlags: string[];
+}
+
+export function secondInstanceActions(commandLine: CommandLine): SecondInstanceActions {
+  const { minimized, ...others } = commandLine.options;
+  const ignoredFlags = Object.keys(others).filter((k) => others[k as keyof typeof others] !== undefined);
+  return { ...deepLinkActions(commandLine.deepLinks), focus: minimized !== true, ignoredFlags };
+}
+
+/** What the shell itself needs from the settings in force. */
+export interface ShellSettings {
+  developerMode: boolean;
+  startMinimized: boolean;
+}
+
+/** Read from a `getSnapshot` result; anything unexpected gives the safe defaults (off). */
+export function shellSettings(result: CommandResult): ShellSettings {
+  const values = field(field(result.ok ? result.value : undefined, 'settings'), 'values');
+  return { developerMode: field(values, 'developerMode') === true, startMinimized: field(values, 'startMinimized') === true };
+}
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+}

@@ -1,0 +1,80 @@
+/**
+ * Where a web contents may go (security controls 3 and 4). PURE: decisions on parsed URLs,
+ * no electron import, unit-tested with hostile URLs.
+ *
+ * Decisions:
+ * - Origins are compared on the parsed URL (scheme, host, port), never by string prefix,
+ *   so `https://pbx.example.com.evil.test` and `https://pbx.example.com@evil.test` are
+ *   other origins. URLs with user info are refused outright (a classic phishing form).
+ * - The shell stays on our own pages: `app://myapps/...` only.
+ * - An app view's frame stays on its App URL's origin (http or https only).
+ * - Links leaving the client open in the OS only for `https:` and `mailto:`. Plain `http:`
+ *   is refused although the security overview says "http(s) links open in the OS browser":
+ *   its test row says "only https/mailto reach the OS", and we take the stricter reading.
+ *   A cleartext link picked by an app (or by anyone on the network path of a plain-http App
+ *   Service) would send the user to a page anyone on that path can rewrite, with our window
+ *   as the implied sender. Every other scheme (`file:`, `javascript:`, `data:`, `smb:`,
+ *   `ms-msdt:`, custom protocol handlers...) can start local programs and is refused.
+ *   Should intranets need http links, an IT-policy allow-list is the place, not a default.
+ */
+
+/** The origin our own pages are served from (see protocol.ts). */
+export const SHELL_SCHEME = 'app';
+export const SHELL_HOST = 'myapps';
+export const SHELL_ORIGIN = `${SHELL_SCHEME}://${SHELL_HOST}`;
+
+/** Longest URL handed to the OS; long enough for sign-in links, short of abuse. */
+export const MAX_EXTERNAL_URL_LENGTH = 8192;
+
+export function parseUrl(url: unknown): URL | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A URL of our own pages: `app://myapps/<path>`, no user info, no port. */
+export function isShellUrl(url: unknown): boolean {
+  const u = parseUrl(url);
+  return u !== undefined && u.protocol === `${SHELL_SCHEME}:` && u.host === SHELL_HOST && u.username === '' && u.password === '' && u.port === '';
+}
+
+/** The shell window may navigate only between our own pages. */
+export function isAllowedShellNavigation(url: string): boolean {
+  return isShellUrl(url);
+}
+
+/** The http(s) origin of a URL, or undefined for any other scheme, user info or no host. */
+export function webOrigin(url: unknown): string | undefined {
+  const u = parseUrl(url);
+  if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:')) return undefined;
+  if (u.username !== '' || u.password !== '' || u.hostname === '') return undefined;
+  return u.origin;
+}
+
+/** An app view may navigate only within the origin of its App URL. */
+export function isAllowedAppNavigation(appUrl: string, targetUrl: string): boolean {
+  const app = webOrigin(appUrl);
+  return app !== undefined && webOrigin(targetUrl) === app;
+}
+
+export type ExternalOpenDecision = { kind: 'open-external'; url: string } | { kind: 'deny'; reason: string };
+
+/**
+ * What to do with a URL a page wants to open in a new window: hand it to the OS (with the
+ * normalised URL, never the raw text) or refuse it. No new Electron window is ever created.
+ */
+export function externalOpenDecision(url: string): ExternalOpenDecision {
+  if (typeof url !== 'string' || url.length > MAX_EXTERNAL_URL_LENGTH) return { kind: 'deny', reason: 'not a URL of acceptable length' };
+  const u = parseUrl(url);
+  if (!u) return { kind: 'deny', reason: 'not a valid URL' };
+  if (u.protocol === 'https:') {
+    if (u.username !== '' || u.password !== '') return { kind: 'deny', reason: 'https links with user info are refused' };
+    if (u.hostname === '') return { kind: 'deny', reason: 'no host' };
+    return { kind: 'open-external', url: u.href };
+  }
+  if (u.protocol === 'mailto:') return { kind: 'open-external', url: u.href };
+  return { kind: 'deny', reason: `links of scheme ${u.protocol} are not opened outside the client` };
+}

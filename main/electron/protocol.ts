@@ -1,0 +1,140 @@
+/**
+ * Our pages come from `app://myapps/`, never from `file://` (security control 9): the
+ * renderer build (`renderer/dist`) served by `protocol.handle`, every response with our CSP.
+ *
+ * The request-to-file mapping and the headers are PURE (unit-tested); `serveRenderer` only
+ * reads the file. Only `import type` from electron: main.ts passes `protocol` in.
+ *
+ * Decisions:
+ * - The scheme is registered before `ready` as standard (real origin, relative URLs),
+ *   secure (a secure context, like https) and fetch-capable; it does not bypass CSP, has no
+ *   service workers and no CORS privileges.
+ * - Only GET and HEAD, only host `myapps`, no user info or port.
+ * - The path is decoded once and must then be a plain relative path: no `.`/`..`/empty
+ *   segments, no NUL, no backslash, no `:` (drive letters, Windows alternate data
+ *   streams). The resolved file must lie under the root, and so must its real path (a
+ *   symlink in the build cannot lead out either). `/` serves `index.html`.
+ * - The CSP allows no inline script or style and no eval; fetches only to ourselves; images
+ *   from ourselves, data: and http(s) (app icons come from the PBX); frames from ourselves
+ *   and http(s) (app frames: which app may be shown is decided in the core, not by the CSP).
+ *   This matches the browser shell's policy (main/web/security-headers.ts) minus its
+ *   WebSocket origins, since here the bridge is IPC.
+ */
+import { readFile, realpath, stat } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import type { CustomScheme, Protocol } from 'electron';
+import type { Logger } from '../core/common/log.js';
+import { SHELL_HOST, SHELL_SCHEME, parseUrl } from './navigation.js';
+
+export const appScheme: CustomScheme = {
+  scheme: SHELL_SCHEME,
+  privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true, bypassCSP: false, allowServiceWorkers: false, corsEnabled: false, stream: false },
+};
+
+/** Must run before the app's `ready` event. */
+export function registerAppScheme(protocol: Protocol): void {
+  protocol.registerSchemesAsPrivileged([appScheme]);
+}
+
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' https: http: data:",
+  "connect-src 'self'",
+  "frame-src 'self' https: http:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export function contentType(file: string): string {
+  return contentTypes[nodePath.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** Headers of every response, errors included. */
+export function securityHeaders(): Record<string, string> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cache-Control': 'no-cache',
+  };
+}
+
+/** Headers of a file response. */
+export function fileHeaders(file: string): Record<string, string> {
+  return { ...securityHeaders(), 'Content-Type': contentType(file) };
+}
+
+export type AppRequest = { kind: 'file'; path: string } | { kind: 'error'; status: 400 | 404 | 405; reason: string };
+
+/** Which file under `root` a request names, or why none. `path` is injectable for the Windows tests. */
+export function resolveAppRequest(url: string, method: string, root: string, path: nodePath.PlatformPath = nodePath): AppRequest {
+  if (method !== 'GET' && method !== 'HEAD') return { kind: 'error', status: 405, reason: 'method not allowed' };
+  const u = parseUrl(url);
+  if (!u || u.protocol !== `${SHELL_SCHEME}:` || u.host !== SHELL_HOST || u.username !== '' || u.password !== '') return { kind: 'error', status: 404, reason: 'not one of our pages' };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(u.pathname);
+  } catch {
+    return { kind: 'error', status: 400, reason: 'malformed %-escape' };
+  }
+  if (decoded === '' || decoded === '/') decoded = '/index.html';
+  if (!decoded.startsWith('/') || /[\0\\:]/.test(decoded)) return { kind: 'error', status: 400, reason: 'not a plain path' };
+  const segments = decoded.slice(1).split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..')) return { kind: 'error', status: 400, reason: 'not a plain path' };
+  const base = path.resolve(root);
+  const file = path.resolve(base, ...segments);
+  if (!file.startsWith(base + path.sep)) return { kind: 'error', status: 400, reason: 'outside the root' };
+  return { kind: 'file', path: file };
+}
+
+function errorResponse(status: number, reason: string): Response {
+  return new Response(reason, { status, headers: { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+/**
+ * The response to one `app:` request: the file, or an error; always with our headers.
+ * Plain Fetch API objects, so it runs (and is tested) in Node as well.
+ */
+export async function appResponse(request: Pick<Request, 'url' | 'method'>, root: string, log: Logger): Promise<Response> {
+  const target = resolveAppRequest(request.url, request.method, root);
+  if (target.kind === 'error') {
+    log('warn', 'app:// request refused', { url: request.url.slice(0, 200), status: target.status, reason: target.reason });
+    return errorResponse(target.status, target.reason);
+  }
+  try {
+    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(target.path)]);
+    if (!realFile.startsWith(realRoot + nodePath.sep) || !(await stat(realFile)).isFile()) return errorResponse(404, 'not found');
+    const body = request.method === 'HEAD' ? null : new Uint8Array(await readFile(realFile));
+    return new Response(body, { status: 200, headers: fileHeaders(realFile) });
+  } catch {
+    return errorResponse(404, 'not found');
+  }
+}
+
+/** Serve `root` (the renderer build) under `app://myapps/` on the protocol given (a session's). */
+export function serveRenderer(protocol: Protocol, root: string, log: Logger): void {
+  protocol.handle(SHELL_SCHEME, (request) => appResponse(request, root, log));
+}

@@ -1,0 +1,94 @@
+/**
+ * Security control 14 on the shell side: what a second instance forwards is checked, then
+ * parsed by parseCommandLine like any argument; links become commands the core validates.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../../main/core/config/command-line.js';
+import { MAX_FORWARDED_ARGS, appLinkOf, deepLinkActions, forwardedArguments, secondInstanceActions, shellPaths, shellSettings, userArguments } from '../../main/electron/instance.js';
+
+describe('userArguments', () => {
+  it('drops the executable, and in development the app path too', () => {
+    expect(userArguments(['/opt/myApps Desktop/myapps-desktop', '--', 'tel:123'], false)).toEqual(['--', 'tel:123']);
+    expect(userArguments(['/repo/node_modules/electron/dist/electron', '.', '--minimized'], true)).toEqual(['--minimized']);
+    expect(userArguments(['electron'], true)).toEqual([]);
+  });
+});
+
+describe('forwardedArguments', () => {
+  const fallback = ['--', 'tel:1', '--original-process-start-time=1'];
+
+  it('uses the second instance\'s additionalData when well-formed', () => {
+    expect(forwardedArguments({ argv: ['--', 'sip:alice@example.com'] }, fallback)).toEqual(['--', 'sip:alice@example.com']);
+    expect(forwardedArguments({ argv: [] }, fallback)).toEqual([]);
+  });
+
+  it('falls back to the event argv when the data is missing or malformed', () => {
+    for (const data of [undefined, null, 'x', 42, [], {}, { argv: 'tel:1' }, { argv: [1, 2] }, { argv: ['ok', null] }, { argv: Array(MAX_FORWARDED_ARGS + 1).fill('x') }, { argv: ['x'.repeat(5000)] }, Object.create({ argv: ['inherited'] })]) {
+      expect(forwardedArguments(data, fallback), JSON.stringify(data)).toEqual(fallback);
+    }
+  });
+
+  it('bounds the fallback too', () => {
+    expect(forwardedArguments(undefined, Array(100).fill('a'))).toHaveLength(MAX_FORWARDED_ARGS);
+    expect(forwardedArguments(undefined, ['ok', 'y'.repeat(5000)])).toEqual(['ok']);
+  });
+});
+
+describe('second-instance actions', () => {
+  it('an app link becomes openApp; the core checks the app exists for the user', () => {
+    const cl = parseCommandLine(['--', 'myapps://app/phone?call=%2B4930123&x=a%20b']);
+    const actions = secondInstanceActions(cl);
+    expect(actions.commands).toEqual([{ type: 'openApp', link: 'phone?call=%2B4930123&x=a+b' }]);
+    expect(actions.focus).toBe(true);
+    expect(actions.unhandled).toEqual([]);
+  });
+
+  it('call links are reported as not handled yet (no bridge command for calls)', () => {
+    const actions = deepLinkActions(parseCommandLine(['--', 'tel:+49 (30) 1234', 'sip:alice@example.com']).deepLinks);
+    expect(actions.commands).toEqual([]);
+    expect(actions.unhandled).toEqual(['call +49301234', 'call sip:alice@example.com']);
+  });
+
+  it('crafted links and flags are refused by the parser and produce no command', () => {
+    const cl = parseCommandLine(['--', 'javascript:alert(1)', 'myapps://app/../x', 'myapps://evil/x', 'tel:1-800-FLOWERS', 'file:///etc/passwd', 'sip:u:pw@host']);
+    expect(cl.problems.length).toBe(6);
+    expect(secondInstanceActions(cl).commands).toEqual([]);
+  });
+
+  it('flags of a second instance are ignored; --minimized keeps the window down', () => {
+    const a = secondInstanceActions(parseCommandLine(['--pbx', 'pbx.example.com', '--user', 'alice', '--developer-mode']));
+    expect(a.ignoredFlags.sort()).toEqual(['developerMode', 'pbx', 'user']);
+    expect(a.focus).toBe(true);
+    expect(secondInstanceActions(parseCommandLine(['--minimized'])).focus).toBe(false);
+    expect(secondInstanceActions(parseCommandLine(['--minimized'])).ignoredFlags).toEqual([]);
+  });
+
+  it('appLinkOf round-trips arguments the way the core reads them (URLSearchParams)', () => {
+    // As parseDeepLink builds it: an argument named "__proto__" is an own property.
+    const link = appLinkOf({ kind: 'app', name: 'phone', args: Object.fromEntries([['to', '+49 30 & co'], ['__proto__', 'x']]) });
+    expect(link).toBe('phone?to=%2B49+30+%26+co&__proto__=x');
+    expect([...new URLSearchParams(link.split('?')[1])]).toEqual([['to', '+49 30 & co'], ['__proto__', 'x']]);
+    expect(appLinkOf({ kind: 'app', name: 'phone', args: {} })).toBe('phone');
+  });
+});
+
+describe('shellSettings', () => {
+  const snapshot = (values: unknown) => ({ ok: true as const, value: { settings: { values } } });
+
+  it('reads developer mode and start-minimised from the snapshot', () => {
+    expect(shellSettings(snapshot({ developerMode: true, startMinimized: true }))).toEqual({ developerMode: true, startMinimized: true });
+    expect(shellSettings(snapshot({ developerMode: false, startMinimized: false }))).toEqual({ developerMode: false, startMinimized: false });
+  });
+
+  it('anything unexpected means off (DevTools stay closed)', () => {
+    for (const r of [{ ok: false as const, error: 'x' }, { ok: true as const }, { ok: true as const, value: null }, snapshot(undefined), snapshot({ developerMode: 'yes', startMinimized: 1 })]) {
+      expect(shellSettings(r)).toEqual({ developerMode: false, startMinimized: false });
+    }
+  });
+});
+
+describe('shellPaths', () => {
+  it('the preload bundle and the renderer build inside the app', () => {
+    expect(shellPaths('/opt/app/resources/app.asar')).toEqual({ preload: '/opt/app/resources/app.asar/dist/preload/bridge.cjs', rendererRoot: '/opt/app/resources/app.asar/renderer/dist' });
+  });
+});

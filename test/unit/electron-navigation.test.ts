@@ -1,0 +1,126 @@
+/**
+ * Security controls 3 and 4 with hostile URLs: the shell stays on app://myapps, an app view
+ * on its App URL's origin, and only https/mailto links reach the OS.
+ */
+import { describe, expect, it } from 'vitest';
+import { externalOpenDecision, isAllowedAppNavigation, isAllowedShellNavigation, isShellUrl } from '../../main/electron/navigation.js';
+
+const hostile = [
+  'file:///etc/passwd',
+  'file://C:/Windows/System32/calc.exe',
+  'javascript:alert(1)',
+  'JaVaScRiPt:alert(1)',
+  ' javascript:alert(1)',
+  'java\tscript:alert(1)',
+  'data:text/html,<script>alert(1)</script>',
+  'blob:app://myapps/1234',
+  'vbscript:msgbox(1)',
+  'ms-msdt:/id PCWDiagnostic',
+  'search-ms:query=x',
+  'smb://evil.test/share',
+  'about:blank',
+  'chrome://settings',
+  'devtools://devtools/bundled/inspector.html',
+  '',
+  'not a url',
+];
+
+describe('isAllowedShellNavigation', () => {
+  it('allows our own pages', () => {
+    for (const url of ['app://myapps/', 'app://myapps/index.html', 'app://myapps/index.html?x=1#home', 'app://myapps/appframe/index.html']) expect(isAllowedShellNavigation(url), url).toBe(true);
+  });
+
+  it('refuses every other origin and scheme', () => {
+    for (const url of [
+      ...hostile,
+      'app://myapps.evil.test/',
+      'app://evil.test/',
+      'app://myapps@evil.test/',
+      'app://evil.test@myapps/',
+      'app://user:pw@myapps/',
+      'app://myapps:8080/',
+      'app:///index.html',
+      'app:index.html',
+      'apps://myapps/',
+      'https://myapps/',
+      'http://localhost:5173/',
+      'https://pbx.example.com/',
+    ]) {
+      expect(isAllowedShellNavigation(url), url).toBe(false);
+    }
+  });
+
+  it('isShellUrl refuses non-strings', () => {
+    for (const v of [undefined, null, 1, {}, ['app://myapps/']]) expect(isShellUrl(v)).toBe(false);
+  });
+});
+
+describe('isAllowedAppNavigation', () => {
+  const app = 'https://pbx.example.com/PBX0/APPS/users/phone';
+
+  it('allows any page of the App URL origin', () => {
+    for (const url of ['https://pbx.example.com/PBX0/APPS/users/phone.htm?lang=en', 'https://pbx.example.com/other/page', 'https://PBX.EXAMPLE.COM:443/x', 'https://pbx.example.com/#x']) {
+      expect(isAllowedAppNavigation(app, url), url).toBe(true);
+    }
+  });
+
+  it('refuses look-alike hosts, other ports, other schemes and user info', () => {
+    for (const url of [
+      ...hostile,
+      'https://pbx.example.com.evil.test/',
+      'https://pbx.example.com@evil.test/',
+      'https://evil.test/?https://pbx.example.com/',
+      'https://evil.test#pbx.example.com',
+      'https://pbx.example.co/',
+      'https://xpbx.example.com/',
+      'https://sub.pbx.example.com/',
+      'https://pbx.example.com.:443/',
+      'https://pbx.example.com:8443/',
+      'http://pbx.example.com/',
+      'wss://pbx.example.com/',
+      'https://user:pw@pbx.example.com/',
+      'https://user@pbx.example.com/',
+      'app://myapps/',
+    ]) {
+      expect(isAllowedAppNavigation(app, url), url).toBe(false);
+    }
+  });
+
+  it('a plain-http App URL keeps its own origin (and gets no https look-alike)', () => {
+    expect(isAllowedAppNavigation('http://10.0.0.5/apps/x', 'http://10.0.0.5/other')).toBe(true);
+    expect(isAllowedAppNavigation('http://10.0.0.5/apps/x', 'http://10.0.0.50/other')).toBe(false);
+    expect(isAllowedAppNavigation('http://10.0.0.5/apps/x', 'https://10.0.0.5/other')).toBe(false);
+  });
+
+  it('an App URL that is not http(s) allows nothing', () => {
+    for (const appUrl of ['file:///x', 'javascript:1', 'app://myapps/', '', 'https://user@pbx.example.com/']) {
+      expect(isAllowedAppNavigation(appUrl, appUrl), appUrl).toBe(false);
+      expect(isAllowedAppNavigation(appUrl, 'https://pbx.example.com/'), appUrl).toBe(false);
+    }
+  });
+});
+
+describe('externalOpenDecision', () => {
+  it('opens https and mailto in the OS, with the normalised URL', () => {
+    expect(externalOpenDecision('https://www.innovaphone.com/en')).toEqual({ kind: 'open-external', url: 'https://www.innovaphone.com/en' });
+    expect(externalOpenDecision('HTTPS://Example.COM/a b')).toEqual({ kind: 'open-external', url: 'https://example.com/a%20b' });
+    expect(externalOpenDecision('mailto:support@example.com?subject=Hi')).toEqual({ kind: 'open-external', url: 'mailto:support@example.com?subject=Hi' });
+  });
+
+  it('refuses plain http (only https/mailto reach the OS)', () => {
+    expect(externalOpenDecision('http://example.com/').kind).toBe('deny');
+  });
+
+  it('refuses every other scheme and malformed input', () => {
+    for (const url of [...hostile, 'tel:+4930123', 'sip:alice@example.com', 'myapps://app/phone', 'app://myapps/', 'ftp://example.com/', 'https://']) {
+      expect(externalOpenDecision(url).kind, url).toBe('deny');
+    }
+  });
+
+  it('refuses https links with user info and absurd lengths', () => {
+    expect(externalOpenDecision('https://pbx.example.com@evil.test/').kind).toBe('deny');
+    expect(externalOpenDecision('https://user:pw@example.com/').kind).toBe('deny');
+    expect(externalOpenDecision(`https://example.com/${'a'.repeat(9000)}`).kind).toBe('deny');
+    expect(externalOpenDecision(undefined as unknown as string).kind).toBe('deny');
+  });
+});
