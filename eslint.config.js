@@ -32,4 +32,21 @@ export default tseslint.config(
     files: ['main/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', coreRestrictedImports] },
   },
+  {
+    // The renderer runs in a browser under either shell and reaches the core only through the
+    // bridge contract: nothing else from main/, and no Node APIs.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)main/(?!core/bridge/[^/]+$)', message: 'The renderer may import only the bridge contract (main/core/bridge) from main/.' },
+            { group: ['node:*', 'electron'], message: 'The renderer runs in a browser: no Node or Electron APIs.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname', '__filename'],
+    },
+  },
 );

@@ -1,0 +1,205 @@
+/**
+ * UI strings. Every text the renderer shows itself comes from a table here, so adding a
+ * language is a data change: add a table (it may be partial; missing keys fall back to
+ * English) and list it in `tables`. Text from the PBX and from apps is never translated.
+ */
+import { Fragment, createContext, createElement, useContext, type ReactNode } from 'react';
+
+const en = {
+  'app.name': 'myApps',
+  'nav.label': 'Main',
+  'nav.home': 'Home',
+  'nav.security': 'Account security',
+  'nav.settings': 'Settings',
+
+  'bridge.connecting': 'Connecting to the myApps core…',
+  'bridge.lost': 'Connection to the myApps core lost.',
+  'bridge.retrying': 'Retrying…',
+
+  'status.offline': 'Offline',
+  'status.connecting': 'Connecting to {host}…',
+  'status.redirected': 'Connecting to your home PBX {host}…',
+  'status.authenticating': 'Logging in…',
+  'status.awaiting2fa': 'Waiting for confirmation on another device…',
+  'status.connected': 'Connected to {host}',
+  'status.standby': '(standby PBX)',
+  'status.reconnectingIn': 'Reconnecting in {seconds} s (attempt {attempt})',
+  'status.reconnectingNow': 'Reconnecting now (attempt {attempt})',
+  'status.error': 'Offline — {problem}',
+
+  'problem.unreachable': 'PBX unreachable',
+  'problem.certificate-untrusted': 'certificate not trusted',
+  'problem.auth-failed': 'login failed',
+  'problem.session-expired': 'session expired',
+  'problem.login-rejected': 'login rejected',
+  'problem.forged-digest': 'login could not be verified',
+  'problem.redirect-loop': 'redirect loop',
+  'problem.credentials-required': 'password needed',
+  'problem.bad-address': 'invalid PBX address',
+  'problem.protocol': 'the PBX did not answer as expected',
+  'problem.internal': 'internal error',
+
+  'error.unreachable': 'The PBX could not be reached.',
+  'error.unreachable.hint': 'Check the PBX address and your network connection, then try again.',
+  'error.certificate-untrusted': 'The PBX certificate is not trusted.',
+  'error.certificate-untrusted.hint': 'Compare this fingerprint with the one your PBX administrator sees (Administration → Certificates). Trust it only if they match.',
+  'error.auth-failed': 'Wrong username or password.',
+  'error.session-expired': 'Your session has expired. Please log in again.',
+  'error.login-rejected': 'The PBX rejected the login.',
+  'error.forged-digest': 'The answer of the PBX could not be verified. The address may not point to your PBX, or something between you and the PBX changed the login.',
+  'error.redirect-loop': 'The PBX kept redirecting the login. Please contact your IT department.',
+  'error.credentials-required': 'Please enter your password to log in.',
+  'error.bad-address': 'This PBX address is not valid.',
+  'error.bad-address.hint': 'Enter a host name such as pbx.example.com or a URL.',
+  'error.protocol': 'The PBX did not answer as expected. Please try again.',
+  'error.internal': 'Something went wrong inside myApps.',
+  'error.details': 'Details: {message}',
+
+  'login.heading': 'Log in to myApps',
+  'login.pbx': 'PBX',
+  'login.username': 'Username',
+  'login.password': 'Password',
+  'login.stay': 'Stay logged in',
+  'login.stayUnavailable': 'Your system keychain is not available, so you will have to log in again after a restart.',
+  'login.usernamePattern': 'Required format: {pattern}',
+  'login.submit': 'Log in',
+  'login.cancel': 'Cancel',
+  'login.progress': 'Login progress',
+  'login.step.connect': 'Connect',
+  'login.step.authenticate': 'Log in',
+  'login.step.confirm': 'Confirm',
+  'login.2fa': 'Confirm this login on another device: code {code}',
+  'login.trust': 'Trust this certificate',
+  'login.fingerprint': 'SHA-256 fingerprint',
+  'login.remoteLogout': 'You were logged out from another device.',
+
+  'lock.it': 'Set by your IT department',
+
+  'home.heading': 'Home',
+  'home.search': 'Search apps',
+  'home.searchPlaceholder': 'Search apps (Ctrl+K)',
+  'home.fromCache': 'Showing saved apps — they may be out of date.',
+  'home.loading': 'Loading apps…',
+  'home.empty': 'Nothing on your home screen yet. Use “Edit home” to pin apps here.',
+  'home.all': 'All apps',
+  'home.noApps': 'The PBX has not given you any apps yet.',
+  'home.noMatch': 'No apps match “{query}”.',
+  'home.matches.one': '{count} app matches',
+  'home.matches.other': '{count} apps match',
+  'home.edit': 'Edit home',
+  'home.done': 'Done',
+  'home.cancelEdit': 'Cancel',
+  'home.editHint': 'Pin the apps you want on your home screen, then choose Done.',
+  'home.pin': 'Pin {title}',
+
+  'tile.badge': '{count} new',
+
+  'presence.available': 'available',
+  'presence.away': 'away',
+  'presence.busy': 'busy',
+  'presence.dnd': 'do not disturb',
+  'presence.offline': 'offline',
+  'presence.unknown': 'presence unknown',
+
+  'own.available': 'Available',
+  'own.away': 'Away',
+  'own.busy': 'Busy',
+  'own.dnd': 'Do not disturb',
+  'own.dialog': 'Your presence',
+  'own.legend': 'Presence',
+  'own.note': 'Note',
+  'own.saveNote': 'Save note',
+
+  'security.heading': 'Account security',
+  'security.loggedInAs': 'Logged in as {user} on {host}',
+  'security.sessions': 'Your sessions',
+  'security.noSessions': 'No sessions to show yet.',
+  'security.thisDevice': 'This device',
+  'security.unknownDevice': 'Unknown device',
+  'security.unknownTime': 'Time unknown',
+  'security.pending': 'Waiting for approval — code {code}',
+  'security.authorize': 'Authorize',
+  'security.delete': 'Delete',
+  'security.logoutOther': 'Log out this device',
+  'security.logout': 'Log out',
+
+  'settings.heading': 'Settings',
+  'settings.general': 'General',
+  'settings.language': 'Language',
+  'settings.languageAuto': 'Automatic (system language)',
+  'settings.scheme': 'Scheme',
+  'settings.scheme.light': 'Light',
+  'settings.scheme.dark': 'Dark',
+  'settings.scheme.system': 'Follow system',
+  'settings.startup': 'Start-up',
+  'settings.startMinimized': 'Start minimised',
+  'settings.autostart': 'Start automatically when I log in to my computer',
+  'settings.developer': 'Developers',
+  'settings.developerMode': 'Developer mode',
+  'settings.appDevTools': 'App DevTools',
+  'settings.appDevToolsHint': 'Takes effect only with developer mode on.',
+  'settings.notifications': 'Mute notifications',
+  'settings.notificationsHint': 'Apps whose notifications you do not want to see.',
+  'settings.noApps': 'Your apps appear here once you are logged in.',
+
+  'notices.label': 'Notices',
+  'notices.dismiss': 'Dismiss',
+} as const;
+
+export type MessageKey = keyof typeof en;
+type Table = Partial<Record<MessageKey, string>>;
+export type Params = Record<string, string | number>;
+
+/** Languages with UI strings. English is complete; others may be partial. */
+const tables: Record<string, Table> = { en };
+
+/** Languages offered in Settings, by their own names. Apps get the choice even where the UI has no strings yet. */
+export const languageChoices: readonly (readonly [code: string, name: string])[] = [
+  ['en', 'English'],
+  ['de', 'Deutsch'],
+  ['fr', 'Français'],
+  ['it', 'Italiano'],
+  ['es', 'Español'],
+  ['nl', 'Nederlands'],
+];
+
+export interface I18n {
+  /** The language the UI strings are in (for `<html lang>`). */
+  lang: string;
+  /** The locale for dates and numbers: the user's choice even where the UI has no strings for it. */
+  locale: string;
+  t(key: MessageKey, params?: Params): string;
+  /** Like `t`, with elements for placeholders (e.g. a code shown large), still one translatable sentence. */
+  nodes(key: MessageKey, params: Record<string, ReactNode>): ReactNode;
+  /** Picks `<base>.one` or `<base>.other` by the plural rules of the locale. */
+  plural(base: 'home.matches', count: number): string;
+}
+
+export function makeI18n(setting: string): I18n {
+  const locale = setting === 'auto' ? navigator.language || 'en' : setting;
+  const lang = locale.slice(0, 2).toLowerCase();
+  const table = tables[lang] ?? en;
+  const rules = new Intl.PluralRules(locale);
+  const t = (key: MessageKey, params?: Params): string => {
+    const text: string = table[key] ?? en[key];
+    return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole)) : text;
+  };
+  return {
+    lang: tables[lang] ? lang : 'en',
+    locale,
+    t,
+    nodes(key, params) {
+      const text: string = table[key] ?? en[key];
+      // split() with a capture group alternates text and placeholder names.
+      const parts = text.split(/\{(\w+)\}/).map((part, i) => (i % 2 === 1 ? (params[part] ?? part) : part));
+      return createElement(Fragment, null, ...parts);
+    },
+    plural: (base, count) => t(rules.select(count) === 'one' ? `${base}.one` : `${base}.other`, { count }),
+  };
+}
+
+export const I18nContext = createContext<I18n>(makeI18n('en'));
+
+export function useI18n(): I18n {
+  return useContext(I18nContext);
+}

@@ -1,0 +1,35 @@
+import type { Activity, ContactPresence } from '../../main/core/bridge/views.js';
+import type { MessageKey } from './i18n.js';
+
+/** The presence kinds the UI draws (a dot's colour and shape) and names. */
+export type PresenceKind = 'available' | 'away' | 'busy' | 'dnd' | 'offline' | 'unknown';
+
+const byActivity: Record<string, PresenceKind> = { '': 'available', away: 'away', busy: 'busy', dnd: 'dnd' };
+
+export function contactPresenceKind(p: ContactPresence | undefined): PresenceKind {
+  if (!p) return 'unknown';
+  if (!p.up || p.status === 'closed') return 'offline';
+  // Activities the PBX may add later (e.g. "lunch") are shown as away rather than dropped.
+  return byActivity[p.activity] ?? 'away';
+}
+
+export function ownPresenceKind(activity: Activity): PresenceKind {
+  return byActivity[activity] ?? 'available';
+}
+
+export const presenceLabel: Record<PresenceKind, MessageKey> = {
+  available: 'presence.available',
+  away: 'presence.away',
+  busy: 'presence.busy',
+  dnd: 'presence.dnd',
+  offline: 'presence.offline',
+  unknown: 'presence.unknown',
+};
+
+/** The choices of the own-presence menu, in menu order. */
+export const ownActivities: readonly { activity: Activity; label: MessageKey }[] = [
+  { activity: '', label: 'own.available' },
+  { activity: 'away', label: 'own.away' },
+  { activity: 'busy', label: 'own.busy' },
+  { activity: 'dnd', label: 'own.dnd' },
+];

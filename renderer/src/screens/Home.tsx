@@ -1,0 +1,256 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import type { ContactPresence, HomeLink, Tile as TileView } from '../../../main/core/bridge/views.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+import { Tile } from '../components/Tile.js';
+import { useI18n } from '../i18n.js';
+import { useUi } from '../store.js';
+import { useCommand } from '../useCommand.js';
+
+const noTiles: TileView[] = [];
+const noLinks: HomeLink[] = [];
+const noBadges: Record<string, string> = {};
+const noPresence: Record<string, ContactPresence> = {};
+
+export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
+  const { t, plural } = useI18n();
+  const apps = useUi((s) => s.snapshot?.apps);
+  const badges = useUi((s) => s.snapshot?.badges ?? noBadges);
+  const presence = useUi((s) => s.snapshot?.presence ?? noPresence);
+  const tiles = apps?.tiles ?? noTiles;
+  const home = apps?.home ?? noLinks;
+  const { failure, run } = useCommand();
+  const openApp = useCallback((link: string) => void run({ type: 'openApp', link }), [run]);
+  const baseId = useId();
+
+  const [query, setQuery] = useState('');
+  const [activeResult, setActiveResult] = useState(-1);
+  const needle = query.trim().toLowerCase();
+  const haystacks = useMemo(() => tiles.map((tile) => `${tile.title}\n${tile.name}\n${tile.text}`.toLowerCase()), [tiles]);
+  /** Indexes into `tiles` of the search results, in tile order. */
+  const results = useMemo(() => {
+    const found: number[] = [];
+    haystacks.forEach((text, i) => {
+      if (text.includes(needle)) found.push(i);
+    });
+    return found;
+  }, [haystacks, needle]);
+  const matched = useMemo(() => new Set(results), [results]);
+  const activeTile = results[activeResult];
+  const activeId = activeTile === undefined ? undefined : `${baseId}-app-${activeTile}`;
+
+  useEffect(() => {
+    if (activeId) document.getElementById(activeId)?.scrollIntoView({ block: 'nearest' });
+  }, [activeId]);
+
+  const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const step = e.key === 'ArrowDown' ? 1 : -1;
+      setActiveResult((i) => Math.max(-1, Math.min(results.length - 1, i + step)));
+    } else if (e.key === 'Enter') {
+      // Enter with nothing selected opens the first result, as launchers do.
+      const tile = tiles[results[Math.max(activeResult, 0)] ?? -1];
+      if (tile && (needle || activeResult >= 0)) openApp(tile.name);
+    } else if (e.key === 'Escape' && query) {
+      e.preventDefault();
+      setQuery('');
+      setActiveResult(-1);
+    }
+  };
+
+  const editor = useHomeEditor(home);
+
+  return (
+    <div className="screen home">
+      <div className="home-toolbar">
+        <h1 id={`${baseId}-heading`} tabIndex={-1}>
+          {t('home.heading')}
+        </h1>
+        <input
+          ref={searchRef}
+          type="search"
+          className="search"
+          aria-label={t('home.search')}
+          placeholder={t('home.searchPlaceholder')}
+          value={query}
+          aria-controls={`${baseId}-all`}
+          aria-activedescendant={activeId}
+          autoComplete="off"
+          spellCheck={false}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setActiveResult(-1);
+          }}
+          onKeyDown={onSearchKey}
+        />
+        <EditControls editor={editor} />
+      </div>
+      {apps?.fromCache && <p className="note">{t('home.fromCache')}</p>}
+      <ErrorAlert failure={failure ?? editor.failure} />
+      {editor.draft && <p className="note">{t('home.editHint')}</p>}
+
+      {!apps ? (
+        <p className="empty">{t('home.loading')}</p>
+      ) : (
+        <>
+          {!needle && (
+            <section className="tile-section" aria-labelledby={`${baseId}-heading`}>
+              <HomeLinks baseId={baseId} links={home} tiles={tiles} badges={badges} presence={presence} onOpen={openApp} />
+            </section>
+          )}
+          <section className="tile-section" aria-labelledby={`${baseId}-all-heading`}>
+            <div className="section-head">
+              <h2 id={`${baseId}-all-heading`}>{t('home.all')}</h2>
+              {/* Announces the number of results as the user types (the tiles themselves are not live). */}
+              <p className="search-count" aria-live="polite">
+                {needle ? (results.length ? plural('home.matches', results.length) : t('home.noMatch', { query: query.trim() })) : null}
+              </p>
+            </div>
+            {tiles.length === 0 && <p className="empty">{t('home.noApps')}</p>}
+            <ul id={`${baseId}-all`} className="tile-grid">
+              {tiles.map((tile, i) => (
+                <Tile
+                  key={tile.name}
+                  id={`${baseId}-app-${i}`}
+                  name={tile.name}
+                  link={tile.name}
+                  title={tile.title}
+                  description={tile.text}
+                  iconUrl={tile.iconUrl}
+                  website={tile.website}
+                  badge={badges[tile.name]}
+                  showPresence={false}
+                  presence={undefined}
+                  active={i === activeTile}
+                  hidden={!matched.has(i)}
+                  onOpen={openApp}
+                  pinnable={editor.draft !== undefined}
+                  pinned={editor.draft?.has(tile.name) ?? false}
+                  onTogglePin={editor.toggle}
+                />
+              ))}
+            </ul>
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
+
+interface HomeLinksProps {
+  baseId: string;
+  links: HomeLink[];
+  tiles: TileView[];
+  badges: Record<string, string>;
+  presence: Record<string, ContactPresence>;
+  onOpen: (link: string) => void;
+}
+
+function HomeLinks({ baseId, links, tiles, badges, presence, onOpen }: HomeLinksProps) {
+  const { t } = useI18n();
+  const byName = useMemo(() => new Map(tiles.map((tile) => [tile.name, tile])), [tiles]);
+  // A link to an app the PBX no longer grants cannot be opened, so it is not shown.
+  const shown = links.flatMap((link, i) => {
+    const tile = byName.get(link.app);
+    return tile ? [{ link, tile, i }] : [];
+  });
+  if (shown.length === 0) return <p className="empty">{t('home.empty')}</p>;
+  return (
+    <ul className="tile-grid">
+      {shown.map(({ link, tile, i }) => (
+        <Tile
+          key={`${i}:${link.link}`}
+          id={`${baseId}-home-${i}`}
+          name={tile.name}
+          link={link.link}
+          title={link.label || tile.title}
+          description={tile.text}
+          iconUrl={tile.iconUrl}
+          website={tile.website}
+          badge={badges[tile.name]}
+          showPresence={link.presenceSip !== undefined}
+          presence={link.presenceSip === undefined ? undefined : presence[link.presenceSip]}
+          active={false}
+          hidden={false}
+          onOpen={onOpen}
+          pinnable={false}
+          pinned={false}
+          onTogglePin={undefined}
+        />
+      ))}
+    </ul>
+  );
+}
+
+interface HomeEditor {
+  /** The apps pinned in the draft, in pin order; undefined when not editing. */
+  draft: Set<string> | undefined;
+  failure: ReturnType<typeof useCommand>['failure'];
+  start(): void;
+  cancel(): void;
+  save(): Promise<void>;
+  toggle: (name: string) => void;
+}
+
+/** Edit mode for the home screen: pins are a draft until "Done" saves them with setHome. */
+function useHomeEditor(home: HomeLink[]): HomeEditor {
+  const { failure, run } = useCommand();
+  const [draft, setDraft] = useState<Set<string>>();
+  const toggle = useCallback((name: string) => {
+    setDraft((d) => {
+      const next = new Set(d);
+      if (!next.delete(name)) next.add(name);
+      return next;
+    });
+  }, []);
+  return {
+    draft,
+    failure,
+    toggle,
+    start: () => setDraft(new Set(home.map((l) => l.app))),
+    cancel: () => setDraft(undefined),
+    async save() {
+      if (!draft) return;
+      // Links that stay keep their exact text (args, label, presence); new pins are bare app names.
+      const kept = home.filter((l) => draft.has(l.app)).map((l) => l.link);
+      const added = [...draft].filter((name) => !home.some((l) => l.app === name));
+      const result = await run({ type: 'setHome', links: [...kept, ...added] });
+      if (result.ok) setDraft(undefined);
+    },
+  };
+}
+
+/** "Edit home", or "Done" and "Cancel" while editing; focus follows the button that replaces the pressed one. */
+function EditControls({ editor }: { editor: HomeEditor }) {
+  const { t } = useI18n();
+  const editing = editor.draft !== undefined;
+  const editRef = useRef<HTMLButtonElement>(null);
+  const doneRef = useRef<HTMLButtonElement>(null);
+  const moveFocus = useRef(false);
+  useEffect(() => {
+    if (!moveFocus.current) return;
+    moveFocus.current = false;
+    (editing ? doneRef : editRef).current?.focus();
+  }, [editing]);
+  const act = (action: () => void | Promise<void>) => () => {
+    moveFocus.current = true;
+    void action();
+  };
+  if (!editing) {
+    return (
+      <button ref={editRef} type="button" className="button" onClick={act(editor.start)}>
+        {t('home.edit')}
+      </button>
+    );
+  }
+  return (
+    <div className="button-row">
+      <button type="button" className="button" onClick={act(editor.cancel)}>
+        {t('home.cancelEdit')}
+      </button>
+      <button ref={doneRef} type="button" className="button button-primary" onClick={act(editor.save)}>
+        {t('home.done')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,242 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
+import type { ConnectionView, LoginView, SessionErrorReason } from '../../../main/core/bridge/views.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+import { LockNote } from '../components/LockNote.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+import { useUi } from '../store.js';
+import { useCommand } from '../useCommand.js';
+import { hostOf } from '../urls.js';
+
+type Progress = Extract<ConnectionView, { kind: 'connecting' | 'authenticating' | 'awaiting-2fa' }>;
+
+function progressOf(connection: ConnectionView): Progress | undefined {
+  return connection.kind === 'connecting' || connection.kind === 'authenticating' || connection.kind === 'awaiting-2fa' ? connection : undefined;
+}
+
+export function Login() {
+  const login = useUi((s) => s.snapshot?.login);
+  const connection = useUi((s) => s.snapshot?.connection);
+  if (!login || !connection) return null;
+  return <LoginScreen login={login} connection={connection} />;
+}
+
+/**
+ * The password lives only in this component's state: it goes to the core once per "Log in"
+ * (and once more after trusting a certificate), and is gone when the screen unmounts on a
+ * successful login.
+ */
+function LoginScreen({ login, connection }: { login: LoginView; connection: ConnectionView }) {
+  const { t } = useI18n();
+  const id = useId();
+  const [pbxTyped, setPbx] = useState(login.pbx ?? '');
+  const [username, setUsername] = useState(login.username ?? '');
+  const [password, setPassword] = useState('');
+  const [stay, setStay] = useState(true);
+  const { failure, run } = useCommand();
+  const pbx = login.pbxLocked ? (login.pbx ?? '') : pbxTyped;
+  const progress = progressOf(connection);
+  const error = connection.kind === 'error' ? connection : undefined;
+
+  const pbxRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const trustRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  // Keyboard focus follows the flow: to Cancel while a login runs, then to the field the error is about.
+  const inProgress = progress !== undefined;
+  const errorReason = error?.reason;
+  const wasInProgress = useRef(inProgress);
+  useEffect(() => {
+    if (inProgress) cancelRef.current?.focus();
+    else if (wasInProgress.current) focusFor(errorReason, { pbx: pbxRef, password: passwordRef, trust: trustRef });
+    wasInProgress.current = inProgress;
+  }, [inProgress, errorReason]);
+
+  const submit = () =>
+    run({ type: 'login', pbx: pbx.trim(), username: username.trim(), password, stayLoggedIn: stay && login.canStayLoggedIn });
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void submit();
+  };
+
+  const trust = async (fingerprint: string) => {
+    const result = await run({ type: 'trustCertificate', pbx: pbx.trim(), username: username.trim(), fingerprint });
+    if (!result.ok) return;
+    if (password) void submit();
+    else passwordRef.current?.focus();
+  };
+
+  return (
+    <div className="screen login">
+      <div className="card login-card">
+        <h1 tabIndex={-1}>{t('login.heading')}</h1>
+        {progress ? (
+          <LoginProgress progress={progress} cancelRef={cancelRef} onCancel={() => void run({ type: 'cancelLogin' })} />
+        ) : (
+          <form className="form" onSubmit={onSubmit}>
+            {connection.kind === 'disconnected' && connection.reason === 'remote-logout' && <p className="note">{t('login.remoteLogout')}</p>}
+            {error && <LoginError error={error} trustRef={trustRef} onTrust={(fp) => void trust(fp)} />}
+            <ErrorAlert failure={failure} />
+
+            <div className="field">
+              <label htmlFor={`${id}-pbx`}>{t('login.pbx')}</label>
+              <input
+                ref={pbxRef}
+                id={`${id}-pbx`}
+                name="pbx"
+                value={pbx}
+                readOnly={login.pbxLocked}
+                required
+                inputMode="url"
+                autoComplete="url"
+                autoCapitalize="none"
+                spellCheck={false}
+                aria-describedby={login.pbxLocked ? `${id}-pbx-lock` : undefined}
+                onChange={(e) => setPbx(e.target.value)}
+              />
+              {login.pbxLocked && <LockNote id={`${id}-pbx-lock`} />}
+            </div>
+
+            <div className="field">
+              <label htmlFor={`${id}-user`}>{t('login.username')}</label>
+              <input
+                id={`${id}-user`}
+                name="username"
+                value={username}
+                required
+                autoComplete="username"
+                autoCapitalize="none"
+                spellCheck={false}
+                aria-describedby={login.usernamePattern ? `${id}-user-hint` : undefined}
+                onChange={(e) => setUsername(e.target.value)}
+              />
+              {login.usernamePattern && (
+                <span id={`${id}-user-hint`} className="hint">
+                  {t('login.usernamePattern', { pattern: login.usernamePattern })}
+                </span>
+              )}
+            </div>
+
+            <div className="field">
+              <label htmlFor={`${id}-password`}>{t('login.password')}</label>
+              <input
+                ref={passwordRef}
+                id={`${id}-password`}
+                name="password"
+                type="password"
+                value={password}
+                required
+                autoComplete="current-password"
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </div>
+
+            <div className="check">
+              <input
+                id={`${id}-stay`}
+                type="checkbox"
+                checked={stay && login.canStayLoggedIn}
+                disabled={!login.canStayLoggedIn}
+                aria-describedby={login.canStayLoggedIn ? undefined : `${id}-stay-hint`}
+                onChange={(e) => setStay(e.target.checked)}
+              />
+              <label htmlFor={`${id}-stay`}>{t('login.stay')}</label>
+              {!login.canStayLoggedIn && (
+                <span id={`${id}-stay-hint`} className="hint">
+                  {t('login.stayUnavailable')}
+                </span>
+              )}
+            </div>
+
+            <button type="submit" className="button button-primary button-wide">
+              {t('login.submit')}
+            </button>
+          </form>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function focusFor(
+  reason: SessionErrorReason | undefined,
+  refs: { pbx: RefObject<HTMLInputElement | null>; password: RefObject<HTMLInputElement | null>; trust: RefObject<HTMLButtonElement | null> },
+): void {
+  if (reason === 'certificate-untrusted' && refs.trust.current) refs.trust.current.focus();
+  else if ((reason === 'unreachable' || reason === 'bad-address') && !refs.pbx.current?.readOnly) refs.pbx.current?.select();
+  else refs.password.current?.select();
+}
+
+function LoginProgress({ progress, cancelRef, onCancel }: { progress: Progress; cancelRef: RefObject<HTMLButtonElement | null>; onCancel: () => void }) {
+  const { t, nodes } = useI18n();
+  const steps: { key: Progress['kind']; label: MessageKey }[] = [
+    { key: 'connecting', label: 'login.step.connect' },
+    { key: 'authenticating', label: 'login.step.authenticate' },
+    ...(progress.kind === 'awaiting-2fa' ? [{ key: 'awaiting-2fa' as const, label: 'login.step.confirm' as const }] : []),
+  ];
+  const current = steps.findIndex((s) => s.key === progress.kind);
+  return (
+    <div className="login-progress">
+      <p className="login-host">{hostOf(progress.url)}</p>
+      <ol className="steps" aria-label={t('login.progress')}>
+        {steps.map((step, i) => (
+          <li key={step.key} className={i < current ? 'step step-done' : i === current ? 'step step-current' : 'step'} aria-current={i === current ? 'step' : undefined}>
+            {t(step.label)}
+          </li>
+        ))}
+      </ol>
+      {progress.kind === 'awaiting-2fa' && <p className="twofa">{nodes('login.2fa', { code: <strong className="code">{progress.code}</strong> })}</p>}
+      <button ref={cancelRef} type="button" className="button" onClick={onCancel}>
+        {t('login.cancel')}
+      </button>
+    </div>
+  );
+}
+
+const errorText: Record<SessionErrorReason, MessageKey> = {
+  unreachable: 'error.unreachable',
+  'certificate-untrusted': 'error.certificate-untrusted',
+  'auth-failed': 'error.auth-failed',
+  'session-expired': 'error.session-expired',
+  'login-rejected': 'error.login-rejected',
+  'forged-digest': 'error.forged-digest',
+  'redirect-loop': 'error.redirect-loop',
+  'credentials-required': 'error.credentials-required',
+  'bad-address': 'error.bad-address',
+  protocol: 'error.protocol',
+  internal: 'error.internal',
+};
+
+const errorHint: Partial<Record<SessionErrorReason, MessageKey>> = {
+  unreachable: 'error.unreachable.hint',
+  'bad-address': 'error.bad-address.hint',
+  'certificate-untrusted': 'error.certificate-untrusted.hint',
+};
+
+type ErrorState = Extract<ConnectionView, { kind: 'error' }>;
+
+function LoginError({ error, trustRef, onTrust }: { error: ErrorState; trustRef: RefObject<HTMLButtonElement | null>; onTrust: (fingerprint: string) => void }) {
+  const { t } = useI18n();
+  const hint = errorHint[error.reason];
+  const fingerprint = error.reason === 'certificate-untrusted' ? error.fingerprint256 : undefined;
+  return (
+    <div className="alert alert-error">
+      <div role="alert">
+        <p className="alert-title">{t(errorText[error.reason])}</p>
+        {hint && <p>{t(hint)}</p>}
+        {error.message && <p className="detail">{t('error.details', { message: error.message })}</p>}
+      </div>
+      {fingerprint && (
+        <>
+          <p className="fingerprint">
+            <span className="fingerprint-label">{t('login.fingerprint')}</span>
+            <code>{fingerprint}</code>
+          </p>
+          <button ref={trustRef} type="button" className="button" onClick={() => onTrust(fingerprint)}>
+            {t('login.trust')}
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
+import type { SettingsView, Tile } from '../../../main/core/bridge/views.js';
+import { ErrorAlert } from '../components/ErrorAlert.js';
+import { LockNote } from '../components/LockNote.js';
+import { languageChoices, useI18n, type MessageKey } from '../i18n.js';
+import { useUi } from '../store.js';
+import { useCommand } from '../useCommand.js';
+
+const noTiles: Tile[] = [];
+
+type EffectiveKey = SettingsView['locked'][number];
+
+/** The user settings this screen changes (a subset of what updateSettings accepts). */
+interface Editable {
+  language: string;
+  scheme: 'light' | 'dark' | 'system';
+  developerMode: boolean;
+  appDevTools: boolean;
+  startMinimized: boolean;
+  autostart: boolean;
+  mutedApps: string[];
+}
+
+export function Settings() {
+  const settings = useUi((s) => s.snapshot?.settings);
+  if (!settings) return null;
+  return <SettingsScreen settings={settings} />;
+}
+
+function SettingsScreen({ settings }: { settings: SettingsView }) {
+  const { t } = useI18n();
+  const tiles = useUi((s) => s.snapshot?.apps?.tiles ?? noTiles);
+  const { failure, run } = useCommand();
+  // Changes show at once (a checkbox stays checked, as users and test tools expect) while the
+  // core saves them. A pending value gives way once the core reports it, or when the core
+  // refuses the change (then the value in force shows again).
+  const [pending, setPending] = useState<Partial<Editable>>({});
+  const inForce = useMemo((): Editable => ({ ...settings.values, mutedApps: settings.mutedApps }), [settings]);
+  useEffect(() => setPending((p) => unconfirmed(p, inForce)), [inForce]);
+  const value: Editable = { ...inForce, ...unconfirmed(pending, inForce) };
+
+  const update = async (patch: Partial<Editable>) => {
+    setPending((p) => ({ ...p, ...patch }));
+    const result = await run({ type: 'updateSettings', patch });
+    if (!result.ok) setPending((p) => Object.fromEntries(Object.entries(p).filter(([key]) => !(key in patch))));
+  };
+
+  const lock = (key: EffectiveKey) => (settings.locked.includes(key) ? settings.policySource ?? '' : undefined);
+
+  return (
+    <div className="screen settings">
+      <h1 tabIndex={-1}>{t('settings.heading')}</h1>
+      <ErrorAlert failure={failure} />
+
+      <section className="card settings-group">
+        <h2>{t('settings.general')}</h2>
+        <LanguageSelect value={value.language} locked={lock('language')} onChange={(language) => void update({ language })} />
+        <SchemeChoice value={value.scheme} locked={lock('scheme')} onChange={(scheme) => void update({ scheme })} />
+      </section>
+
+      <section className="card settings-group">
+        <h2>{t('settings.startup')}</h2>
+        <Switch label="settings.startMinimized" checked={value.startMinimized} locked={lock('startMinimized')} onChange={(startMinimized) => void update({ startMinimized })} />
+        <Switch label="settings.autostart" checked={value.autostart} locked={lock('autostart')} onChange={(autostart) => void update({ autostart })} />
+      </section>
+
+      <section className="card settings-group">
+        <h2>{t('settings.developer')}</h2>
+        <Switch label="settings.developerMode" checked={value.developerMode} locked={lock('developerMode')} onChange={(developerMode) => void update({ developerMode })} />
+        <Switch
+          label="settings.appDevTools"
+          hint="settings.appDevToolsHint"
+          checked={value.appDevTools}
+          locked={lock('appDevTools')}
+          onChange={(appDevTools) => void update({ appDevTools })}
+        />
+      </section>
+
+      <MutedApps tiles={tiles} muted={value.mutedApps} onChange={(mutedApps) => void update({ mutedApps })} />
+    </div>
+  );
+}
+
+/** The pending changes the core does not report as in force yet. */
+function unconfirmed(pending: Partial<Editable>, inForce: Editable): Partial<Editable> {
+  const open = Object.entries(pending).filter(([key, v]) => JSON.stringify(v) !== JSON.stringify(inForce[key as keyof Editable]));
+  return open.length === Object.keys(pending).length ? pending : (Object.fromEntries(open) as Partial<Editable>);
+}
+
+/** A setting's lock: `undefined` when the user may change it, else the policy source (for the tooltip). */
+type Lock = string | undefined;
+
+function LanguageSelect({ value, locked, onChange }: { value: string; locked: Lock; onChange: (language: string) => void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const known = value === 'auto' || languageChoices.some(([code]) => code === value);
+  return (
+    <div className="field">
+      <label htmlFor={id}>{t('settings.language')}</label>
+      <select id={id} value={value} disabled={locked !== undefined} aria-describedby={locked !== undefined ? `${id}-lock` : undefined} onChange={(e) => onChange(e.target.value)}>
+        <option value="auto">{t('settings.languageAuto')}</option>
+        {languageChoices.map(([code, name]) => (
+          <option key={code} value={code} lang={code}>
+            {name}
+          </option>
+        ))}
+        {/* A code set by IT or an older version stays visible rather than silently shown as another. */}
+        {!known && <option value={value}>{value}</option>}
+      </select>
+      {locked !== undefined && <LockNote id={`${id}-lock`} source={locked} />}
+    </div>
+  );
+}
+
+const schemes: { value: Editable['scheme']; label: MessageKey }[] = [
+  { value: 'light', label: 'settings.scheme.light' },
+  { value: 'dark', label: 'settings.scheme.dark' },
+  { value: 'system', label: 'settings.scheme.system' },
+];
+
+function SchemeChoice({ value, locked, onChange }: { value: Editable['scheme']; locked: Lock; onChange: (scheme: Editable['scheme']) => void }) {
+  const { t } = useI18n();
+  const id = useId();
+  return (
+    <fieldset className="field radio-group" disabled={locked !== undefined} aria-describedby={locked !== undefined ? `${id}-lock` : undefined}>
+      <legend>{t('settings.scheme')}</legend>
+      <div className="radio-row">
+        {schemes.map((scheme) => (
+          <label key={scheme.value} className="radio">
+            <input type="radio" name={id} value={scheme.value} checked={value === scheme.value} onChange={() => onChange(scheme.value)} />
+            {t(scheme.label)}
+          </label>
+        ))}
+      </div>
+      {locked !== undefined && <LockNote id={`${id}-lock`} source={locked} />}
+    </fieldset>
+  );
+}
+
+function Switch(props: { label: MessageKey; hint?: MessageKey; checked: boolean; locked: Lock; onChange: (checked: boolean) => void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const described = [props.hint && `${id}-hint`, props.locked !== undefined && `${id}-lock`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="switch-row">
+      <label htmlFor={id}>{t(props.label)}</label>
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        className="switch"
+        checked={props.checked}
+        disabled={props.locked !== undefined}
+        aria-describedby={described}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
+      {props.hint && (
+        <span id={`${id}-hint`} className="hint">
+          {t(props.hint)}
+        </span>
+      )}
+      {props.locked !== undefined && <LockNote id={`${id}-lock`} source={props.locked} />}
+    </div>
+  );
+}
+
+function MutedApps({ tiles, muted, onChange }: { tiles: Tile[]; muted: string[]; onChange: (mutedApps: string[]) => void }) {
+  const { t, locale } = useI18n();
+  const hintId = useId();
+  const sorted = useMemo(() => [...tiles].sort((a, b) => a.title.localeCompare(b.title, locale)), [tiles, locale]);
+  const mutedSet = new Set(muted);
+  const toggle = (name: string, on: boolean) => onChange(on ? [...muted, name] : muted.filter((n) => n !== name));
+  let body: ReactNode;
+  if (sorted.length === 0) body = <p className="empty">{t('settings.noApps')}</p>;
+  else
+    body = (
+      <ul className="check-list">
+        {sorted.map((tile) => (
+          <li key={tile.name}>
+            <label className="check">
+              <input type="checkbox" checked={mutedSet.has(tile.name)} onChange={(e) => toggle(tile.name, e.target.checked)} />
+              {tile.title}
+            </label>
+          </li>
+        ))}
+      </ul>
+    );
+  return (
+    <section className="card settings-group">
+      <fieldset aria-describedby={hintId}>
+        <legend>
+          <h2>{t('settings.notifications')}</h2>
+        </legend>
+        <p id={hintId} className="hint">
+          {t('settings.notificationsHint')}
+        </p>
+        {body}
+      </fieldset>
+    </section>
+  );
+}
