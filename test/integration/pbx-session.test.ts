@@ -427,3 +427,22 @@ describe('protocol variants the emulator can switch to', () => {
     expect(await session(pbx.url, { vault }).login()).toMatchObject({ kind: 'logged-in' });
   });
 });
+
+describe('standby PBX (LoginResult.info.alt)', () => {
+  it('when the home PBX is down the client falls back to the standby, and StandbyBack brings it home', async () => {
+    const sessions = new SessionStore();
+    const standby = await emulator({ sessions });
+    const config = sessionTestConfig();
+    config.options = { alt: `${standby.hostPort}/PBX0` };
+    const home = await emulator({ config, sessions });
+    const s = session(home.url);
+    expect(await s.login({ username: 'alice', password: 'Secret123!' })).toMatchObject({ kind: 'logged-in', standby: false });
+    const onStandby = s.next('state', (st) => st.kind === 'logged-in' && st.standby);
+    await home.stop();
+    expect(await onStandby).toMatchObject({ url: standby.url, standby: true });
+    await home.restart({ downMs: 0 });
+    const back = s.next('state', (st) => st.kind === 'logged-in' && !st.standby);
+    standby.standbyBack('alice');
+    expect(await back).toMatchObject({ url: home.url });
+  });
+});

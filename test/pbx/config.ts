@@ -52,6 +52,8 @@ export interface EmulatorOptions {
   legacyUpdateApps?: boolean;
   /** Every session login returns fresh session credentials (open question Q7). */
   rotateSessionOnSessionLogin?: boolean;
+  /** `LoginResult.info.alt`: the standby PBX as `host[:port]/module` (pbx-session.md §3.6, Q3). */
+  alt?: string;
 }
 
 export interface EmulatorConfig {
@@ -238,8 +240,10 @@ export function validateEmulatorConfig(raw: unknown, source?: string): EmulatorC
   }
 
   if (raw.options !== undefined && c.object(raw.options, 'options')) {
-    c.keys(raw.options, 'options', OPTION_KEYS);
+    c.keys(raw.options, 'options', [...OPTION_KEYS, 'alt']);
     for (const k of OPTION_KEYS) c.optionalBoolean(raw.options, k, 'options');
+    const alt = (raw.options as Obj).alt;
+    if (alt !== undefined && (typeof alt !== 'string' || !/^[^/\s]+\/[A-Za-z0-9_.-]+$/.test(alt))) c.fail('options.alt', 'expected "host[:port]/module"');
   }
   if (c.problems.length) throw new ConfigError(c.problems, source);
 

@@ -132,6 +132,7 @@ function completeLogin(c: Connection, user: UserConfig, s: Session, proof: Login
     account: {},
     settings: {},
     ...(withCredentials ? { session: encryptedCredentials(s, proof) } : {}),
+    ...(config.options?.alt ? { alt: config.options.alt } : {}),
   };
   // The digest covers exactly the text sent: JSON.stringify keeps the key order built above.
   const digest = loginResultDigest(config.domain, proof, JSON.stringify(info));
