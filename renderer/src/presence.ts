@@ -8,9 +8,11 @@ const byActivity: Record<string, PresenceKind> = { '': 'available', away: 'away'
 
 export function contactPresenceKind(p: ContactPresence | undefined): PresenceKind {
   if (!p) return 'unknown';
-  if (!p.up || p.status === 'closed') return 'offline';
-  // Activities the PBX may add later (e.g. "lunch") are shown as away rather than dropped.
-  return byActivity[p.activity] ?? 'away';
+  if (!p.up) return 'offline';
+  // The PBX reports busy/dnd as `status: "closed"` (pbx-session.md §4.4), so a set activity
+  // wins; only a closed contact without an activity is offline.
+  if (p.activity) return byActivity[p.activity] ?? 'away'; // unknown activities (e.g. "lunch") read as away
+  return p.status === 'closed' ? 'offline' : 'available';
 }
 
 export function ownPresenceKind(activity: Activity): PresenceKind {

@@ -1,42 +1,107 @@
 /**
- * The e2e world of one test: the PBX emulator, the real core (with an in-memory credential
- * store, so tests never share a session), and the browser shell serving the built renderer.
+ * The e2e world of one test: the PBX emulator, the real core, and the browser shell serving
+ * the built renderer, plus a tiny HTTP server for app icons. Under test/with-keyring.sh the
+ * core uses the real keychain (a service name of its own per test); elsewhere memory.
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
 import { ClientCore } from '../../main/core/client/client.js';
-import { MemoryCredentialStore } from '../../main/core/credentials/credential-store.js';
+import { MemoryCredentialStore, type CredentialStore } from '../../main/core/credentials/credential-store.js';
+import { KeytarCredentialStore } from '../../main/core/credentials/keytar-store.js';
 import { createWebShell, type WebShell } from '../../main/web/server.js';
-import { PbxEmulator, type EmulatorConfig } from '../pbx/index.js';
+import { PbxEmulator, type EmulatorConfig, type SessionStore } from '../pbx/index.js';
+import { keyringAvailable, testService } from '../support/keyring.js';
 import { sessionTestConfig } from '../support/session-config.js';
 
 export const rendererDir = resolve(fileURLToPath(import.meta.url), '../../../renderer/dist');
 
+/** A 48×48 solid-colour PNG, served for every `*.png` path of the icon server. */
+const png = solidPng(48, [0x2e, 0x7d, 0x32]);
+
+function solidPng(size: number, [r, g, b]: number[]): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const byte of buf) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => [r!, g!, b!]).flat())]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: size }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The test users' apps, with Contacts served (icon included) by the icon server. */
+export function e2eConfig(iconBase: string): EmulatorConfig {
+  const config = sessionTestConfig();
+  for (const a of config.appObjects) if (a.name === 'contacts') a.url = `${iconBase}/apps/contacts/innovaphone-contacts`;
+  return config;
+}
+
+export interface StartOptions {
+  policy?: object;
+  config?: EmulatorConfig;
+  tls?: boolean;
+  sessions?: SessionStore;
+}
+
 export interface World {
-  pbx: PbxEmulator;
-  core: ClientCore;
-  shell: WebShell;
-  configDir: string;
-  /** Start again with a policy file and/or emulator config (before `open`). */
-  restart(opts?: { policy?: object; config?: EmulatorConfig; tls?: boolean }): Promise<void>;
-  /** Navigate the page to the shell. */
+  readonly pbx: PbxEmulator;
+  readonly core: ClientCore;
+  readonly shell: WebShell;
+  readonly configDir: string;
+  readonly store: CredentialStore;
+  /** Base URL of the icon server (`<base>/x.png` answers a PNG). */
+  readonly iconBase: string;
+  /** Start over with a new emulator (and policy), keeping the settings folder and keychain. */
+  start(opts?: StartOptions): Promise<void>;
+  /** Restart only the client (core and shell), as a user quitting and starting the app; optionally with a new policy. */
+  restartClient(opts?: { policy?: object }): Promise<void>;
   open(): Promise<void>;
 }
 
 export const test = base.extend<{ world: World }>({
   world: async ({ page }, use) => {
+    const icons: Server = createServer((req, res) => {
+      if (req.url?.endsWith('.png')) res.writeHead(200, { 'Content-Type': 'image/png' }).end(png);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => icons.listen(0, '127.0.0.1', r));
+    const iconBase = `http://127.0.0.1:${(icons.address() as AddressInfo).port}`;
+    const configDir = mkdtempSync(join(tmpdir(), 'myapps-e2e-'));
+    const keychain = keyringAvailable ? new KeytarCredentialStore(testService()) : undefined;
+    const store: CredentialStore = keychain ?? new MemoryCredentialStore();
     let pbx: PbxEmulator | undefined;
     let core: ClientCore | undefined;
     let shell: WebShell | undefined;
-    const configDir = mkdtempSync(join(tmpdir(), 'myapps-e2e-'));
-    const store = new MemoryCredentialStore();
-    const stop = async () => {
+    const stopClient = async () => {
       await shell?.close();
       await core?.dispose();
-      await pbx?.stop();
+    };
+    const startClient = async () => {
+      core = await ClientCore.start({ configDir, policyFile: join(configDir, 'policy.json'), credentialStore: store, sessionOptions: { backoff: { initialMs: 400, maxMs: 3000, random: () => 1 } } });
+      shell = await createWebShell({ host: core, rendererDir });
     };
     const world: World = {
       get pbx() {
@@ -49,33 +114,50 @@ export const test = base.extend<{ world: World }>({
         return shell!;
       },
       configDir,
-      async restart(opts = {}) {
-        await stop();
+      store,
+      iconBase,
+      async start(opts = {}) {
+        await stopClient();
+        await pbx?.stop();
         if (opts.policy) writeFileSync(join(configDir, 'policy.json'), JSON.stringify(opts.policy));
-        pbx = await PbxEmulator.start({ config: opts.config ?? sessionTestConfig(), port: 0, tls: opts.tls === true });
-        core = await ClientCore.start({ configDir, policyFile: join(configDir, 'policy.json'), credentialStore: store, sessionOptions: { backoff: { initialMs: 300, maxMs: 2000, random: () => 1 } } });
-        shell = await createWebShell({ host: core, rendererDir });
+        pbx = await PbxEmulator.start({ config: opts.config ?? e2eConfig(iconBase), port: 0, tls: opts.tls === true, ...(opts.sessions && { sessions: opts.sessions }) });
+        await startClient();
+      },
+      async restartClient(opts = {}) {
+        await stopClient();
+        if (opts.policy) writeFileSync(join(configDir, 'policy.json'), JSON.stringify(opts.policy));
+        await startClient();
       },
       async open() {
         await page.goto(shell!.url);
       },
     };
-    await world.restart();
+    await world.start();
     await use(world);
-    await stop();
+    await stopClient();
+    await pbx?.stop();
+    await new Promise((r) => icons.close(r));
+    if (keychain) for (const a of await keychain.accounts()) await keychain.delete(a);
   },
 });
 
 export { expect };
 
-export async function logIn(page: Page, world: World, user = 'alice', password = 'Secret123!'): Promise<void> {
+export async function logIn(page: Page, world: World, user = 'alice', password = 'Secret123!', stay = false): Promise<void> {
   await page.getByRole('textbox', { name: 'PBX' }).fill(world.pbx.url);
   await page.getByRole('textbox', { name: 'Username' }).fill(user);
-  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByLabel('Password').fill(password);
+  if (stay) await page.getByRole('checkbox', { name: 'Stay logged in' }).check();
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
-/** Screenshot into the test's artifacts folder (test-results/e2e/...). */
-export async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+export const allApps = (page: Page) => page.getByRole('region', { name: 'All apps' });
+
+/** Screenshots of the current screen in the light and the dark scheme, as test artifacts. */
+export async function shots(page: Page, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: test.info().outputPath(`${name}-${colorScheme}.png`), fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }

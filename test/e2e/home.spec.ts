@@ -1,0 +1,139 @@
+/** The home screen: tiles, icons, badges, presence, search, edit home, own presence, reconnecting. */
+import type { Locator, Page } from '@playwright/test';
+import { allApps, e2eConfig, expect, logIn, shots, test, type World } from './fixtures.js';
+
+/** A tile's list item (its badge and presence dot sit next to the button, described by it). */
+const tile = (region: Locator, name: string) => region.getByRole('listitem').filter({ has: region.page().getByRole('button', { name, exact: true }) });
+
+async function home(page: Page, world: World) {
+  await world.open();
+  await logIn(page, world);
+  await expect(allApps(page).getByRole('button', { name: 'Contacts' })).toBeVisible();
+}
+
+test('tiles: icon, monogram when the icon fails, no icon for websites, description as tooltip, badges', async ({ page, world }) => {
+  await home(page, world);
+  const contacts = allApps(page).getByRole('button', { name: 'Contacts' });
+  await expect(contacts).toHaveAttribute('title', 'Address book');
+  const icon = contacts.locator('img');
+  await expect(icon).toHaveAttribute('src', `${world.iconBase}/apps/contacts/innovaphone-contacts.png`);
+  await expect.poll(() => icon.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
+  // My App's icon URL does not answer: a monogram instead of a broken image.
+  const myApp = allApps(page).getByRole('button', { name: 'My App' });
+  await expect(myApp.locator('img')).toHaveCount(0);
+  await expect(myApp).toContainText('MA');
+  await expect(allApps(page).getByRole('button', { name: 'Website' }).locator('img')).toHaveCount(0);
+  // Hidden API providers are never tiles.
+  await expect(allApps(page).getByRole('button')).toHaveCount(4);
+  // Badges follow the app's presence.
+  const badger = tile(allApps(page), 'Badger');
+  await expect(badger.getByRole('img', { name: '3 new' })).toBeVisible();
+  world.pbx.setBadge('badger', 12);
+  await expect(badger.getByRole('img', { name: '12 new' })).toBeVisible();
+  await shots(page, 'home-badges');
+});
+
+test('home links: #d label and #s presence dot', async ({ page, world }) => {
+  const config = e2eConfig(world.iconBase);
+  config.users[0]!.home = 'contacts#s=carol&d=Carol%20Clerk,badger';
+  await world.start({ config });
+  await home(page, world);
+  const homeRegion = page.getByRole('region', { name: 'Home' });
+  const carol = tile(homeRegion, 'Carol Clerk');
+  await expect(carol.getByRole('button', { name: 'Carol Clerk' })).toBeVisible();
+  world.pbx.setPresence('carol', { activity: 'busy' });
+  await expect(carol.getByRole('img', { name: 'busy' })).toBeVisible();
+  world.pbx.setPresence('carol', { activity: '' });
+  await expect(carol.getByRole('img', { name: 'available' })).toBeVisible();
+});
+
+test('text from the PBX is rendered as text, never as HTML', async ({ page, world }) => {
+  const config = e2eConfig(world.iconBase);
+  config.appObjects.push({ name: 'evil', title: '<img src=x onerror="window.pwned=1">Evil', description: '<script>window.pwned=2</script>', password: 'x', url: `${world.iconBase}/apps/evil/evil` });
+  config.users[0]!.apps.push('evil');
+  await world.start({ config });
+  await home(page, world);
+  const evil = allApps(page).getByRole('button', { name: '<img src=x onerror="window.pwned=1">Evil' });
+  await expect(evil).toBeVisible();
+  await expect(evil).toHaveAttribute('title', '<script>window.pwned=2</script>');
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  expect(await page.locator('img[src="x"]').count()).toBe(0);
+});
+
+test('instant search: Ctrl+K, filter on every keystroke, arrows and Enter open an app, Escape clears', async ({ page, world }) => {
+  await home(page, world);
+  await page.getByRole('heading', { name: 'Home' }).click();
+  await page.keyboard.press('Control+k');
+  const search = page.getByRole('searchbox', { name: 'Search apps' });
+  await expect(search).toBeFocused();
+  await page.keyboard.type('a');
+  await expect(allApps(page).getByRole('button')).toHaveCount(3); // Contacts, My App, Badger contain "a"
+  await page.keyboard.type('pp');
+  await expect(allApps(page).getByRole('button')).toHaveCount(1);
+  await expect(page.getByText('1 app matches')).toBeVisible();
+  await shots(page, 'home-search');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => world.core.snapshot().runningApps).toEqual(['myapp']);
+  await search.fill('zzz');
+  await expect(page.getByText('No apps match “zzz”.')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(search).toHaveValue('');
+  await expect(allApps(page).getByRole('button')).toHaveCount(4);
+});
+
+test('clicking a tile opens the app', async ({ page, world }) => {
+  await home(page, world);
+  await allApps(page).getByRole('button', { name: 'Website' }).click();
+  await expect.poll(() => world.core.snapshot().runningApps).toEqual(['website']);
+});
+
+test('edit home: pin and unpin, saved at the PBX with SetApps', async ({ page, world }) => {
+  await home(page, world);
+  await page.getByRole('button', { name: 'Edit home' }).click();
+  await page.getByRole('button', { name: 'Pin My App' }).click();
+  await expect(page.getByRole('button', { name: 'Pin My App' })).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('button', { name: 'Pin Badger' }).click();
+  await shots(page, 'home-edit');
+  await page.getByRole('button', { name: 'Done' }).click();
+  const setApps = await world.pbx.waitFor('SetApps');
+  expect(String(setApps.msg.home).split(',').sort()).toEqual(['contacts', 'myapp']);
+  await expect(page.getByRole('region', { name: 'Home' }).getByRole('button', { name: 'My App' })).toBeVisible();
+});
+
+test('own presence: choose busy with a note', async ({ page, world }) => {
+  await home(page, world);
+  await page.getByRole('button', { name: /Alice Example/ }).click();
+  const dialog = page.getByRole('dialog', { name: 'Your presence' });
+  await dialog.getByRole('textbox', { name: 'Note' }).fill('in a meeting');
+  await dialog.getByRole('button', { name: 'Save note' }).click();
+  await dialog.getByRole('radio', { name: 'Busy' }).check();
+  await expect.poll(() => world.pbx.framesOf('SetOwnPresence').at(-1)?.msg).toMatchObject({ activity: 'busy', note: 'in a meeting' });
+  await expect(page.getByRole('button', { name: /Alice Example.*Busy/ })).toBeVisible();
+  await shots(page, 'home-presence');
+});
+
+test('reconnecting: the status counts down, the home screen stays usable, then it is back', async ({ page, world }) => {
+  await home(page, world);
+  await world.pbx.stop();
+  await expect(page.getByRole('status')).toContainText(/Reconnecting in \d+ s \(attempt \d+\)/);
+  await expect(allApps(page).getByRole('button', { name: 'Contacts' })).toBeEnabled();
+  await shots(page, 'home-reconnecting');
+  await world.pbx.restart({ downMs: 0 });
+  await expect(page.getByRole('status')).toContainText('Connected to', { timeout: 10_000 });
+});
+
+test('standby PBX is shown in the status', async ({ page, world }) => {
+  const standby = world.pbx; // the first emulator becomes the standby
+  const config = e2eConfig(world.iconBase);
+  config.options = { alt: `${standby.hostPort}/PBX0` };
+  const sessions = standby.sessions;
+  await world.start({ config, sessions });
+  // world.start stopped the old emulator; bring the standby back on its port with the shared sessions.
+  await standby.restart({ downMs: 0 });
+  await home(page, world);
+  await world.pbx.stop();
+  await expect(page.getByRole('status')).toContainText('(standby PBX)', { timeout: 10_000 });
+  await shots(page, 'home-standby');
+  await standby.stop();
+});
