@@ -23,6 +23,10 @@ export function App() {
   const inSession = kind === 'logged-in' || kind === 'reconnecting';
   const [route, setRoute] = useState<Route>('home');
   const screen: Screen = route === 'settings' || inSession ? route : 'login';
+  // A session ends: the next login starts on Home, not on the last screen of the previous user.
+  useEffect(() => {
+    if (!inSession && route === 'security') setRoute('home');
+  }, [inSession, route]);
 
   // The stylesheet maps the scheme to CSS `color-scheme`; "system" follows the OS live.
   useEffect(() => {
