@@ -77,9 +77,13 @@ export class ClientCore extends Emitter<Events> {
       runningApps: [],
     };
     config.on('changed', () => {
-      this.publish({ type: 'settings', settings: settingsView(config, options.policyFile) });
-      this.publish({ type: 'login', login: loginView(config, this.store.kind === 'keychain') });
-      if (this.lastApps) this.showApps(this.lastApps, false);
+      // Config changes often (every home-screen cache write); tell the UI only what changed.
+      const before = this.state.settings.values;
+      this.publishIfChanged({ type: 'settings', settings: settingsView(config, options.policyFile) }, this.state.settings);
+      this.publishIfChanged({ type: 'login', login: loginView(config, this.store.kind === 'keychain') }, this.state.login);
+      const after = config.effective.values;
+      const filterChanged = JSON.stringify([before.allowedApps, before.blockedApps]) !== JSON.stringify([after.allowedApps, after.blockedApps]);
+      if (filterChanged && this.lastApps) this.showApps(this.lastApps, false);
     });
   }
 
@@ -192,13 +196,15 @@ export class ClientCore extends Emitter<Events> {
     if (!usernameAllowed(username, this.config.effective)) return { ok: false, error: 'This username is not allowed here (set by your IT department).' };
     const saved = await this.config.saveAccount({ ...this.existingAccount(pbx, username), address: pbx, username });
     if (!saved.ok) return { ok: false, error: saved.errors.map((e) => e.reason).join('; ') };
-    await this.config.setActiveAccount(saved.value.id);
     // "Stay logged in" off: the session lives in memory only, and nothing stays in the keychain.
     const store = c.stayLoggedIn ? this.store : new MemoryCredentialStore();
     if (!c.stayLoggedIn) await new CredentialVault(this.store, credentialAccount(pbxWebSocketUrl(pbx), username)).clear();
     const session = this.startSession(saved.value, store);
     // Progress arrives as `connection` events; 2FA may take minutes, so do not hold the command.
     void session.login({ username, password: c.password });
+    // Remembering the account for the next start need not delay the connection.
+    const activated = await this.config.setActiveAccount(saved.value.id);
+    if (!activated.ok) this.log('warn', 'active account not saved', { errors: activated.errors });
     return { ok: true };
   }
 
@@ -274,7 +280,7 @@ export class ClientCore extends Emitter<Events> {
     session.on('state', (connection) => {
       if (!mine()) return;
       this.publish({ type: 'connection', connection });
-      if (connection.kind === 'logged-in') this.publish({ type: 'login', login: loginView(this.config, this.store.kind === 'keychain') });
+      if (connection.kind === 'logged-in') this.publishIfChanged({ type: 'login', login: loginView(this.config, this.store.kind === 'keychain') }, this.state.login);
     });
     session.on('user', (user) => mine() && this.publish({ type: 'user', user }));
     session.on('apps', (apps) => mine() && this.showApps(apps, false));
@@ -364,6 +370,11 @@ export class ClientCore extends Emitter<Events> {
 
   private addNotice(notice: Notice): void {
     this.publish({ type: 'notices', notices: [...this.state.notices.filter((n) => n.id !== notice.id), notice] });
+  }
+
+  private publishIfChanged(event: Extract<BridgeEvent, { type: 'settings' | 'login' }>, current: unknown): void {
+    const next = event.type === 'settings' ? event.settings : event.login;
+    if (JSON.stringify(next) !== JSON.stringify(current)) this.publish(event);
   }
 
   private publish(event: BridgeEvent): void {
