@@ -33,6 +33,24 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', coreRestrictedImports] },
   },
   {
+    // The bridge contract is shared with the renderer, which runs in a browser: it may use only
+    // itself, the pure schema helpers, and types from the rest of the core.
+    files: ['main/core/bridge/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...coreRestrictedImports,
+          patterns: [
+            ...coreRestrictedImports.patterns,
+            { group: ['node:*', 'ws', 'keytar'], message: 'main/core/bridge runs in the renderer too: no Node modules.' },
+            { regex: '^\\.\\./(?!protocol/validate\\.js$)', allowTypeImports: true, message: 'main/core/bridge may import only types from the rest of the core (plus protocol/validate.js).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The renderer runs in a browser under either shell and reaches the core only through the
     // bridge contract: nothing else from main/, and no Node APIs.
     files: ['renderer/src/**/*.{ts,tsx}'],

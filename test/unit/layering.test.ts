@@ -82,3 +82,14 @@ describe('main/core stays runtime-neutral', () => {
     expect(ok!.messages.filter((m) => m.ruleId === 'no-restricted-imports')).toEqual([]);
   });
 });
+
+describe('main/core/bridge stays loadable in the renderer', () => {
+  it('allows type imports from the core, refuses runtime imports and Node modules', async () => {
+    const eslint = new ESLint({ cwd: root });
+    const filePath = join(core, 'bridge/layering-probe.ts');
+    const lint = async (code: string) => (await eslint.lintText(code, { filePath }))[0]!.messages.filter((m) => m.ruleId === 'no-restricted-imports');
+    expect(await lint(`import type { SessionState } from '../pbx/state.js';\nimport { object } from '../protocol/validate.js';\nexport type X = SessionState;\nexport const o = object;\n`)).toEqual([]);
+    expect(await lint(`import { pbxWebSocketUrl } from '../pbx/address.js';\nexport const x = pbxWebSocketUrl;\n`)).toHaveLength(1);
+    expect(await lint(`import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n`)).toHaveLength(1);
+  });
+});
