@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: everything a newcomer needs to see the client work, on one machine —
  * the PBX emulator with the demo configuration, the client core behind the browser shell,
- * and the demo users to log in with. (Sample App Services join with app hosting.)
+ * the Electron shell where its binary exists, and the demo users to log in with.
+ * (Sample App Services join with app hosting.)
  *
  * Ports: MYAPPS_DEMO_PBX_PORT (default 8089) and MYAPPS_DEMO_PORT (default 8088); 0 = any free port.
  * The demo keeps its settings in a fresh temporary folder, never in your own profile.
@@ -12,6 +13,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../main/core/common/log.js';
 import { startWebShell } from '../main/web/start.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { findElectronBinary } from './e2e-electron/find-electron.js';
 import { PbxEmulator, loadEmulatorConfig } from './pbx/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -26,6 +29,19 @@ const web = await startWebShell(
   silentLogger,
 );
 
+/** The desktop shell too, where an Electron binary exists (never on this project's CI machines). */
+function startElectron(): string {
+  const root = resolve(here, '..');
+  const electron = findElectronBinary(root);
+  if (!electron.found) return `Electron: not started (${electron.reason}); the browser shell runs the same UI and core.`;
+  for (const script of ['build:electron', 'build:preload']) {
+    if (spawnSync('npm', ['run', '-s', script], { cwd: root, stdio: 'inherit' }).status !== 0) return `Electron: not started (npm run ${script} failed).`;
+  }
+  const child = spawn(electron.path, [root, '--pbx', pbx.url], { cwd: root, stdio: 'inherit' });
+  process.once('exit', () => child.kill());
+  return `Electron ${electron.version}: started with the same PBX.`;
+}
+
 const lines = [
   `myApps demo`,
   ``,
@@ -35,7 +51,7 @@ const lines = [
   `Demo users (user / password):`,
   ...config.users.map((u) => `  ${u.sip.padEnd(8)} ${u.password.padEnd(12)} ${u.twoFactor ? '(two-factor: approve from another session of the user)' : ''}`.trimEnd()),
   ``,
-  `Electron: no Electron binary is used by the demo; the browser shell runs the same UI and core.`,
+  startElectron(),
   `Headless login check: MYAPPS_PASSWORD='${config.users[0]!.password}' npm run doctor -- --pbx ${pbx.url} --user ${config.users[0]!.sip}`,
   ``,
   `Ctrl+C stops the demo.`,
