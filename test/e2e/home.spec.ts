@@ -74,7 +74,7 @@ test('instant search: Ctrl+K, filter on every keystroke, arrows and Enter open a
   await shots(page, 'home-search');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
-  await expect.poll(() => world.core.snapshot().runningApps).toEqual(['myapp']);
+  await expect.poll(() => world.core.snapshot().runningApps.map((a) => a.name)).toEqual(['myapp']);
   await search.fill('zzz');
   await expect(page.getByText('No apps match “zzz”.')).toBeVisible();
   await page.keyboard.press('Escape');
@@ -85,7 +85,7 @@ test('instant search: Ctrl+K, filter on every keystroke, arrows and Enter open a
 test('clicking a tile opens the app', async ({ page, world }) => {
   await home(page, world);
   await allApps(page).getByRole('button', { name: 'Website' }).click();
-  await expect.poll(() => world.core.snapshot().runningApps).toEqual(['website']);
+  await expect.poll(() => world.core.snapshot().runningApps.map((a) => a.name)).toEqual(['website']);
 });
 
 test('edit home: pin and unpin, saved at the PBX with SetApps', async ({ page, world }) => {

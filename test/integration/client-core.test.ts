@@ -142,11 +142,12 @@ describe('login and the home screen', () => {
   it('openApp: visible apps only', async () => {
     const pbx = await emulator();
     const { core: c } = await loggedInCore(pbx);
-    expect(await c.handle({ type: 'openApp', link: 'contacts?id=3' })).toMatchObject({ ok: true, value: { name: 'contacts' } });
-    expect(c.snapshot().runningApps).toEqual(['contacts']);
+    const opened = await c.handle({ type: 'openApp', link: 'contacts?id=3' });
+    expect(opened).toMatchObject({ ok: true, value: { viewId: expect.any(String) } });
+    expect(c.snapshot().runningApps.map((a) => a.name)).toEqual(['contacts']);
     expect(await c.handle({ type: 'openApp', link: 'search' })).toMatchObject({ ok: false });
     expect(await c.handle({ type: 'openApp', link: 'secret' })).toMatchObject({ ok: false });
-    await c.handle({ type: 'closeApp', name: 'contacts' });
+    await c.handle({ type: 'closeApp', viewId: (opened as { value: { viewId: string } }).value.viewId });
     expect(c.snapshot().runningApps).toEqual([]);
   });
 

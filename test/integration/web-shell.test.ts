@@ -343,7 +343,7 @@ describe('browser shell: bridge frames', () => {
   it('sends every event to every connection', async () => {
     const { shell, host } = await startShell();
     const [a, b] = [await bridge(shell), await bridge(shell)];
-    const event: BridgeEvent = { type: 'runningApps', runningApps: ['contacts'] };
+    const event: BridgeEvent = { type: 'activeApp', activeApp: 'view-1' };
     host.emit(event);
     host.emit({ type: 'badge', app: 'chat', value: '3' });
     for (const peer of [a, b]) await vi.waitFor(() => expect(peer.events()).toEqual([event, { type: 'badge', app: 'chat', value: '3' }]));

@@ -57,7 +57,7 @@ describe('createBridgeApi', () => {
     const seen: unknown[][] = [];
     const off = api.onEvent((...args: unknown[]) => void seen.push(args));
     const other = api.onEvent(() => {});
-    const event: BridgeEvent = { type: 'runningApps', runningApps: ['phone'] };
+    const event: BridgeEvent = { type: 'activeApp', activeApp: 'view-1' };
     r.emit(ipcChannels.event, { sender: 'ipcRenderer internals', ports: [] }, event);
     expect(seen).toEqual([[event]]);
     off();

@@ -3,7 +3,7 @@
  * it receives (security control 6): the UI is trusted code, but a bridge is an attack
  * surface (a compromised renderer, a foreign frame, a local process on the web shell's port).
  */
-import { ValidationError, array, boolean, literal, object, record, string, unknownValue, type Infer, type Schema } from '../protocol/validate.js';
+import { ValidationError, array, boolean, literal, object, optional, record, string, unknownValue, type Infer, type Schema } from '../protocol/validate.js';
 
 const text = (max: number): Schema<string> => ({
   parse(v, path) {
@@ -30,9 +30,16 @@ export const commandSchemas = {
   deleteSession: object({ type: literal('deleteSession'), id: text(128) }),
   /** Change user settings; `null` clears a choice (back to the policy/built-in default). */
   updateSettings: object({ type: literal('updateSettings'), patch: record(unknownValue) }),
-  /** Open an app by app link (`name?args`); started on first open, not at login. */
+  /** Open an app by app link (`name?args`) and bring it to the front; started on first open, not at login. Value: `{ viewId }`. */
   openApp: object({ type: literal('openApp'), link: text(1024) }),
-  closeApp: object({ type: literal('closeApp'), name: text(256) }),
+  closeApp: object({ type: literal('closeApp'), viewId: text(128) }),
+  /** Bring a running app to the front; without `viewId`, show the home screen (apps keep running). */
+  showApp: object({ type: literal('showApp'), viewId: optional(text(128)) }),
+  /** Load the app again (e.g. after it failed). */
+  reloadApp: object({ type: literal('reloadApp'), viewId: text(128) }),
+  /** The user clicked a notification (or one of its buttons). */
+  notificationClicked: object({ type: literal('notificationClicked'), id: text(128), action: literal('', 'accept', 'reject', 'reply'), replyText: optional(text(4096)) }),
+  dismissNotification: object({ type: literal('dismissNotification'), id: text(128) }),
   dismissNotice: object({ type: literal('dismissNotice'), id: text(128) }),
 } satisfies Record<string, Schema<{ type: string }>>;
 

@@ -1,5 +1,5 @@
 /** Events from the core to the UI: each replaces one part of the Snapshot. */
-import type { AccountView, AppsView, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, SessionItem, SettingsView, Snapshot, UserView } from './views.js';
+import type { AccountView, AppNotification, AppsView, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, RunningApp, SessionItem, SettingsView, Snapshot, UserView } from './views.js';
 
 export type BridgeEvent =
   | { type: 'snapshot'; snapshot: Snapshot }
@@ -14,7 +14,9 @@ export type BridgeEvent =
   | { type: 'sessions'; sessions: SessionItem[] }
   | { type: 'settings'; settings: SettingsView }
   | { type: 'notices'; notices: Notice[] }
-  | { type: 'runningApps'; runningApps: string[] };
+  | { type: 'runningApps'; runningApps: RunningApp[] }
+  | { type: 'activeApp'; activeApp: string | undefined }
+  | { type: 'notifications'; notifications: AppNotification[] };
 
 /** Apply one event to a snapshot (the renderer's store and the tests use the same reducer). */
 export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
@@ -49,10 +51,14 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
       return { ...s, notices: e.notices };
     case 'runningApps':
       return { ...s, runningApps: e.runningApps };
+    case 'activeApp':
+      return withOptional(s, 'activeApp', e.activeApp);
+    case 'notifications':
+      return { ...s, notifications: e.notifications };
   }
 }
 
-function withOptional<K extends 'account' | 'user' | 'apps'>(s: Snapshot, key: K, value: Snapshot[K]): Snapshot {
+function withOptional<K extends 'account' | 'user' | 'apps' | 'activeApp'>(s: Snapshot, key: K, value: Snapshot[K]): Snapshot {
   const next = { ...s };
   if (value === undefined) delete next[key];
   else next[key] = value;

@@ -110,6 +110,33 @@ export interface SettingsView {
   policySource?: string;
 }
 
+/** One running app (an app view). */
+export interface RunningApp {
+  /** The view's identity, minted by the core; the app-frame page is bound to it. */
+  viewId: string;
+  /** App Object name. */
+  name: string;
+  title: string;
+  iconUrl?: string;
+  website: boolean;
+  /** Hidden API provider started on demand: runs without a tab. */
+  hidden: boolean;
+  state: 'starting' | 'alive' | 'failed';
+  /** Why it failed, for the "failed" state with a retry button. */
+  error?: string;
+  /** Badge the app set with `Action SetBadge`, or from presence. */
+  badge?: string;
+}
+
+/** A notification an app asked for (`com.innovaphone.launcher` AddLocalNotification). */
+export interface AppNotification {
+  id: string;
+  viewId: string;
+  app: string;
+  title: string;
+  text: string;
+}
+
 export interface Notice {
   id: string;
   severity: 'info' | 'warning' | 'error';
@@ -131,6 +158,10 @@ export interface Snapshot {
   sessions: SessionItem[];
   settings: SettingsView;
   notices: Notice[];
-  /** Names of the apps the user opened, in order. */
-  runningApps: string[];
+  /** Running apps, in the order they were opened (hidden providers included, flagged). */
+  runningApps: RunningApp[];
+  /** The app view in front; undefined = the home screen. */
+  activeApp?: string;
+  /** Notifications of apps that are not muted. */
+  notifications: AppNotification[];
 }

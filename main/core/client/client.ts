@@ -7,6 +7,7 @@
  * every decision — which apps exist, which URLs are usable, what the policy allows — is made
  * here once, never in a shell or the renderer (architecture rule 2).
  */
+import { randomUUID } from 'node:crypto';
 import { parseAppLink } from '../apps/app-link.js';
 import { buildCatalog, type Catalog } from '../apps/catalog.js';
 import type { Command, CommandOf, CommandResult } from '../bridge/commands.js';
@@ -75,6 +76,7 @@ export class ClientCore extends Emitter<Events> {
       settings: settingsView(config, options.policyFile),
       notices,
       runningApps: [],
+      notifications: [],
     };
     config.on('changed', () => {
       // Config changes often (every home-screen cache write); tell the UI only what changed.
@@ -175,8 +177,13 @@ export class ClientCore extends Emitter<Events> {
       case 'openApp':
         return this.openApp(c.link);
       case 'closeApp':
-        this.publish({ type: 'runningApps', runningApps: this.state.runningApps.filter((n) => n !== c.name) });
+        this.publish({ type: 'runningApps', runningApps: this.state.runningApps.filter((a) => a.viewId !== c.viewId) });
         return { ok: true };
+      case 'showApp':
+      case 'reloadApp':
+      case 'notificationClicked':
+      case 'dismissNotification':
+        return { ok: false, error: 'App hosting is not available yet.' };
       case 'dismissNotice':
         this.publish({ type: 'notices', notices: this.state.notices.filter((n) => n.id !== c.id) });
         return { ok: true };
@@ -243,8 +250,11 @@ export class ClientCore extends Emitter<Events> {
     const parsed = parseAppLink(link);
     const entry = parsed && this.catalog?.byName.get(parsed.app);
     if (!parsed || !entry || entry.hidden) return { ok: false, error: `There is no app "${parsed?.app ?? link}" for you.` };
-    if (!this.state.runningApps.includes(entry.name)) this.publish({ type: 'runningApps', runningApps: [...this.state.runningApps, entry.name] });
-    return { ok: true, value: { name: entry.name, url: entry.url, website: entry.website } };
+    const running = this.state.runningApps.find((a) => a.name === entry.name);
+    if (running) return { ok: true, value: { viewId: running.viewId } };
+    const app = { viewId: randomUUID(), name: entry.name, title: entry.title, website: entry.website, hidden: false, state: 'starting' as const, ...(entry.iconUrl && { iconUrl: entry.iconUrl }) };
+    this.publish({ type: 'runningApps', runningApps: [...this.state.runningApps, app] });
+    return { ok: true, value: { viewId: app.viewId } };
   }
 
   // ------------------------------------------------------------------ session
