@@ -41,6 +41,8 @@ export const commandSchemas = {
   notificationClicked: object({ type: literal('notificationClicked'), id: text(128), action: literal('', 'accept', 'reject', 'reply'), replyText: optional(text(4096)) }),
   dismissNotification: object({ type: literal('dismissNotification'), id: text(128) }),
   dismissNotice: object({ type: literal('dismissNotice'), id: text(128) }),
+  /** What the OS prefers, which only the UI can see: used where settings say "auto" / "follow system". */
+  setSystemPreferences: object({ type: literal('setSystemPreferences'), language: text(35), dark: boolean }),
 } satisfies Record<string, Schema<{ type: string }>>;
 
 export type CommandType = keyof typeof commandSchemas;

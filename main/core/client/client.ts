@@ -7,9 +7,12 @@
  * every decision — which apps exist, which URLs are usable, what the policy allows — is made
  * here once, never in a shell or the renderer (architecture rule 2).
  */
-import { randomUUID } from 'node:crypto';
 import { parseAppLink } from '../apps/app-link.js';
+import { AppHost } from '../apps/app-host.js';
 import { buildCatalog, type Catalog } from '../apps/catalog.js';
+import { ClientProvider } from '../apps/providers/client-provider.js';
+import { LauncherProvider } from '../apps/providers/launcher-provider.js';
+import type { AppFrameHost, AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
 import type { Command, CommandOf, CommandResult } from '../bridge/commands.js';
 import { applyEvent, type BridgeEvent } from '../bridge/events.js';
 import { parseCommand } from '../bridge/validate-command.js';
@@ -41,13 +44,15 @@ export interface ClientCoreOptions {
   log?: Logger;
   /** Test seams for the PBX session (timeouts, backoff, keep-alive). */
   sessionOptions?: Partial<PbxSessionOptions>;
+  /** How long a provider app started for an API request may take to register (default 15 s). */
+  registerTimeoutMs?: number;
 }
 
 interface Events extends Record<string, unknown> {
   event: BridgeEvent;
 }
 
-export class ClientCore extends Emitter<Events> {
+export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private readonly log: Logger;
   private state: Snapshot;
   private session: PbxSession | undefined;
@@ -57,6 +62,11 @@ export class ClientCore extends Emitter<Events> {
   private readonly presenceSubs = new Map<string, () => void>();
   private readonly badgeApps = new Set<string>();
   private readonly contactSips = new Set<string>();
+  private readonly apps: AppHost;
+  private readonly clientApi: ClientProvider;
+  private readonly launcher: LauncherProvider;
+  /** What the OS prefers, as the UI reports it (settings "auto" / "system" follow it). */
+  private system = { language: 'en', dark: false };
 
   private constructor(
     private readonly config: ConfigService,
@@ -78,6 +88,27 @@ export class ClientCore extends Emitter<Events> {
       runningApps: [],
       notifications: [],
     };
+    this.apps = new AppHost({
+      catalog: () => this.catalog,
+      appGetLogin: (app, challenge) => (this.session ? this.session.appGetLogin(app, challenge) : Promise.reject(new Error('Not logged in to the PBX.'))),
+      start: () => this.appStart(),
+      log: this.log,
+      ...(options.registerTimeoutMs !== undefined && { registerTimeoutMs: options.registerTimeoutMs }),
+    });
+    this.clientApi = new ClientProvider({
+      model: () => this.clientModel(),
+      subscribePresence: (target) => this.session?.subscribePresence(target),
+      subscribeDialog: (target) => this.session?.subscribeDialog(target),
+      setAttachedToHome: (app, reference, attached) => this.setAttachedToHome(app, reference, attached),
+    });
+    this.launcher = new LauncherProvider({
+      muted: (app) => this.config.userSettings.mutedApps.includes(app),
+      changed: (notifications) => this.publish({ type: 'notifications', notifications }),
+    });
+    this.apps.addProvider(this.clientApi);
+    this.apps.addProvider(this.launcher);
+    this.apps.on('running', (runningApps) => this.publish({ type: 'runningApps', runningApps }));
+    this.apps.on('active', (activeApp) => this.publish({ type: 'activeApp', activeApp }));
     config.on('changed', () => {
       // Config changes often (every home-screen cache write); tell the UI only what changed.
       const before = this.state.settings.values;
@@ -86,6 +117,8 @@ export class ClientCore extends Emitter<Events> {
       const after = config.effective.values;
       const filterChanged = JSON.stringify([before.allowedApps, before.blockedApps]) !== JSON.stringify([after.allowedApps, after.blockedApps]);
       if (filterChanged && this.lastApps) this.showApps(this.lastApps, false);
+      this.apps.pushStart();
+      this.apps.broker.broadcastUpdate();
     });
   }
 
@@ -137,6 +170,11 @@ export class ClientCore extends Emitter<Events> {
     this.endSession();
   }
 
+  /** An app-frame page connects for one app view (AppFrameHost, for the shells). */
+  attachAppFrame(viewId: string, send: (frame: ToAppFrame) => void): AppFrameLink | undefined {
+    return this.apps.attachFrame(viewId, send);
+  }
+
   // ------------------------------------------------------------------ commands
 
   private async run(c: Command): Promise<CommandResult> {
@@ -174,16 +212,29 @@ export class ClientCore extends Emitter<Events> {
         if (!result.ok) return { ok: false, error: 'Some settings were not changed.', details: result.errors.map((e) => `${e.field ?? ''} ${e.reason}`.trim()) };
         return result.saved ? { ok: true } : { ok: true, value: { notSaved: result.reason } };
       }
-      case 'openApp':
-        return this.openApp(c.link);
+      case 'openApp': {
+        if (!this.loggedIn() && !this.state.apps) return { ok: false, error: 'Not logged in.' };
+        const opened = this.apps.open(c.link);
+        return opened.ok ? { ok: true, value: { viewId: opened.viewId } } : { ok: false, error: opened.error };
+      }
       case 'closeApp':
-        this.publish({ type: 'runningApps', runningApps: this.state.runningApps.filter((a) => a.viewId !== c.viewId) });
-        return { ok: true };
+        return this.apps.close(c.viewId) ? { ok: true } : { ok: false, error: 'No such app view.' };
       case 'showApp':
+        return this.apps.show(c.viewId) ? { ok: true } : { ok: false, error: 'No such app view.' };
       case 'reloadApp':
-      case 'notificationClicked':
+        return this.apps.reload(c.viewId) ? { ok: true } : { ok: false, error: 'No such app view.' };
+      case 'notificationClicked': {
+        const n = this.state.notifications.find((x) => x.id === c.id);
+        if (!n || !this.launcher.clicked(c.id, c.action, c.replyText)) return { ok: false, error: 'No such notification.' };
+        this.apps.show(n.viewId);
+        return { ok: true };
+      }
       case 'dismissNotification':
-        return { ok: false, error: 'App hosting is not available yet.' };
+        return this.launcher.dismiss(c.id) ? { ok: true } : { ok: false, error: 'No such notification.' };
+      case 'setSystemPreferences':
+        this.system = { language: c.language, dark: c.dark };
+        this.apps.pushStart();
+        return { ok: true };
       case 'dismissNotice':
         this.publish({ type: 'notices', notices: this.state.notices.filter((n) => n.id !== c.id) });
         return { ok: true };
@@ -246,17 +297,6 @@ export class ClientCore extends Emitter<Events> {
     return { ok: true };
   }
 
-  private openApp(link: string): CommandResult {
-    const parsed = parseAppLink(link);
-    const entry = parsed && this.catalog?.byName.get(parsed.app);
-    if (!parsed || !entry || entry.hidden) return { ok: false, error: `There is no app "${parsed?.app ?? link}" for you.` };
-    const running = this.state.runningApps.find((a) => a.name === entry.name);
-    if (running) return { ok: true, value: { viewId: running.viewId } };
-    const app = { viewId: randomUUID(), name: entry.name, title: entry.title, website: entry.website, hidden: false, state: 'starting' as const, ...(entry.iconUrl && { iconUrl: entry.iconUrl }) };
-    this.publish({ type: 'runningApps', runningApps: [...this.state.runningApps, app] });
-    return { ok: true, value: { viewId: app.viewId } };
-  }
-
   // ------------------------------------------------------------------ session
 
   /** At start: show the last home screen and resume the stored session, if any. */
@@ -297,12 +337,21 @@ export class ClientCore extends Emitter<Events> {
     session.on('sessions', (list) => mine() && this.publish({ type: 'sessions', sessions: sessionItems(list) }));
     session.on('ownPresence', (p) => mine() && this.publish({ type: 'ownPresence', ownPresence: ownPresenceView(p) }));
     session.on('presence', (msg) => {
-      if (!mine() || msg.sip === undefined) return;
-      if (this.badgeApps.has(msg.sip)) this.publish({ type: 'badge', app: msg.sip, value: badgeOf(msg) });
+      if (!mine()) return;
+      this.clientApi.presence(msg);
+      if (msg.sip === undefined) return;
+      if (this.badgeApps.has(msg.sip)) {
+        const value = badgeOf(msg);
+        this.publish({ type: 'badge', app: msg.sip, value });
+        this.apps.setPresenceBadge(msg.sip, value);
+      }
       if (this.contactSips.has(msg.sip)) this.publish({ type: 'presence', presence: contactPresence(msg, msg.sip) });
     });
+    session.on('dialog', (info) => mine() && this.clientApi.dialog(info));
+    session.on('wake', (w) => mine() && this.apps.wake(w.type, w.hw));
     session.on('loggedOut', () => {
       if (!mine()) return;
+      this.apps.closeAll();
       this.clearSessionViews();
       this.publish({ type: 'login', login: loginView(this.config, this.store.kind === 'keychain') });
     });
@@ -312,6 +361,7 @@ export class ClientCore extends Emitter<Events> {
   private endSession(): void {
     const session = this.session;
     this.session = undefined;
+    this.apps.closeAll();
     for (const off of this.presenceSubs.values()) off();
     this.presenceSubs.clear();
     session?.close();
@@ -328,7 +378,6 @@ export class ClientCore extends Emitter<Events> {
       { type: 'user', user: undefined },
       { type: 'apps', apps: undefined },
       { type: 'sessions', sessions: [] },
-      { type: 'runningApps', runningApps: [] },
     ] satisfies BridgeEvent[]) this.publish(e);
     this.state = { ...this.state, badges: {}, presence: {} };
   }
@@ -361,6 +410,44 @@ export class ClientCore extends Emitter<Events> {
     for (const sip of wanted) if (!this.presenceSubs.has(sip) && this.session) this.presenceSubs.set(sip, this.session.subscribePresence({ sip }));
   }
 
+  // ------------------------------------------------------------------ app hosting
+
+  /** Language and scheme for app URLs and SetLang/SetScheme ("auto"/"system" follow the OS). */
+  private appStart(): { lang: string; scheme: 'light' | 'dark' } {
+    const { language, scheme } = this.config.effective.values;
+    const lang = (language === 'auto' ? this.system.language : language).slice(0, 2).toLowerCase() || 'en';
+    return { lang, scheme: scheme === 'system' ? (this.system.dark ? 'dark' : 'light') : scheme };
+  }
+
+  /** The model of `com.innovaphone.client` (`app-hosting.md` §3.4). */
+  private clientModel(): unknown {
+    const start = this.appStart();
+    const conn = this.state.connection;
+    const home: Record<string, string[]> = {};
+    for (const l of this.state.apps?.home ?? []) (home[l.app] ??= []).push(l.link);
+    const { values, locked } = this.config.effective;
+    const adminSettings = Object.fromEntries(['developerMode', 'appDevTools'].map((k) => [k, { value: values[k as 'developerMode' | 'appDevTools'], force: locked.has(k as 'developerMode') }]));
+    return {
+      user: this.state.user ?? {},
+      home,
+      deviceApps: (this.lastApps?.deviceApps ?? []).map((d) => ({ name: d.name, title: d.title ?? d.name, deviceapp: d.deviceapp ?? d.name })),
+      lang: start.lang,
+      scheme: start.scheme,
+      standby: conn.kind === 'logged-in' && conn.standby,
+      connInfo: { up: conn.kind === 'logged-in', standby: conn.kind === 'logged-in' && conn.standby, cur: conn.kind === 'logged-in' ? conn.url : '' },
+      launcher: 'myApps Desktop',
+      adminSettings,
+    };
+  }
+
+  /** `SetAttachedToHome`: an app may pin or unpin links to itself only. */
+  private setAttachedToHome(app: string, reference: string, attached: boolean): boolean {
+    const link = reference.startsWith(`${app}?`) || reference.startsWith(`${app}#`) || reference === app ? reference : undefined;
+    if (!link || !this.lastApps) return false;
+    const links = (this.state.apps?.home ?? []).map((h) => h.link).filter((l) => l !== link);
+    return this.setHome(attached ? [...links, link] : links).ok;
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private existingAccount(pbx: string, username: string): { id?: string; label?: string; trustedFingerprint?: string } {
@@ -390,6 +477,8 @@ export class ClientCore extends Emitter<Events> {
   private publish(event: BridgeEvent): void {
     this.state = applyEvent(this.state, event);
     this.emit('event', event);
+    // The @client model shows user, home links and connection: consumers see changes at once.
+    if (event.type === 'user' || event.type === 'apps' || event.type === 'connection') this.apps?.broker.broadcastUpdate();
   }
 }
 

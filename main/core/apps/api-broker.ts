@@ -1,0 +1,231 @@
+/**
+ * ClientApiBroker: Client APIs between apps (`app-hosting.md` §3). Providers and consumers
+ * are app names (one instance per app here); the client itself provides built-in APIs under
+ * names starting with `@`.
+ *
+ * - `RegisterApi` / `ApiModel` update the model every consumer sees in `ApiUpdate`.
+ * - `ConsumeApi` sends the model to the consumer and starts hidden providers of that API.
+ * - `ApiRequest` goes to a named provider, to every provider (`"*"`), or to the default one;
+ *   a provider that is not running is started and the request waits for its `RegisterApi`;
+ *   one that never registers yields an `ApiResult` with `errorText` after a timeout.
+ * - `ApiResult` goes back to the consumer with `provider` set; `ApiConsumerClosed` tells
+ *   providers a consumer went away.
+ */
+import type { Logger } from '../common/log.js';
+import type { AppInstance } from './app-instance.js';
+import { toApp } from './app-messages.js';
+import type { Catalog } from './catalog.js';
+
+/** A provider built into the client (`@client`, `@launcher`). */
+export interface BuiltInProvider {
+  readonly name: string;
+  readonly api: string;
+  readonly title: string;
+  model(): unknown;
+  /** A request from `consumer`; answers go through `reply` (any number of them, e.g. subscriptions). */
+  request(consumer: AppInstance, src: string | undefined, msg: unknown, reply: (msg: unknown) => void): void;
+  /** The consumer closed: drop its subscriptions. */
+  consumerClosed(consumer: AppInstance): void;
+}
+
+export interface BrokerDeps {
+  catalog(): Catalog | undefined;
+  instance(name: string): AppInstance | undefined;
+  running(): Iterable<AppInstance>;
+  /** Start an app without a tab (hidden provider), unless it runs already. */
+  startHidden(name: string): AppInstance | undefined;
+  log: Logger;
+  /** How long a started provider may take to register before queued requests fail. */
+  registerTimeoutMs: number;
+}
+
+interface Queued {
+  consumer: AppInstance;
+  api: string;
+  src: string | undefined;
+  msg: unknown;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export class ClientApiBroker {
+  /** api → provider name → dynamic state. */
+  private readonly registered = new Map<string, Map<string, { model?: unknown; restart: number }>>();
+  private readonly consumers = new Map<string, Set<string>>();
+  /** Requests waiting for `provider` to register `api`. */
+  private readonly waiting = new Map<string, Queued[]>();
+  private readonly builtIns = new Map<string, BuiltInProvider>();
+  private readonly restarts = new Map<string, number>();
+
+  constructor(private readonly deps: BrokerDeps) {}
+
+  addBuiltIn(provider: BuiltInProvider): void {
+    this.builtIns.set(provider.api, provider);
+  }
+
+  /** `ApiUpdate` for every API: static info from the app list, dynamic model from running providers. */
+  apiUpdate(): string {
+    const apis: Record<string, Record<string, Record<string, unknown>>> = {};
+    const defaults: Record<string, string> = {};
+    for (const b of this.builtIns.values()) {
+      apis[b.api] = { [b.name]: { title: b.title, url: '', info: {}, model: b.model() } };
+      defaults[b.api] = b.name;
+    }
+    for (const entry of this.deps.catalog()?.byName.values() ?? []) {
+      for (const [api, info] of Object.entries(entry.apis)) {
+        const dynamic = this.registered.get(api)?.get(entry.name);
+        (apis[api] ??= {})[entry.name] = {
+          title: entry.title,
+          url: entry.url,
+          info,
+          ...(dynamic?.model !== undefined && { model: dynamic.model }),
+          ...(dynamic && { restart: dynamic.restart }),
+        };
+        defaults[api] ??= entry.name;
+      }
+    }
+    // Apps may provide APIs their App Object does not announce; they are providers all the same.
+    for (const [api, providers] of this.registered) {
+      for (const [name, dynamic] of providers) {
+        if (apis[api]?.[name]) continue;
+        const entry = this.deps.catalog()?.byName.get(name);
+        (apis[api] ??= {})[name] = { title: entry?.title ?? name, url: entry?.url ?? '', info: {}, ...(dynamic.model !== undefined && { model: dynamic.model }), restart: dynamic.restart };
+        defaults[api] ??= name;
+      }
+    }
+    return toApp({ mt: 'ApiUpdate', apis, defaultApiProviders: defaults });
+  }
+
+  /** Send the current model to every app that consumes something. */
+  broadcastUpdate(): void {
+    const update = this.apiUpdate();
+    const names = new Set([...this.consumers.values()].flatMap((s) => [...s]));
+    for (const name of names) this.deps.instance(name)?.post(update);
+  }
+
+  register(provider: AppInstance, api: string): void {
+    let providers = this.registered.get(api);
+    if (!providers) this.registered.set(api, (providers = new Map()));
+    const key = `${api}\n${provider.name}`;
+    // `restart` is 0 on the first start and counts restarts, so consumers resubscribe (§3.2).
+    const restart = this.restarts.has(key) ? this.restarts.get(key)! + 1 : 0;
+    this.restarts.set(key, restart);
+    providers.set(provider.name, { restart });
+    this.broadcastUpdate();
+    for (const q of this.waiting.get(key) ?? []) {
+      clearTimeout(q.timer);
+      this.deliver(provider, q.consumer, q.api, q.src, q.msg);
+    }
+    this.waiting.delete(key);
+  }
+
+  model(provider: AppInstance, api: string, model: unknown): void {
+    const dynamic = this.registered.get(api)?.get(provider.name);
+    if (!dynamic) {
+      this.deps.log('warn', 'ApiModel for an API the app did not register', { app: provider.name, api });
+      return;
+    }
+    dynamic.model = model;
+    this.broadcastUpdate();
+  }
+
+  consume(consumer: AppInstance, api: string): void {
+    let set = this.consumers.get(api);
+    if (!set) this.consumers.set(api, (set = new Set()));
+    set.add(consumer.name);
+    consumer.post(this.apiUpdate());
+    for (const name of this.providersInCatalog(api)) {
+      if (this.deps.catalog()?.byName.get(name)?.hidden) this.deps.startHidden(name);
+    }
+  }
+
+  request(consumer: AppInstance, api: string, provider: string | undefined, src: string | undefined, msg: unknown): void {
+    const builtIn = this.builtIns.get(api);
+    const target = provider ?? (builtIn ? builtIn.name : this.providersInCatalog(api)[0] ?? [...(this.registered.get(api)?.keys() ?? [])][0]);
+    if (target === undefined) return this.fail(consumer, api, undefined, src, `No app provides ${api}.`);
+    if (builtIn && (target === builtIn.name || target === '*')) {
+      builtIn.request(consumer, src, msg, (answer) => consumer.post(toApp({ mt: 'ApiResult', api, provider: builtIn.name, src, msg: answer })));
+      if (target !== '*') return;
+    }
+    const names = target === '*' ? new Set([...this.providersInCatalog(api), ...(this.registered.get(api)?.keys() ?? [])]) : new Set([target]);
+    if (target === '*' && names.size === 0 && !builtIn) return this.fail(consumer, api, '*', src, `No app provides ${api}.`);
+    for (const name of names) {
+      if (name.startsWith('@')) continue;
+      const running = this.deps.instance(name);
+      if (running && this.registered.get(api)?.has(name)) {
+        this.deliver(running, consumer, api, src, msg);
+        continue;
+      }
+      if (!running && !this.deps.catalog()?.byName.has(name)) {
+        this.fail(consumer, api, name, src, `There is no app "${name}".`);
+        continue;
+      }
+      // Not running, or running but not registered yet: start it and wait for RegisterApi.
+      if (!running) this.deps.startHidden(name);
+      const key = `${api}\n${name}`;
+      const queued: Queued = {
+        consumer,
+        api,
+        src,
+        msg,
+        timer: setTimeout(() => {
+          const list = this.waiting.get(key) ?? [];
+          this.waiting.set(key, list.filter((q) => q !== queued));
+          this.fail(consumer, api, name, src, `The app "${name}" did not start to provide ${api}.`);
+        }, this.deps.registerTimeoutMs),
+      };
+      let list = this.waiting.get(key);
+      if (!list) this.waiting.set(key, (list = []));
+      list.push(queued);
+    }
+  }
+
+  /** A provider answers: to the consumer app it names, with the provider set by us. */
+  result(provider: AppInstance, api: string, consumerName: string, src: string | undefined, msg: unknown): void {
+    const consumer = this.deps.instance(consumerName);
+    if (!consumer) {
+      this.deps.log('debug', 'ApiResult for a consumer that is gone', { api, consumer: consumerName });
+      return;
+    }
+    consumer.post(toApp({ mt: 'ApiResult', api, provider: provider.name, src, msg }));
+  }
+
+  /** An app closed: its consumers' providers hear of it, and it no longer provides anything. */
+  closed(app: AppInstance): void {
+    // Built-in providers may serve apps that never sent ConsumeApi (a request is enough).
+    for (const b of this.builtIns.values()) b.consumerClosed(app);
+    for (const [api, set] of this.consumers) {
+      if (!set.delete(app.name)) continue;
+      for (const providerName of this.registered.get(api)?.keys() ?? []) {
+        this.deps.instance(providerName)?.post(toApp({ mt: 'ApiConsumerClosed', api, consumer: app.name }));
+      }
+    }
+    let changed = false;
+    for (const providers of this.registered.values()) changed = providers.delete(app.name) || changed;
+    for (const [key, list] of this.waiting) {
+      const kept = list.filter((q) => q.consumer !== app);
+      for (const q of list) if (q.consumer === app) clearTimeout(q.timer);
+      this.waiting.set(key, kept);
+    }
+    if (changed) this.broadcastUpdate();
+  }
+
+  /** A nested frame of `app` went away (`ApiConsumerClosed` relayed by lib1). */
+  consumerClosed(app: AppInstance, api: string): void {
+    for (const providerName of this.registered.get(api)?.keys() ?? []) {
+      this.deps.instance(providerName)?.post(toApp({ mt: 'ApiConsumerClosed', api, consumer: app.name }));
+    }
+  }
+
+  private deliver(provider: AppInstance, consumer: AppInstance, api: string, src: string | undefined, msg: unknown): void {
+    provider.post(toApp({ mt: 'ApiRequest', api, consumer: consumer.name, src, msg }));
+  }
+
+  private fail(consumer: AppInstance, api: string, provider: string | undefined, src: string | undefined, errorText: string): void {
+    this.deps.log('info', 'API request failed', { api, provider, errorText });
+    consumer.post(toApp({ mt: 'ApiResult', api, ...(provider !== undefined && { provider }), src, errorText }));
+  }
+
+  private providersInCatalog(api: string): string[] {
+    return [...(this.deps.catalog()?.byName.values() ?? [])].filter((e) => Object.hasOwn(e.apis, api)).map((e) => e.name);
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * AppHost: the running apps and everything between them and the client — the one place that
+ * decides which app an app view speaks for, which login it may get, and where each message
+ * goes (architecture rule 2). Shells only relay strings to and from app-frame pages.
+ */
+import { Emitter } from '../common/emitter.js';
+import type { Logger } from '../common/log.js';
+import type { AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
+import type { RunningApp } from '../bridge/views.js';
+import type { AppGetLoginAnswer } from '../pbx/session.js';
+import { ClientApiBroker, type BuiltInProvider } from './api-broker.js';
+import { AppInstance } from './app-instance.js';
+import { parseAppLink } from './app-link.js';
+import { parseAppMessage, toApp, type AppMessage } from './app-messages.js';
+import { appPageUrl, type AppStart } from './app-url.js';
+import type { Catalog } from './catalog.js';
+import { loginMessageJson } from './login-message.js';
+
+export interface AppHostDeps {
+  catalog(): Catalog | undefined;
+  /** AppGetLogin through the PBX session; rejects when there is no session. */
+  appGetLogin(app: string, challenge: string): Promise<AppGetLoginAnswer>;
+  start(): AppStart;
+  log: Logger;
+  /** How long a provider started for a request may take to register. */
+  registerTimeoutMs?: number;
+}
+
+export interface AppHostEvents extends Record<string, unknown> {
+  /** The list of running apps or one of them changed. */
+  running: RunningApp[];
+  /** The app in front changed (undefined = home). */
+  active: string | undefined;
+}
+
+type Channel = { id: string; opener: AppInstance; openerSrc: string; target: AppInstance; connected: boolean };
+
+export class AppHost extends Emitter<AppHostEvents> {
+  private readonly instances = new Map<string, AppInstance>();
+  private activeView: string | undefined;
+  /** The app in front before an app's StartActivity, to go back on FinishActivity. */
+  private beforeActivity: string | undefined;
+  private readonly channels = new Map<string, Channel>();
+  private channelCounter = 0;
+  readonly broker: ClientApiBroker;
+
+  constructor(private readonly deps: AppHostDeps) {
+    super();
+    this.broker = new ClientApiBroker({
+      catalog: () => deps.catalog(),
+      instance: (name) => this.byName(name),
+      running: () => this.instances.values(),
+      startHidden: (name) => this.startByName(name, '', true),
+      log: deps.log,
+      registerTimeoutMs: deps.registerTimeoutMs ?? 15_000,
+    });
+  }
+
+  addProvider(provider: BuiltInProvider): void {
+    this.broker.addBuiltIn(provider);
+  }
+
+  get running(): RunningApp[] {
+    return [...this.instances.values()].map((i) => i.view());
+  }
+
+  get active(): string | undefined {
+    return this.activeView;
+  }
+
+  instance(viewId: string): AppInstance | undefined {
+    return this.instances.get(viewId);
+  }
+
+  byName(name: string): AppInstance | undefined {
+    for (const i of this.instances.values()) if (i.name === name && i.state !== 'closed') return i;
+    return undefined;
+  }
+
+  /**
+   * Open an app link (`name?args`) and bring it to the front. Only apps the PBX lists for the
+   * user, visible ones, can be opened this way (control 8). A running app gets `SetArgs`.
+   */
+  open(link: string): { ok: true; viewId: string } | { ok: false; error: string } {
+    const parsed = parseAppLink(link);
+    const entry = parsed && this.deps.catalog()?.byName.get(parsed.app);
+    if (!parsed || !entry || entry.hidden) return { ok: false, error: `There is no app "${parsed?.app ?? link}" for you.` };
+    const running = this.byName(entry.name);
+    if (running) {
+      if (running.hidden) running.hidden = false;
+      if (parsed.args && parsed.args !== running.args) {
+        running.args = parsed.args;
+        running.post(toApp({ mt: 'SetArgs', args: Object.fromEntries(new URLSearchParams(parsed.args)) }));
+      }
+      this.setActive(running.viewId);
+      this.changed();
+      return { ok: true, viewId: running.viewId };
+    }
+    const instance = this.startByName(entry.name, parsed.args, false)!;
+    this.setActive(instance.viewId);
+    return { ok: true, viewId: instance.viewId };
+  }
+
+  close(viewId: string): boolean {
+    const instance = this.instances.get(viewId);
+    if (!instance) return false;
+    instance.state = 'closed';
+    this.instances.delete(viewId);
+    this.broker.closed(instance);
+    for (const ch of [...this.channels.values()]) {
+      if (ch.opener !== instance && ch.target !== instance) continue;
+      this.channels.delete(ch.id);
+      const other = ch.opener === instance ? ch.target : ch.opener;
+      other.post(toApp(other === ch.opener && !ch.connected ? { mt: 'ChannelClosed', src: ch.openerSrc } : { mt: 'ChannelClosed', channel: ch.id }));
+    }
+    if (this.activeView === viewId) this.setActive(undefined);
+    if (this.beforeActivity === viewId) this.beforeActivity = undefined;
+    this.changed();
+    return true;
+  }
+
+  closeAll(): void {
+    for (const viewId of [...this.instances.keys()]) this.close(viewId);
+  }
+
+  /** Show a running app in front, or the home screen (apps keep running). */
+  show(viewId: string | undefined): boolean {
+    if (viewId !== undefined && !this.instances.has(viewId)) return false;
+    this.setActive(viewId);
+    return true;
+  }
+
+  /** Load the app's page again (after a failure, or on the user's request). */
+  reload(viewId: string): boolean {
+    const instance = this.instances.get(viewId);
+    if (!instance) return false;
+    instance.state = 'starting';
+    instance.error = undefined;
+    this.loadPage(instance);
+    this.changed();
+    return true;
+  }
+
+  /** Push the language or scheme to every app whose page was loaded with another one. */
+  pushStart(): void {
+    const start = this.deps.start();
+    for (const i of this.instances.values()) {
+      if (!i.loadedWith) continue;
+      if (i.loadedWith.lang !== start.lang) i.post(toApp({ mt: 'SetLang', lang: start.lang }));
+      if (i.loadedWith.scheme !== start.scheme) i.post(toApp({ mt: 'SetScheme', scheme: start.scheme }));
+      i.loadedWith = { lang: start.lang, scheme: start.scheme };
+    }
+  }
+
+  /** A badge from the app's presence (`#badge:n`), shown while the app has not set its own. */
+  setPresenceBadge(name: string, badge: string | undefined): void {
+    const i = this.byName(name);
+    if (i && i.badge !== badge) {
+      i.badge = badge;
+      this.changed();
+    }
+  }
+
+  /** Start an app for a PBX `Wake` (its info.wake lists the type). */
+  wake(type: string, hw: string | undefined): void {
+    const entries = [...(this.deps.catalog()?.byName.values() ?? [])].filter((e) => e.wake.includes(type) && (type !== 'phone' || hw === undefined || hw === e.name));
+    for (const e of entries) if (!this.byName(e.name)) this.startByName(e.name, '', e.hidden);
+  }
+
+  // ------------------------------------------------------------------ app-frame pages
+
+  /** An app-frame page connects for `viewId`; it gets the page to load, then the app's messages. */
+  attachFrame(viewId: string, send: (frame: ToAppFrame) => void): AppFrameLink | undefined {
+    const instance = this.instances.get(viewId);
+    if (!instance) return undefined;
+    instance.attach(send);
+    this.loadPage(instance);
+    return {
+      receive: (frame) => {
+        if (frame.kind === 'message') this.fromApp(instance, frame.text);
+        else if (frame.kind === 'failed' && instance.state === 'starting') {
+          instance.state = 'failed';
+          instance.error = frame.reason;
+          this.changed();
+        } else if (frame.kind === 'loaded' && instance.entry.website && instance.state === 'starting') {
+          // A plain website never says Alive: loaded is as alive as it gets.
+          instance.alive();
+          this.changed();
+        }
+      },
+      detach: () => instance.detach(send),
+    };
+  }
+
+  /** One string the app posted (the app-frame page already dropped non-strings and foreign frames). */
+  fromApp(instance: AppInstance, text: string): void {
+    if (instance.entry.website || instance.state === 'closed') return;
+    const parsed = parseAppMessage(text);
+    if (!parsed.ok) {
+      if (parsed.ignored) this.deps.log('debug', 'app message of unknown type ignored', { app: instance.name, mt: parsed.mt });
+      else this.deps.log('warn', 'malformed app message dropped', { app: instance.name, error: parsed.error });
+      return;
+    }
+    this.handle(instance, parsed.msg);
+  }
+
+  private handle(app: AppInstance, msg: AppMessage): void {
+    switch (msg.mt) {
+      case 'Alive':
+        app.alive();
+        this.changed();
+        return;
+      case 'getLogin':
+        return this.getLogin(app, msg.app, msg.challenge);
+      case 'Action':
+        return this.action(app, msg);
+      case 'SetMenuState':
+        app.menuState = msg.value;
+        return;
+      case 'SetColor':
+        return;
+      case 'RequestPrepareReload':
+        app.post(toApp({ mt: 'PrepareReload' }));
+        return;
+      case 'PrepareReloadComplete':
+        this.reload(app.viewId);
+        return;
+      case 'RegisterApi':
+        this.broker.register(app, msg.api);
+        return;
+      case 'ApiModel':
+        this.broker.model(app, msg.api, msg.model);
+        return;
+      case 'ConsumeApi':
+        this.broker.consume(app, msg.api);
+        return;
+      case 'ApiRequest':
+        this.broker.request(app, msg.api, msg.provider, msg.src, msg.msg);
+        return;
+      case 'ApiResult':
+        this.broker.result(app, msg.api, msg.consumer, msg.src, msg.msg);
+        return;
+      case 'ApiConsumerClosed':
+        this.broker.consumerClosed(app, msg.api);
+        return;
+      case 'OpenChannel':
+        return this.openChannel(app, msg.src, msg.dst, msg.args);
+      case 'ChannelConnected':
+      case 'ChannelClosed':
+      case 'ChannelMessage':
+        return this.channelMessage(app, msg);
+    }
+  }
+
+  /**
+   * Control 7: a getLogin is answered for the App Object this view was started for, and only
+   * to this view. An app asking for another app's login gets an error and the PBX never hears.
+   */
+  private getLogin(app: AppInstance, requested: string, challenge: string): void {
+    if (requested !== app.name) {
+      this.deps.log('warn', 'getLogin for another app refused', { app: app.name, requested });
+      app.queueLogin(Promise.resolve(toApp({ mt: 'Login', app: requested, error: 1, errorText: `This app may only log in as "${app.name}".` })));
+      return;
+    }
+    app.queueLogin(
+      this.deps.appGetLogin(app.name, challenge).then(
+        (answer) => loginMessageJson(answer),
+        (e: Error) => toApp({ mt: 'Login', app: app.name, error: 1, errorText: e.message }),
+      ),
+    );
+  }
+
+  private action(app: AppInstance, msg: Extract<AppMessage, { mt: 'Action' }>): void {
+    switch (msg.type) {
+      case 'ShowApp': {
+        const value = typeof msg.value === 'string' ? msg.value : undefined;
+        if (!value) this.setActive(app.viewId);
+        else if (value === '@home') this.setActive(undefined);
+        else {
+          const opened = this.open(value);
+          if (!opened.ok) this.deps.log('info', 'ShowApp for an app the user cannot open', { app: app.name, link: value.slice(0, 200) });
+        }
+        return;
+      }
+      case 'BringToFront':
+        this.setActive(app.viewId);
+        return;
+      case 'CloseApp':
+        this.close(app.viewId);
+        return;
+      case 'SetArgs':
+        if (msg.args && typeof msg.args === 'object') app.args = new URLSearchParams(Object.entries(msg.args as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString();
+        app.pageTitle = msg.title;
+        return;
+      case 'SetBadge': {
+        const value = msg.value === undefined || msg.value === null || msg.value === 0 || msg.value === '' ? undefined : String(msg.value).slice(0, 8);
+        if (app.badge !== value) {
+          app.badge = value;
+          this.changed();
+        }
+        return;
+      }
+      case 'StartActivity':
+        if (this.activeView !== app.viewId) this.beforeActivity = this.activeView;
+        this.setActive(app.viewId);
+        return;
+      case 'FinishActivity':
+        if (this.activeView === app.viewId) this.setActive(this.beforeActivity);
+        this.beforeActivity = undefined;
+        return;
+      default:
+        this.deps.log('debug', 'unknown Action ignored', { app: app.name, type: msg.type.slice(0, 64) });
+    }
+  }
+
+  // ------------------------------------------------------------------ channels (§1.7)
+
+  private openChannel(opener: AppInstance, src: string, dst: string, args: unknown): void {
+    const target = this.byName(dst) ?? this.startByName(dst, '', true);
+    if (!target) {
+      opener.post(toApp({ mt: 'ChannelClosed', src }));
+      return;
+    }
+    const id = `ch${++this.channelCounter}`;
+    this.channels.set(id, { id, opener, openerSrc: src, target, connected: false });
+    target.post(toApp({ mt: 'OpenChannel', channel: id, opener: opener.name, args }));
+  }
+
+  private channelMessage(app: AppInstance, msg: Extract<AppMessage, { mt: 'ChannelConnected' | 'ChannelClosed' | 'ChannelMessage' }>): void {
+    const ch = msg.channel === undefined ? undefined : this.channels.get(msg.channel);
+    // Only the two ends of a channel may use it.
+    if (!ch || (ch.opener !== app && ch.target !== app)) {
+      this.deps.log('debug', 'message for an unknown channel dropped', { app: app.name, mt: msg.mt });
+      return;
+    }
+    const other = ch.opener === app ? ch.target : ch.opener;
+    if (msg.mt === 'ChannelConnected') {
+      if (app !== ch.target) return;
+      ch.connected = true;
+      other.post(toApp({ mt: 'ChannelConnected', src: ch.openerSrc, channel: ch.id }));
+    } else if (msg.mt === 'ChannelClosed') {
+      this.channels.delete(ch.id);
+      other.post(toApp(other === ch.opener && !ch.connected ? { mt: 'ChannelClosed', src: ch.openerSrc } : { mt: 'ChannelClosed', channel: ch.id }));
+    } else if (ch.connected) other.post(toApp({ mt: 'ChannelMessage', channel: ch.id, msg: msg.msg }));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Start an app by name (hidden = without a tab). Only apps in the catalog exist. */
+  private startByName(name: string, args: string, hidden: boolean): AppInstance | undefined {
+    const running = this.byName(name);
+    if (running) return running;
+    const entry = this.deps.catalog()?.byName.get(name);
+    if (!entry) return undefined;
+    const instance = new AppInstance(entry, args, hidden);
+    this.instances.set(instance.viewId, instance);
+    this.changed();
+    return instance;
+  }
+
+  private loadPage(instance: AppInstance): void {
+    const start = this.deps.start();
+    instance.loadedWith = { lang: start.lang, scheme: start.scheme };
+    instance.load(appPageUrl(instance.entry, start, instance.args));
+  }
+
+  private setActive(viewId: string | undefined): void {
+    if (this.activeView === viewId) return;
+    this.activeView = viewId;
+    this.emit('active', viewId);
+  }
+
+  private changed(): void {
+    this.emit('running', this.running);
+  }
+}
+

@@ -1,0 +1,102 @@
+/**
+ * AppInstance: one running app, identified by the App Object it was started for — never by
+ * anything the app says (architecture rule 3). Its app-frame page is bound to its `viewId`.
+ *
+ * It owns what is per app: the lifecycle, the queue of strings for the page while none is
+ * attached, and the `getLogin` queue, which the PBX answers in any order but the app must
+ * get back in the order it asked (FIFO, `app-hosting.md` §2.2).
+ */
+import { randomBytes } from 'node:crypto';
+import type { ToAppFrame } from '../bridge/app-frame.js';
+import type { RunningApp } from '../bridge/views.js';
+import type { CatalogEntry } from './catalog.js';
+
+export type InstanceState = 'starting' | 'alive' | 'failed' | 'closed';
+
+export class AppInstance {
+  readonly viewId = randomBytes(16).toString('hex');
+  state: InstanceState = 'starting';
+  error: string | undefined;
+  badge: string | undefined;
+  /** Arguments from the app link it was opened with (`?a=1`), then from `Action SetArgs`. */
+  args: string;
+  /** Page title from `Action SetArgs`, for history and bookmarks. */
+  pageTitle: string | undefined;
+  menuState: string | undefined;
+  /** Started for an API request or consume: runs without a tab. */
+  hidden: boolean;
+  /** Language and scheme the page was loaded with; SetLang/SetScheme go out when they change. */
+  loadedWith: { lang: string; scheme: string } | undefined;
+  private send: ((frame: ToAppFrame) => void) | undefined;
+  private readonly pending: string[] = [];
+  private readonly logins: Promise<string>[] = [];
+
+  constructor(
+    readonly entry: CatalogEntry,
+    args: string,
+    hidden: boolean,
+  ) {
+    this.args = args;
+    this.hidden = hidden;
+  }
+
+  get name(): string {
+    return this.entry.name;
+  }
+
+  view(): RunningApp {
+    return {
+      viewId: this.viewId,
+      name: this.entry.name,
+      title: this.entry.title,
+      website: this.entry.website,
+      hidden: this.hidden,
+      state: this.state === 'closed' ? 'failed' : this.state,
+      ...(this.entry.iconUrl && { iconUrl: this.entry.iconUrl }),
+      ...(this.error && { error: this.error }),
+      ...(this.badge && { badge: this.badge }),
+    };
+  }
+
+  /** Bind the app-frame page; strings queued meanwhile are delivered in order. */
+  attach(send: (frame: ToAppFrame) => void): void {
+    this.send = send;
+  }
+
+  detach(send: (frame: ToAppFrame) => void): void {
+    if (this.send === send) this.send = undefined;
+  }
+
+  get attached(): boolean {
+    return this.send !== undefined;
+  }
+
+  load(url: string): void {
+    this.send?.({ kind: 'load', url, website: this.entry.website, title: this.entry.title });
+  }
+
+  /** Post a string to the app; plain websites never get messages (control 8). */
+  post(text: string): void {
+    if (this.entry.website || this.state === 'closed') return;
+    // Until the app says Alive its library cannot take messages; lib1 registers first, then posts Alive.
+    if (this.send && this.state === 'alive') this.send({ kind: 'post', text });
+    else this.pending.push(text);
+  }
+
+  alive(): void {
+    this.state = 'alive';
+    this.error = undefined;
+    for (const text of this.pending.splice(0)) this.post(text);
+  }
+
+  /** Queue an app login; `deliver` runs in request order once this one and all before it are answered. */
+  queueLogin(answer: Promise<string>): void {
+    const previous = this.logins.at(-1) ?? Promise.resolve('');
+    const ordered = previous.then(() => answer);
+    this.logins.push(ordered);
+    void ordered.then((text) => {
+      this.logins.shift();
+      this.post(text);
+    });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * `com.innovaphone.client`, provided by the client itself as `@client` (`app-hosting.md`
+ * §3.4): the user, home links, device apps, language, scheme and connection in its model;
+ * requests mapped onto the PBX session (presence and dialog subscriptions, home links).
+ */
+import type { PbxMessage, PresenceTarget } from '../../protocol/pbx-messages.js';
+import type { AppInstance } from '../app-instance.js';
+import { parsePresenceNote } from '../presence-note.js';
+import type { BuiltInProvider } from '../api-broker.js';
+
+export interface ClientProviderDeps {
+  model(): unknown;
+  subscribePresence(target: PresenceTarget): (() => void) | undefined;
+  subscribeDialog(target: PresenceTarget): (() => void) | undefined;
+  /** Attach or detach a home-screen link of the consumer app; false when refused. */
+  setAttachedToHome(app: string, reference: string, attached: boolean): boolean;
+}
+
+interface Subscription {
+  consumer: AppInstance;
+  kind: 'presence' | 'dialog';
+  target: PresenceTarget;
+  src: string | undefined;
+  reply: (msg: unknown) => void;
+  off: () => void;
+}
+
+const targetOf = (msg: Record<string, unknown>): PresenceTarget | undefined =>
+  typeof msg.sip === 'string' && msg.sip ? { sip: msg.sip } : typeof msg.num === 'string' && msg.num ? { num: msg.num } : undefined;
+
+const matches = (t: PresenceTarget, m: { sip?: string | undefined; num?: string | undefined }) => ('sip' in t ? t.sip === m.sip : t.num === m.num);
+
+export class ClientProvider implements BuiltInProvider {
+  readonly name = '@client';
+  readonly api = 'com.innovaphone.client';
+  readonly title = 'myApps';
+  private subs: Subscription[] = [];
+
+  constructor(private readonly deps: ClientProviderDeps) {}
+
+  model(): unknown {
+    return this.deps.model();
+  }
+
+  request(consumer: AppInstance, src: string | undefined, raw: unknown, reply: (msg: unknown) => void): void {
+    const msg = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    switch (msg.mt) {
+      case 'SubscribePresence':
+      case 'SubscribeDialog': {
+        const kind = msg.mt === 'SubscribePresence' ? 'presence' : 'dialog';
+        const target = targetOf(msg);
+        if (!target) return reply({ mt: `${msg.mt}Result`, error: 'sip or num required' });
+        const off = (kind === 'presence' ? this.deps.subscribePresence(target) : this.deps.subscribeDialog(target)) ?? (() => {});
+        this.subs.push({ consumer, kind, target, src, reply, off });
+        return;
+      }
+      case 'UnsubscribePresence':
+      case 'UnsubscribeDialog': {
+        const kind = msg.mt === 'UnsubscribePresence' ? 'presence' : 'dialog';
+        const target = targetOf(msg);
+        // Without a target: all of this consumer's subscriptions of that kind (§3.4).
+        this.drop((s) => s.consumer === consumer && s.kind === kind && (!target || matches(s.target, 'sip' in target ? { sip: target.sip } : { num: target.num })));
+        return;
+      }
+      case 'SetAttachedToHome': {
+        const ok = typeof msg.reference === 'string' && this.deps.setAttachedToHome(consumer.name, msg.reference, msg.attached !== false);
+        return reply({ mt: 'SetAttachedToHomeResult', ...(ok ? {} : { error: 'only links to the app itself can be attached' }) });
+      }
+      case 'ShowStatusInfo':
+      case 'CloseStatusInfo':
+        // Status-info pages are shown by the app host UI in a later step; acknowledge so apps go on.
+        return reply({ mt: `${msg.mt}Result` });
+      default:
+        reply({ mt: 'Error', error: `unknown request ${JSON.stringify(msg.mt)}` });
+    }
+  }
+
+  consumerClosed(consumer: AppInstance): void {
+    this.drop((s) => s.consumer === consumer);
+  }
+
+  /** A PBX `UpdatePresence`: to every subscriber of that user, with hashtags parsed. */
+  presence(update: PbxMessage<'UpdatePresence'>): void {
+    for (const s of this.subs) {
+      if (s.kind !== 'presence' || !matches(s.target, update)) continue;
+      s.reply({
+        mt: 'PresenceUpdated',
+        sip: update.sip,
+        num: update.num,
+        up: update.up,
+        ep: update.ep,
+        presence: (update.presence ?? []).map((p) => ({ ...p, ...parsePresenceNote(p.note) })),
+      });
+    }
+  }
+
+  dialog(info: PbxMessage<'DialogInfo'>): void {
+    const { mt: _mt, src: _src, ...fields } = info;
+    for (const s of this.subs) if (s.kind === 'dialog' && matches(s.target, info)) s.reply({ mt: 'DialogInfo', ...fields });
+  }
+
+  private drop(pred: (s: Subscription) => boolean): void {
+    for (const s of this.subs) if (pred(s)) s.off();
+    this.subs = this.subs.filter((s) => !pred(s));
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `com.innovaphone.launcher`, provided by the desktop client as `@launcher` (`app-hosting.md`
+ * §3.4): local notifications. `AddLocalNotification` (its `src` is the notification id) shows
+ * one unless the user muted the app; a click comes back as `LocalNotificationClicked`.
+ */
+import type { AppNotification } from '../../bridge/views.js';
+import type { AppInstance } from '../app-instance.js';
+import type { BuiltInProvider } from '../api-broker.js';
+
+export interface LauncherDeps {
+  muted(app: string): boolean;
+  changed(notifications: AppNotification[]): void;
+}
+
+interface Shown {
+  view: AppNotification;
+  consumer: AppInstance;
+  reply: (msg: unknown) => void;
+}
+
+const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
+
+export class LauncherProvider implements BuiltInProvider {
+  readonly name = '@launcher';
+  readonly api = 'com.innovaphone.launcher';
+  readonly title = 'myApps Desktop';
+  private shown: Shown[] = [];
+  private counter = 0;
+
+  constructor(private readonly deps: LauncherDeps) {}
+
+  model(): unknown {
+    return { notifications: true };
+  }
+
+  get notifications(): AppNotification[] {
+    return this.shown.map((s) => s.view);
+  }
+
+  request(consumer: AppInstance, src: string | undefined, raw: unknown, reply: (msg: unknown) => void): void {
+    const msg = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    if (msg.mt === 'AddLocalNotification') {
+      if (this.deps.muted(consumer.name)) return;
+      // The app's src names the notification; ours must be unique across apps.
+      this.remove((s) => s.consumer === consumer && s.view.id.endsWith(`:${src}`));
+      const view: AppNotification = { id: `n${++this.counter}:${src ?? ''}`, viewId: consumer.viewId, app: consumer.name, title: text(msg.title, 200), text: text(msg.text, 1000) };
+      this.shown.push({ view, consumer, reply });
+      this.deps.changed(this.notifications);
+    } else if (msg.mt === 'RemoveLocalNotification') {
+      this.remove((s) => s.consumer === consumer && s.view.id.endsWith(`:${src}`));
+    }
+  }
+
+  /** The user clicked the notification (or a button of it). */
+  clicked(id: string, action: string, replyText: string | undefined): boolean {
+    const s = this.shown.find((x) => x.view.id === id);
+    if (!s) return false;
+    s.reply({ mt: 'LocalNotificationClicked', action, ...(replyText !== undefined && { replyText }) });
+    this.remove((x) => x === s);
+    return true;
+  }
+
+  dismiss(id: string): boolean {
+    const before = this.shown.length;
+    this.remove((x) => x.view.id === id);
+    return this.shown.length !== before;
+  }
+
+  consumerClosed(consumer: AppInstance): void {
+    this.remove((s) => s.consumer === consumer);
+  }
+
+  private remove(pred: (s: Shown) => boolean): void {
+    const before = this.shown.length;
+    this.shown = this.shown.filter((s) => !pred(s));
+    if (this.shown.length !== before) this.deps.changed(this.notifications);
+  }
+}
