@@ -29,6 +29,14 @@ export default tseslint.config(
     },
   },
   {
+    // The sample apps' pages and app library: plain browser ES modules, served as they are.
+    files: ['test/apps/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', navigator: 'readonly', WebSocket: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly' },
+    },
+  },
+  {
     files: ['main/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', coreRestrictedImports] },
   },

@@ -10,47 +10,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
 import { ClientCore } from '../../main/core/client/client.js';
 import { MemoryCredentialStore, type CredentialStore } from '../../main/core/credentials/credential-store.js';
 import { KeytarCredentialStore } from '../../main/core/credentials/keytar-store.js';
 import { createWebShell, type WebShell } from '../../main/web/server.js';
 import { PbxEmulator, type EmulatorConfig, type SessionStore } from '../pbx/index.js';
 import { keyringAvailable, testService } from '../support/keyring.js';
+import { solidPng } from '../support/png.js';
 import { sessionTestConfig } from '../support/session-config.js';
 
 export const rendererDir = resolve(fileURLToPath(import.meta.url), '../../../renderer/dist');
 
 /** A 48×48 solid-colour PNG, served for every `*.png` path of the icon server. */
 const png = solidPng(48, [0x2e, 0x7d, 0x32]);
-
-function solidPng(size: number, [r, g, b]: number[]): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const byte of buf) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(size, 0);
-  header.writeUInt32BE(size, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => [r!, g!, b!]).flat())]);
-  const pixels = deflateSync(Buffer.concat(Array.from({ length: size }, () => row)));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
-}
 
 /** The test users' apps, with Contacts served (icon included) by the icon server. */
 export function e2eConfig(iconBase: string): EmulatorConfig {
