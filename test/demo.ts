@@ -1,10 +1,10 @@
 /**
  * `npm run demo`: everything a newcomer needs to see the client work, on one machine —
  * the PBX emulator with the demo configuration, the client core behind the browser shell,
- * the Electron shell where its binary exists, and the demo users to log in with.
- * (Sample App Services join with app hosting.)
+ * the sample App Services (test/apps/) that the demo's App Objects point at, the Electron
+ * shell where its binary exists, and the demo users to log in with.
  *
- * Ports: MYAPPS_DEMO_PBX_PORT (default 8089) and MYAPPS_DEMO_PORT (default 8088); 0 = any free port.
+ * Ports: MYAPPS_DEMO_PBX_PORT (8089), MYAPPS_DEMO_PORT (8088), MYAPPS_DEMO_APPS_PORT (8090); 0 = any free port.
  * The demo keeps its settings in a fresh temporary folder, never in your own profile.
  */
 import { mkdtempSync } from 'node:fs';
@@ -15,10 +15,16 @@ import { silentLogger } from '../main/core/common/log.js';
 import { startWebShell } from '../main/web/start.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { findElectronBinary } from './e2e-electron/find-electron.js';
+import { sampleAppsFor } from './apps/catalog.js';
+import { startSampleApps } from './apps/server.js';
 import { PbxEmulator, loadEmulatorConfig } from './pbx/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const config = loadEmulatorConfig(resolve(here, 'pbx/demo.json'));
+// The demo config's apps live at http://127.0.0.1:8090/apps/…; on another port their URLs follow.
+const demoAppsOrigin = 'http://127.0.0.1:8090';
+const sampleApps = await startSampleApps({ port: Number(process.env.MYAPPS_DEMO_APPS_PORT ?? 8090), apps: sampleAppsFor(config, demoAppsOrigin).apps });
+for (const app of config.appObjects) app.url = app.url.replace(demoAppsOrigin, sampleApps.origin);
 const pbx = await PbxEmulator.start({ config, port: Number(process.env.MYAPPS_DEMO_PBX_PORT ?? 8089) });
 const configDir = mkdtempSync(join(tmpdir(), 'myapps-demo-'));
 let shellUrl = '';
@@ -47,6 +53,7 @@ const lines = [
   ``,
   `Open the client:  ${shellUrl}`,
   `PBX emulator:     ${pbx.url}   (prefilled on the login screen)`,
+  `Sample apps:      ${sampleApps.origin}/apps/<name>/<name>.htm`,
   ``,
   `Demo users (user / password):`,
   ...config.users.map((u) => `  ${u.sip.padEnd(8)} ${u.password.padEnd(12)} ${u.twoFactor ? '(two-factor: approve from another session of the user)' : ''}`.trimEnd()),
@@ -60,6 +67,7 @@ process.stdout.write(lines.join('\n') + '\n');
 
 const stop = async () => {
   await web.close();
+  await sampleApps.close();
   await pbx.stop();
   process.exit(0);
 };
