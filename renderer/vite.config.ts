@@ -9,6 +9,9 @@ const bridge = fileURLToPath(new URL('../main/core/bridge', import.meta.url));
  * Builds the UI to renderer/dist with relative asset URLs ('./assets/…'), so both shells can
  * serve it from wherever they mount it. The one thing it imports from outside renderer/ is
  * the bridge contract in main/core/bridge.
+ *
+ * Two pages: the UI (index.html) and the app-frame page (appframe.html, one per app view,
+ * a few lines of script and no React), each at the root of the build.
  */
 export default defineConfig({
   root: renderer,
@@ -17,6 +20,12 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    rolldownOptions: {
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        appframe: fileURLToPath(new URL('appframe.html', import.meta.url)),
+      },
+    },
   },
   server: {
     fs: { allow: [renderer, bridge] },

@@ -3,6 +3,7 @@
  * A structural type, so the real `ClientCore` fits without the shell depending on it (tests
  * host a small recording implementation instead).
  */
+import type { AppFrameHost } from '../core/bridge/app-frame.js';
 import type { CommandResult } from '../core/bridge/commands.js';
 import type { BridgeEvent } from '../core/bridge/events.js';
 
@@ -11,4 +12,9 @@ export interface BridgeHost {
   handle(raw: unknown): Promise<CommandResult>;
   /** Every BridgeEvent the UI must see; returns unsubscribe. */
   onEvent(listener: (event: BridgeEvent) => void): () => void;
+  /**
+   * App-frame pages (`appFrameBridgePath`): bind one page's connection to a view. A host
+   * without it hosts no apps, and the shell refuses every app-frame connection.
+   */
+  attachAppFrame?: AppFrameHost['attachAppFrame'];
 }

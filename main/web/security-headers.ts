@@ -1,19 +1,30 @@
 /**
- * Response headers of the browser shell (security control 9). The CSP allows no inline
- * script or style, talks only to the shell itself, and lets app frames load any http(s) App
- * URL: which app may be shown is decided in the core, not by the CSP.
+ * Response headers of the browser shell (security control 9). No policy allows inline
+ * script or style, and each page talks only to the shell itself.
+ *
+ * Two pages, two policies:
+ * - the UI (index.html, and every other response) may frame only our own app-frame page
+ *   (`frame-src 'self'`) and may be framed by nobody;
+ * - the app-frame page (appframe.html) may frame any http(s) App URL — which app may be
+ *   shown is decided in the core, not by the CSP — and may be framed only by our own UI
+ *   (`frame-ancestors 'self'`, `X-Frame-Options: SAMEORIGIN`).
  */
 import { shellOrigins } from './access.js';
 
-/** The shell's Content-Security-Policy; app hosting may narrow or extend `frameSources`. */
-export function contentSecurityPolicy(port: number, frameSources: readonly string[] = ['http:', 'https:']): string {
-  const sockets = shellOrigins(port).map((origin) => origin.replace(/^http:/, 'ws:'));
+function sockets(port: number): string {
+  return shellOrigins(port)
+    .map((origin) => origin.replace(/^http:/, 'ws:'))
+    .join(' ');
+}
+
+/** The UI's Content-Security-Policy; `frameSources` are what the UI itself may frame. */
+export function contentSecurityPolicy(port: number, frameSources: readonly string[] = ["'self'"]): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' https: http: data:",
-    `connect-src 'self' ${sockets.join(' ')}`,
+    `connect-src 'self' ${sockets(port)}`,
     `frame-src ${frameSources.join(' ')}`,
     "object-src 'none'",
     "base-uri 'none'",
@@ -22,14 +33,49 @@ export function contentSecurityPolicy(port: number, frameSources: readonly strin
   ].join('; ');
 }
 
-/** Headers for every response, errors included. */
+/**
+ * The app-frame page's policy: its own script and style, its own app-frame socket, one app
+ * iframe of any http(s) origin, and nothing else (it shows no image, font or form itself).
+ */
+export function appFrameContentSecurityPolicy(port: number, frameSources: readonly string[] = ['http:', 'https:']): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `connect-src 'self' ${sockets(port)}`,
+    `frame-src ${frameSources.join(' ')}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
+
+const common = {
+  // Page URLs carry the token: never send it to an app or a linked site.
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'X-Content-Type-Options': 'nosniff',
+} as const;
+
+/** Headers for every response, errors included (the app-frame page excepted). */
 export function securityHeaders(port: number): Record<string, string> {
   return {
     'Content-Security-Policy': contentSecurityPolicy(port),
-    // The page URL carries the token: never send it to an app or a linked site.
-    'Referrer-Policy': 'no-referrer',
+    'Referrer-Policy': common['Referrer-Policy'],
     'X-Frame-Options': 'DENY',
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'X-Content-Type-Options': 'nosniff',
+    'Cross-Origin-Opener-Policy': common['Cross-Origin-Opener-Policy'],
+    'X-Content-Type-Options': common['X-Content-Type-Options'],
+  };
+}
+
+/** Headers of the app-frame page: framed by our UI only. */
+export function appFrameSecurityHeaders(port: number): Record<string, string> {
+  return {
+    'Content-Security-Policy': appFrameContentSecurityPolicy(port),
+    'Referrer-Policy': common['Referrer-Policy'],
+    'X-Frame-Options': 'SAMEORIGIN',
+    'Cross-Origin-Opener-Policy': common['Cross-Origin-Opener-Policy'],
+    'X-Content-Type-Options': common['X-Content-Type-Options'],
   };
 }

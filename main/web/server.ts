@@ -1,21 +1,24 @@
 /**
  * The browser shell: a local HTTP server that serves the renderer build and carries the
  * bridge over a WebSocket, so the same UI runs in any browser (demo, app developers, e2e
- * tests on machines without Electron).
+ * tests on machines without Electron). Each app view is an iframe of our app-frame page
+ * (appframe.html), which has a WebSocket of its own to the core, bound to its view.
  *
- * It listens on 127.0.0.1 only. Anyone on this machine can still reach that, so the page and
- * the bridge need the per-run token and the bridge also the shell's own Origin (see
- * access.ts); static assets hold no data and need neither.
+ * It listens on 127.0.0.1 only. Anyone on this machine can still reach that, so the pages
+ * (every HTML file) and both sockets need the per-run token and the sockets also the shell's
+ * own Origin (see access.ts); static assets hold no data and need neither.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { appFrameBridgePath, appFramePagePath } from '../core/bridge/app-frame.js';
 import { webBridgePath } from '../core/bridge/channels.js';
 import { type Logger, silentLogger } from '../core/common/log.js';
 import { hostAllowed, newToken, originAllowed, shellOrigins, tokenMatches } from './access.js';
+import { AppFrameSocketServer, validViewId } from './app-frame-socket.js';
 import type { BridgeHost } from './bridge-host.js';
 import { BridgeSocketServer } from './bridge-socket.js';
-import { securityHeaders } from './security-headers.js';
+import { appFrameSecurityHeaders, securityHeaders } from './security-headers.js';
 import { findStaticFile, sendStaticFile } from './static-files.js';
 
 export interface WebShellOptions {
@@ -51,12 +54,32 @@ function splitTarget(target: string): { path: string; query: URLSearchParams } {
   return q < 0 ? { path: target, query: new URLSearchParams() } : { path: target.slice(0, q), query: new URLSearchParams(target.slice(q + 1)) };
 }
 
+/**
+ * Which page a request path names, judged on the path as the file lookup will decode it and
+ * case-blind (a case-insensitive file system serves `/INDEX.HTML` too): `index` for `/` and
+ * index.html, `appframe` for the app-frame page, `other` for any other HTML file; undefined
+ * for everything else (assets, which need no token).
+ */
+function pageOf(rawPath: string): 'index' | 'appframe' | 'other' | undefined {
+  if (rawPath === '/') return 'index';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath).toLowerCase();
+  } catch {
+    return undefined;
+  }
+  if (decoded === '/index.html') return 'index';
+  if (decoded === appFramePagePath) return 'appframe';
+  return /\.html?$/.test(decoded) ? 'other' : undefined;
+}
+
 export async function createWebShell(options: WebShellOptions): Promise<WebShell> {
   const log = options.log ?? silentLogger;
   const token = options.token ?? newToken();
   if (token === '') throw new Error('the web shell token must not be empty');
   const { rendererDir } = options;
   const bridge = new BridgeSocketServer(options.host, log);
+  const appFrames = new AppFrameSocketServer(options.host, log);
   const server = createServer();
   // Requests arrive only after listen() has resolved and set the port.
   let port = 0;
@@ -74,14 +97,17 @@ export async function createWebShell(options: WebShellOptions): Promise<WebShell
     if (req.method !== 'GET' && req.method !== 'HEAD') return answer(405, 'Method not allowed', { Allow: 'GET, HEAD' });
     const { path, query } = splitTarget(req.url ?? '');
 
-    if (path === '/' || path === '/index.html') {
+    const page = pageOf(path);
+    if (page !== undefined) {
+      // Every HTML page needs the token: a page runs our script with the page's authority.
       if (!tokenMatches(token, query.get('token'))) {
         log('warn', 'page refused: missing or wrong token');
         return answer(403, 'Forbidden: open the address the browser shell printed; it carries the access token.');
       }
-      const index = await findStaticFile(rendererDir, '/index.html');
-      if (index === undefined || index === 'bad-path') return answer(503, notBuiltMessage);
-      return sendStaticFile(req, res, index, { ...headers, 'Cache-Control': 'no-store' });
+      const file = await findStaticFile(rendererDir, page === 'index' ? '/index.html' : page === 'appframe' ? appFramePagePath : path);
+      if (file === 'bad-path') return answer(400, 'Bad request');
+      if (file === undefined) return page === 'other' ? answer(404, 'Not found') : answer(503, notBuiltMessage);
+      return sendStaticFile(req, res, file, { ...(page === 'appframe' ? appFrameSecurityHeaders(port) : headers), 'Cache-Control': 'no-store' });
     }
 
     const file = await findStaticFile(rendererDir, path);
@@ -96,9 +122,11 @@ export async function createWebShell(options: WebShellOptions): Promise<WebShell
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const { path, query } = splitTarget(req.url ?? '');
+    const isBridge = path === webBridgePath;
+    const isAppFrame = path === appFrameBridgePath;
     const refusal =
-      path !== webBridgePath
-        ? 'not the bridge path'
+      !isBridge && !isAppFrame
+        ? 'not a socket path'
         : !hostAllowed(req.headers.host, port)
           ? 'foreign Host header'
           : !tokenMatches(token, query.get('token'))
@@ -106,10 +134,18 @@ export async function createWebShell(options: WebShellOptions): Promise<WebShell
             : !originAllowed(req.headers.origin, port)
               ? 'foreign or missing Origin'
               : undefined;
-    if (refusal === undefined) return bridge.accept(req, socket, head);
     // The token is in the query: log neither the URL nor the token.
-    log('warn', 'bridge connection refused', { reason: refusal, origin: req.headers.origin?.slice(0, 256) });
-    refuseUpgrade(socket, path === webBridgePath ? 403 : 404, securityHeaders(port));
+    const refuse = (reason: string, status: 403 | 404) => {
+      log('warn', isAppFrame ? 'app frame connection refused' : 'bridge connection refused', { reason, origin: req.headers.origin?.slice(0, 256) });
+      refuseUpgrade(socket, status, securityHeaders(port));
+    };
+    if (refusal !== undefined) return refuse(refusal, isBridge || isAppFrame ? 403 : 404);
+    if (isBridge) return bridge.accept(req, socket, head);
+    // Only now, past every access check, may the request learn whether a view exists.
+    const view = query.get('view');
+    if (!appFrames.available) return refuse('this host hosts no apps', 404);
+    if (!validViewId(view)) return refuse('missing or malformed view', 404);
+    if (!appFrames.accept(req, socket, head, view)) refuse('no such view', 404);
   };
 
   server.on('request', (req, res) => {
@@ -140,7 +176,7 @@ export async function createWebShell(options: WebShellOptions): Promise<WebShell
     server,
     close: () =>
       (closing ??= (async () => {
-        await bridge.close();
+        await Promise.all([bridge.close(), appFrames.close()]);
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
       })()),

@@ -1,16 +1,22 @@
-import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import type { RunningApp } from '../../main/core/bridge/views.js';
+import { AppNotifications } from './components/AppNotifications.js';
+import { AppViews } from './components/AppViews.js';
 import { Nav, type Route } from './components/Nav.js';
 import { Notices } from './components/Notices.js';
 import { PresenceMenu } from './components/PresenceMenu.js';
+import { RunningApps } from './components/RunningApps.js';
 import { StatusBar } from './components/StatusBar.js';
 import { I18nContext, makeI18n } from './i18n.js';
 import { AccountSecurity } from './screens/AccountSecurity.js';
 import { Home } from './screens/Home.js';
 import { Login } from './screens/Login.js';
 import { Settings } from './screens/Settings.js';
-import { useUi } from './store.js';
+import { invoke, useUi } from './store.js';
 
 type Screen = 'login' | Route;
+
+const noApps: RunningApp[] = [];
 
 export function App() {
   const hasSnapshot = useUi((s) => s.snapshot !== undefined);
@@ -28,6 +34,26 @@ export function App() {
     if (!inSession && route === 'security') setRoute('home');
   }, [inSession, route]);
 
+  // Apps: the core says which one is in front (`activeApp`); without one, the screen shows.
+  const runningApps = useUi((s) => s.snapshot?.runningApps ?? noApps);
+  const activeApp = useUi((s) => s.snapshot?.activeApp);
+  const stripApps = useMemo(() => runningApps.filter((app) => !app.hidden), [runningApps]);
+  const shownViewId = inSession && activeApp !== undefined && runningApps.some((app) => app.viewId === activeApp) ? activeApp : undefined;
+  const view = shownViewId === undefined ? screen : `app:${shownViewId}`;
+  /** Leave the app in front (it keeps running) for a screen. */
+  const showScreen = useCallback(
+    (next: Route) => {
+      setRoute(next);
+      if (shownViewId !== undefined) void invoke({ type: 'showApp' });
+    },
+    [shownViewId],
+  );
+  /** The strip's "Home screen": Home, whatever was in front. */
+  const showHome = useCallback(() => {
+    setRoute('home');
+    void invoke({ type: 'showApp' });
+  }, []);
+
   // The stylesheet maps the scheme to CSS `color-scheme`; "system" follows the OS live.
   useEffect(() => {
     document.documentElement.dataset.scheme = scheme;
@@ -37,46 +63,57 @@ export function App() {
     document.title = i18n.t('app.name');
   }, [i18n]);
 
-  // On every screen change focus moves to the new screen's heading (or, after Ctrl+K, to the search box).
-  const mainRef = useRef<HTMLElement>(null);
+  // On every change of screen or app in front, focus moves to its heading (or, after Ctrl+K,
+  // to the search box) — unless it came from the running-apps strip, where the keyboard stays.
+  const screenRef = useRef<HTMLDivElement>(null);
+  const appsRef = useRef<HTMLDivElement>(null);
+  const stripRef = useRef<HTMLElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const focusSearchNext = useRef(false);
-  const shownScreen = useRef<Screen | undefined>(undefined);
+  const shownView = useRef<string | undefined>(undefined);
   useEffect(() => {
-    if (!hasSnapshot || shownScreen.current === screen) return;
-    const first = shownScreen.current === undefined;
-    shownScreen.current = screen;
-    if (focusSearchNext.current) searchRef.current?.select();
-    else if (!first) mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+    if (!hasSnapshot || shownView.current === view) return;
+    const first = shownView.current === undefined;
+    shownView.current = view;
+    const heading = (view.startsWith('app:') ? appsRef : screenRef).current?.querySelector<HTMLElement>('h1');
+    if (focusSearchNext.current && !view.startsWith('app:')) searchRef.current?.select();
+    else if (!first && !stripRef.current?.contains(document.activeElement)) heading?.focus();
     focusSearchNext.current = false;
-  }, [screen, hasSnapshot]);
+  }, [view, hasSnapshot]);
 
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'k' || !inSession) return;
       e.preventDefault();
-      if (screen === 'home') searchRef.current?.select();
+      if (view === 'home') searchRef.current?.select();
       else {
         focusSearchNext.current = true;
-        setRoute('home');
+        showScreen('home');
       }
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [inSession, screen]);
+  }, [inSession, view, showScreen]);
 
   return (
     <I18nContext.Provider value={i18n}>
       <div className="app">
         <header className="topbar">
           <span className="brand">{i18n.t('app.name')}</span>
-          {hasSnapshot && <Nav current={route} inSession={inSession} onNavigate={setRoute} />}
+          {hasSnapshot && <Nav current={shownViewId === undefined ? route : undefined} inSession={inSession} onNavigate={showScreen} />}
           <div className="topbar-end">{inSession && <PresenceMenu />}</div>
         </header>
         <Notices />
-        <main ref={mainRef} className="main">
-          {!hasSnapshot ? <div className="spinner" aria-hidden="true" /> : <ScreenView screen={screen} searchRef={searchRef} />}
-        </main>
+        <div className="workspace">
+          {inSession && stripApps.length > 0 && <RunningApps apps={stripApps} shownViewId={shownViewId} homeCurrent={view === 'home'} onShowHome={showHome} navRef={stripRef} />}
+          <main className="main">
+            <div ref={screenRef} className="screen-host" hidden={shownViewId !== undefined}>
+              {!hasSnapshot ? <div className="spinner" aria-hidden="true" /> : <ScreenView screen={screen} searchRef={searchRef} />}
+            </div>
+            {runningApps.length > 0 && <AppViews apps={runningApps} shownViewId={shownViewId} layerRef={appsRef} />}
+          </main>
+        </div>
+        <AppNotifications />
         <StatusBar />
       </div>
     </I18nContext.Provider>

@@ -28,9 +28,13 @@ export const lostResult: CommandResult = { ok: false, error: 'Connection to the 
 export function connectBridge(): BridgeConnection {
   const preload = window.myapps;
   if (preload) return preloadBridge(preload);
-  const token = new URLSearchParams(window.location.search).get('token') ?? '';
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return new WebSocketBridge(`${scheme}//${window.location.host}${webBridgePath}?token=${encodeURIComponent(token)}`);
+  return new WebSocketBridge(`${scheme}//${window.location.host}${webBridgePath}?token=${encodeURIComponent(shellToken())}`);
+}
+
+/** Browser shell: the per-run access token this page was opened with (its own sockets and pages need it too). */
+export function shellToken(): string {
+  return new URLSearchParams(window.location.search).get('token') ?? '';
 }
 
 /** Electron IPC cannot drop while the window lives, so this bridge is always open. */

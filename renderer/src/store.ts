@@ -9,6 +9,7 @@ import type { Command, CommandResult } from '../../main/core/bridge/commands.js'
 import { applyEvent, type BridgeEvent } from '../../main/core/bridge/events.js';
 import type { Snapshot } from '../../main/core/bridge/views.js';
 import { lostResult, type BridgeConnection, type BridgeStatus } from './bridge.js';
+import { onSystemPreferencesChange, systemPreferences } from './systemPreferences.js';
 
 export interface UiState {
   /** Undefined until the core answered the first getSnapshot. */
@@ -45,8 +46,12 @@ export function startStore(bridge: BridgeConnection): void {
   bridge.onEvent(receive);
   bridge.onStatus((status) => {
     update({ ...state, bridge: status });
-    if (status === 'open') void fetchSnapshot(++generation);
+    if (status !== 'open') return;
+    void fetchSnapshot(++generation);
+    // A core that restarted knows nothing of the OS: tell it on every (re)open.
+    void invoke(systemPreferences());
   });
+  onSystemPreferencesChange(() => void invoke(systemPreferences()));
 }
 
 function receive(event: BridgeEvent): void {

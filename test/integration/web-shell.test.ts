@@ -1,7 +1,8 @@
 /**
- * The browser shell over real HTTP and real WebSockets: who may load the page and open the
- * bridge (token, Origin, Host), static files that never leave the renderer build, the
- * security headers (control 9), bridge frames (control 6), and `npm run web` as a process.
+ * The browser shell over real HTTP and real WebSockets: who may load the pages and open the
+ * bridge and the app-frame sockets (token, Origin, Host, view), static files that never leave
+ * the renderer build, the security headers (control 9), bridge and app-frame frames
+ * (control 6), and `npm run web` as a process.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
@@ -12,14 +13,16 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import type { AppFrameLink, FromAppFrame, ToAppFrame } from '../../main/core/bridge/app-frame.js';
 import type { WebBridgeFrame } from '../../main/core/bridge/channels.js';
 import type { CommandResult } from '../../main/core/bridge/commands.js';
 import type { BridgeEvent } from '../../main/core/bridge/events.js';
 import { parseCommand } from '../../main/core/bridge/validate-command.js';
 import type { LogLevel } from '../../main/core/common/log.js';
 import type { BridgeHost } from '../../main/web/bridge-host.js';
+import { maxAppFrameBytes, maxAppMessageBytes } from '../../main/web/app-frame-socket.js';
 import { maxFrameBytes } from '../../main/web/bridge-socket.js';
-import { contentSecurityPolicy } from '../../main/web/security-headers.js';
+import { appFrameContentSecurityPolicy, contentSecurityPolicy } from '../../main/web/security-headers.js';
 import { createWebShell, notBuiltMessage, type WebShell } from '../../main/web/server.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -28,10 +31,44 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A real host: records the commands it gets, answers like the core, emits events on demand. */
+/** One app-frame connection as the host sees it: what the page sent, and whether it went away. */
+class ViewLink implements AppFrameLink {
+  readonly received: FromAppFrame[] = [];
+  detached = 0;
+
+  constructor(
+    readonly viewId: string,
+    readonly send: (frame: ToAppFrame) => void,
+  ) {}
+
+  receive(frame: FromAppFrame): void {
+    this.received.push(frame);
+  }
+
+  detach(): void {
+    this.detached++;
+  }
+}
+
+/**
+ * A real host: records the commands it gets, answers like the core, emits events on demand;
+ * hosts the app views in `views` and, like the core, sends each attached page its `load` at once.
+ */
 class RecordingHost implements BridgeHost {
   readonly commands: unknown[] = [];
+  readonly views = new Set<string>();
+  readonly attached: ViewLink[] = [];
+  readonly attachCalls: string[] = [];
   private readonly listeners = new Set<(event: BridgeEvent) => void>();
+
+  attachAppFrame(viewId: string, send: (frame: ToAppFrame) => void): AppFrameLink | undefined {
+    this.attachCalls.push(viewId);
+    if (!this.views.has(viewId)) return undefined;
+    const link = new ViewLink(viewId, send);
+    this.attached.push(link);
+    send({ kind: 'load', url: `https://apps.example.com/${viewId}/app.htm?lang=en`, website: false, title: `App ${viewId}` });
+    return link;
+  }
 
   get listenerCount(): number {
     return this.listeners.size;
@@ -67,6 +104,8 @@ async function fakeRenderer(): Promise<string> {
   const rendererDir = join(dir, 'dist');
   await mkdir(join(rendererDir, 'assets'), { recursive: true });
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>myApps</title><script type="module" src="/assets/app.js"></script>');
+  await writeFile(join(rendererDir, 'appframe.html'), '<!doctype html><title>myApps app view</title><script type="module" src="/assets/appframe.js"></script>');
+  await writeFile(join(rendererDir, 'other.html'), '<!doctype html><title>other page</title>');
   await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log("app");');
   await writeFile(join(dir, 'package.json'), JSON.stringify({ marker: outsideMarker }));
   await writeFile(join(dir, 'x'), outsideMarker);
@@ -80,8 +119,8 @@ interface LogRecord {
   fields?: Record<string, unknown>;
 }
 
-async function startShell(options: { rendererDir?: string; token?: string } = {}) {
-  const host = new RecordingHost();
+async function startShell<H extends BridgeHost = RecordingHost>(options: { rendererDir?: string; token?: string; host?: H } = {}) {
+  const host = options.host ?? new RecordingHost();
   const records: LogRecord[] = [];
   const shell = await createWebShell({
     host,
@@ -91,7 +130,7 @@ async function startShell(options: { rendererDir?: string; token?: string } = {}
     log: (level, message, fields) => records.push({ level, message, ...(fields && { fields }) }),
   });
   cleanups.push(() => shell.close());
-  return { shell, host, records };
+  return { shell, host: host as H, records };
 }
 
 interface Reply {
@@ -182,7 +221,7 @@ describe('browser shell: page and static files', () => {
       expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(page.body).toContain('<title>myApps</title>');
       expect(page.headers).toMatchObject({
-        'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: http: data:; connect-src 'self' ws://127.0.0.1:${shell.port} ws://localhost:${shell.port}; frame-src http: https:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+        'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: http: data:; connect-src 'self' ws://127.0.0.1:${shell.port} ws://localhost:${shell.port}; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
         'referrer-policy': 'no-referrer',
         'x-frame-options': 'DENY',
         'cross-origin-opener-policy': 'same-origin',
@@ -256,6 +295,48 @@ describe('browser shell: page and static files', () => {
     expect(notBuiltMessage).toBe('The UI is not built: run npm run build:renderer');
     // Without the token it still says nothing.
     expect((await http(shell, '/')).status).toBe(403);
+  });
+});
+
+describe('browser shell: the app-frame page', () => {
+  it('is served only with the token, framed by our own UI only', async () => {
+    const { shell, records } = await startShell();
+    for (const path of ['/appframe.html', '/appframe.html?view=v1', '/appframe.html?view=v1&token=wrong', `/appframe.html?token=${shell.token}x`]) {
+      const refused = await http(shell, path);
+      expect(refused.status, path).toBe(403);
+      expect(refused.body).not.toContain('<title>');
+    }
+    const page = await http(shell, `/appframe.html?view=v1&token=${encodeURIComponent(shell.token)}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>myApps app view</title>');
+    expect(page.headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ws://127.0.0.1:${shell.port} ws://localhost:${shell.port}; frame-src http: https:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`,
+      'x-frame-options': 'SAMEORIGIN',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    expect(page.headers['content-security-policy']).toBe(appFrameContentSecurityPolicy(shell.port));
+    // The UI itself may frame only our own pages, and nobody may frame the UI.
+    const index = await http(shell, withToken(shell));
+    expect(index.headers['content-security-policy']).toContain("frame-src 'self';");
+    expect(index.headers['x-frame-options']).toBe('DENY');
+    expect(JSON.stringify(records)).not.toContain(shell.token);
+  });
+
+  it('asks the token for every HTML page, however its path is spelled', async () => {
+    const { shell } = await startShell();
+    for (const path of ['/index%2ehtml', '/index%2Ehtml', '/%69ndex.html', '/INDEX.HTML', '/appframe%2ehtml', '/APPFRAME.HTML', '/AppFrame.html', '/other.html', '/other%2Ehtml', '/assets/../appframe.html']) {
+      const refused = await http(shell, path);
+      expect(refused.status, path).toBe(403);
+      expect(refused.body, path).not.toContain('<title>');
+    }
+    expect((await http(shell, withToken(shell, '/index%2ehtml'))).status).toBe(200);
+    expect((await http(shell, withToken(shell, '/other.html'))).body).toContain('<title>other page</title>');
+    // Assets stay public: they hold no data.
+    expect((await http(shell, '/assets/app.js')).status).toBe(200);
   });
 });
 
@@ -409,6 +490,201 @@ describe('browser shell: bridge frames', () => {
     expect(logged).toContain('bridge command');
     expect(logged).not.toContain('Secret123!');
     expect(logged).not.toContain(shell.token);
+  });
+});
+
+/** An app-frame page's connection that keeps every frame the core sends it. */
+class FramePeer {
+  readonly frames: ToAppFrame[] = [];
+  readonly closed: Promise<number>;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => this.frames.push(JSON.parse(String(data)) as ToAppFrame));
+    this.closed = new Promise((done) => ws.on('close', (code) => done(code)));
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+}
+
+/** Open an app-frame socket; resolves with the connection, or with the HTTP status that refused it. */
+function openAppFrame(shell: WebShell, options: { view?: string | null; token?: string | null; origin?: string | null; host?: string } = {}): Promise<FramePeer | number> {
+  const token = options.token === undefined ? shell.token : options.token;
+  const origin = options.origin === undefined ? shell.origin : options.origin;
+  const view = options.view === undefined ? 'v1' : options.view;
+  const query = [view === null ? '' : `view=${encodeURIComponent(view)}`, token === null ? '' : `token=${encodeURIComponent(token)}`].filter(Boolean).join('&');
+  const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/app-bridge${query ? `?${query}` : ''}`, { ...(origin !== null && { origin }), ...(options.host && { headers: { Host: options.host } }) });
+  return new Promise((done, fail) => {
+    ws.once('open', () => {
+      const peer = new FramePeer(ws);
+      cleanups.push(() => ws.terminate());
+      done(peer);
+    });
+    ws.once('unexpected-response', (_req, res) => done(res.statusCode!));
+    ws.once('error', fail);
+  });
+}
+
+async function appFrame(shell: WebShell, view = 'v1'): Promise<FramePeer> {
+  const peer = await openAppFrame(shell, { view });
+  if (typeof peer === 'number') throw new Error(`app frame refused with ${peer}`);
+  return peer;
+}
+
+describe('browser shell: who may open an app-frame socket', () => {
+  it('refuses a missing or wrong token, a foreign or missing Origin and a foreign Host before asking the host', async () => {
+    const { shell, host, records } = await startShell();
+    host.views.add('v1');
+    expect(await openAppFrame(shell, { token: null })).toBe(403);
+    expect(await openAppFrame(shell, { token: 'wrong-token-123' })).toBe(403);
+    expect(await openAppFrame(shell, { origin: 'http://evil.example' })).toBe(403);
+    expect(await openAppFrame(shell, { origin: `http://127.0.0.1:${shell.port + 1}` })).toBe(403);
+    expect(await openAppFrame(shell, { origin: null })).toBe(403);
+    expect(await openAppFrame(shell, { host: `evil.example:${shell.port}` })).toBe(403);
+    // Without access, nobody learns which views exist.
+    expect(await openAppFrame(shell, { token: null, view: 'nope' })).toBe(403);
+    expect(host.attachCalls).toEqual([]);
+    const logged = JSON.stringify(records);
+    expect(logged).toContain('missing or wrong token');
+    expect(logged).toContain('foreign or missing Origin');
+    expect(logged).not.toContain('wrong-token-123');
+    expect(logged).not.toContain(shell.token);
+  });
+
+  it('refuses an unknown, missing or malformed view with 404', async () => {
+    const { shell, host, records } = await startShell();
+    host.views.add('v1');
+    expect(await openAppFrame(shell, { view: 'v2' })).toBe(404);
+    expect(await openAppFrame(shell, { view: null })).toBe(404);
+    expect(await openAppFrame(shell, { view: '' })).toBe(404);
+    expect(await openAppFrame(shell, { view: 'v'.repeat(129) })).toBe(404);
+    expect(await openAppFrame(shell, { view: 'a b' })).toBe(404);
+    // Only well-formed ids reach the host.
+    expect(host.attachCalls).toEqual(['v2']);
+    expect(host.attached).toEqual([]);
+    expect(JSON.stringify(records)).toContain('no such view');
+  });
+
+  it('refuses every app-frame socket when the host hosts no apps', async () => {
+    const bare: BridgeHost = { handle: async () => ({ ok: true }), onEvent: () => () => {} };
+    const { shell, records } = await startShell({ host: bare });
+    expect(await openAppFrame(shell)).toBe(404);
+    expect(JSON.stringify(records)).toContain('this host hosts no apps');
+  });
+
+  it('accepts the right token from its own origin, 127.0.0.1 or localhost, for a view the host has', async () => {
+    const { shell, host } = await startShell();
+    host.views.add('v1');
+    expect(await openAppFrame(shell)).toBeInstanceOf(FramePeer);
+    expect(await openAppFrame(shell, { origin: `http://localhost:${shell.port}` })).toBeInstanceOf(FramePeer);
+    expect(host.attached.map((l) => l.viewId)).toEqual(['v1', 'v1']);
+  });
+});
+
+describe('browser shell: app-frame frames', () => {
+  it('relays frames both ways: the load sent while attaching first, then posts; the page’s messages to its own view only', async () => {
+    const { shell, host } = await startShell();
+    host.views.add('v1');
+    host.views.add('v2');
+    const [one, two] = [await appFrame(shell, 'v1'), await appFrame(shell, 'v2')];
+    await vi.waitFor(() => expect(one.frames).toEqual([{ kind: 'load', url: 'https://apps.example.com/v1/app.htm?lang=en', website: false, title: 'App v1' }]));
+    const [linkOne, linkTwo] = host.attached as [ViewLink, ViewLink];
+    linkOne.send({ kind: 'post', text: '{"mt":"ApiUpdate"}' });
+    await vi.waitFor(() => expect(one.frames).toHaveLength(2));
+    expect(one.frames[1]).toEqual({ kind: 'post', text: '{"mt":"ApiUpdate"}' });
+
+    one.send({ kind: 'message', text: '{"mt":"Alive"}' });
+    one.send({ kind: 'loaded' });
+    two.send({ kind: 'failed', reason: 'The app did not load within 15 seconds.' });
+    await vi.waitFor(() => expect(linkOne.received).toHaveLength(2));
+    await vi.waitFor(() => expect(linkTwo.received).toHaveLength(1));
+    expect(linkOne.received).toEqual([{ kind: 'message', text: '{"mt":"Alive"}' }, { kind: 'loaded' }]);
+    expect(linkTwo.received).toEqual([{ kind: 'failed', reason: 'The app did not load within 15 seconds.' }]);
+    // Each page got only its own frames.
+    expect(two.frames).toEqual([{ kind: 'load', url: 'https://apps.example.com/v2/app.htm?lang=en', website: false, title: 'App v2' }]);
+  });
+
+  it('drops invalid frames, logs them without their text, and keeps relaying', async () => {
+    const { shell, host, records } = await startShell();
+    host.views.add('v1');
+    const peer = await appFrame(shell);
+    const secret = 'SECRET-APP-LOGIN-KEY';
+    const bad = [
+      '{',
+      'null',
+      '[1]',
+      JSON.stringify({ kind: 'command', id: 1, command: { type: 'logout' } }),
+      JSON.stringify({ kind: 'load', url: 'https://evil.example/' }),
+      JSON.stringify({ kind: 'post', text: secret }),
+      JSON.stringify({ kind: 'message', text: { mt: secret } }),
+      JSON.stringify({ kind: 'message' }),
+      JSON.stringify({ kind: 'message', text: secret + 'x'.repeat(maxAppMessageBytes) }),
+      JSON.stringify({ kind: 'failed', reason: secret + 'r'.repeat(1024) }),
+      JSON.stringify({ kind: 'failed' }),
+    ];
+    for (const text of bad) peer.send(text);
+    peer.ws.send(Buffer.from(JSON.stringify({ kind: 'message', text: secret })), { binary: true });
+    peer.send({ kind: 'message', text: 'ok', view: 'v2', app: 'admin' });
+    const link = host.attached[0]!;
+    await vi.waitFor(() => expect(link.received).toHaveLength(1));
+    expect(link.received).toEqual([{ kind: 'message', text: 'ok' }]);
+    expect(records.filter((r) => r.message === 'app frame dropped')).toHaveLength(bad.length + 1);
+    expect(JSON.stringify(records)).not.toContain(secret);
+    expect(peer.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closes a connection whose frame is over the limit, and detaches it', async () => {
+    const { shell, host } = await startShell();
+    host.views.add('v1');
+    const peer = await appFrame(shell);
+    peer.send({ kind: 'message', text: 'x'.repeat(maxAppFrameBytes) });
+    expect(await peer.closed).toBe(1009);
+    await vi.waitFor(() => expect(host.attached[0]!.detached).toBe(1));
+    expect(host.attached[0]!.received).toEqual([]);
+  });
+
+  it('detaches when the page goes away, once, and sends nothing after', async () => {
+    const { shell, host } = await startShell();
+    host.views.add('v1');
+    const [a, b] = [await appFrame(shell), await appFrame(shell)];
+    const [linkA, linkB] = host.attached as [ViewLink, ViewLink];
+    a.ws.close();
+    await vi.waitFor(() => expect(linkA.detached).toBe(1));
+    expect(linkB.detached).toBe(0);
+    // A late send to a page that went away is dropped quietly.
+    linkA.send({ kind: 'post', text: 'late' });
+    await shell.close();
+    expect(await b.closed).toBe(1006);
+    await vi.waitFor(() => expect(linkB.detached).toBe(1));
+    expect(linkA.detached).toBe(1);
+  });
+
+  it('detaches when the handshake breaks off after the host attached', async () => {
+    const { shell, host } = await startShell();
+    host.views.add('v1');
+    // A raw upgrade request without Sec-WebSocket-Key passes the shell's checks but not ws's.
+    const socket = connect({ host: '127.0.0.1', port: shell.port });
+    await new Promise((done) => socket.once('connect', done));
+    socket.write(
+      [
+        `GET /app-bridge?view=v1&token=${encodeURIComponent(shell.token)} HTTP/1.1`,
+        `Host: 127.0.0.1:${shell.port}`,
+        `Origin: ${shell.origin}`,
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    const reply = await new Promise<string>((done) => {
+      let text = '';
+      socket.on('data', (d) => (text += String(d)));
+      socket.on('close', () => done(text));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    await vi.waitFor(() => expect(host.attached[0]?.detached).toBe(1));
   });
 });
 

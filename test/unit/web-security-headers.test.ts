@@ -1,16 +1,16 @@
 /** Control 9: the browser shell's CSP and headers, built by pure functions. */
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, securityHeaders } from '../../main/web/security-headers.js';
+import { appFrameContentSecurityPolicy, appFrameSecurityHeaders, contentSecurityPolicy, securityHeaders } from '../../main/web/security-headers.js';
 
-describe('contentSecurityPolicy', () => {
-  it('allows only our own scripts and styles and our own bridge', () => {
+describe('contentSecurityPolicy (the UI)', () => {
+  it('allows only our own scripts and styles and our own bridge, and frames only our own app-frame page', () => {
     expect(contentSecurityPolicy(41234)).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: http: data:; connect-src 'self' ws://127.0.0.1:41234 ws://localhost:41234; frame-src http: https:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: http: data:; connect-src 'self' ws://127.0.0.1:41234 ws://localhost:41234; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
   });
 
-  it('lets app hosting choose the frame sources', () => {
-    expect(contentSecurityPolicy(80, ['https://apps.example.com'])).toContain('; frame-src https://apps.example.com;');
+  it('lets a caller choose the frame sources', () => {
+    expect(contentSecurityPolicy(80, ["'self'", 'https://apps.example.com'])).toContain("; frame-src 'self' https://apps.example.com;");
   });
 
   it('never allows inline or evaluated script', () => {
@@ -18,12 +18,36 @@ describe('contentSecurityPolicy', () => {
   });
 });
 
+describe('appFrameContentSecurityPolicy (the app-frame page)', () => {
+  it('frames any http(s) App URL, talks only to the shell, and may be framed only by our own UI', () => {
+    expect(appFrameContentSecurityPolicy(41234)).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ws://127.0.0.1:41234 ws://localhost:41234; frame-src http: https:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+    );
+  });
+
+  it('never allows inline or evaluated script, other schemes in frames, or foreign framers', () => {
+    const csp = appFrameContentSecurityPolicy(80);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*|data:|blob:|file:|javascript:/);
+    expect(csp).toMatch(/frame-ancestors 'self'$/);
+  });
+});
+
 describe('securityHeaders', () => {
-  it('sets every header of control 9', () => {
+  it('sets every header of control 9 on the UI and every other response', () => {
     expect(securityHeaders(41234)).toEqual({
       'Content-Security-Policy': contentSecurityPolicy(41234),
       'Referrer-Policy': 'no-referrer',
       'X-Frame-Options': 'DENY',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'X-Content-Type-Options': 'nosniff',
+    });
+  });
+
+  it('lets only our own UI frame the app-frame page, and never sends its URL (with the token) as a referrer', () => {
+    expect(appFrameSecurityHeaders(41234)).toEqual({
+      'Content-Security-Policy': appFrameContentSecurityPolicy(41234),
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'SAMEORIGIN',
       'Cross-Origin-Opener-Policy': 'same-origin',
       'X-Content-Type-Options': 'nosniff',
     });

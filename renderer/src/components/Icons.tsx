@@ -37,3 +37,11 @@ export function CloseIcon() {
     </svg>
   );
 }
+
+export function HomeIcon() {
+  return (
+    <svg {...common} viewBox="0 0 24 24" width={20} height={20} className="icon">
+      <path fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" d="M3.5 10.5 12 3.5l8.5 7V20a.5.5 0 0 1-.5.5h-5v-6h-6v6H4a.5.5 0 0 1-.5-.5v-9.5Z" />
+    </svg>
+  );
+}

@@ -8,8 +8,8 @@ const items: { route: Route; label: MessageKey; needsSession: boolean }[] = [
   { route: 'settings', label: 'nav.settings', needsSession: false },
 ];
 
-/** Screen switcher. Before login "Home" is the login screen, and Account security is hidden. */
-export function Nav({ current, inSession, onNavigate }: { current: Route; inSession: boolean; onNavigate: (route: Route) => void }) {
+/** Screen switcher. Before login "Home" is the login screen, and Account security is hidden. No item is current while an app is in front. */
+export function Nav({ current, inSession, onNavigate }: { current: Route | undefined; inSession: boolean; onNavigate: (route: Route) => void }) {
   const { t } = useI18n();
   return (
     <nav className="nav" aria-label={t('nav.label')}>

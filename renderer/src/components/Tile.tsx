@@ -1,9 +1,9 @@
-import { memo, useState } from 'react';
+import { memo } from 'react';
 import type { ContactPresence } from '../../../main/core/bridge/views.js';
 import { useI18n } from '../i18n.js';
 import { contactPresenceKind } from '../presence.js';
-import { httpUrl } from '../urls.js';
-import { GlobeIcon, PinIcon } from './Icons.js';
+import { AppIcon } from './AppIcon.js';
+import { PinIcon } from './Icons.js';
 import { PresenceDot } from './PresenceDot.js';
 
 export interface TileProps {
@@ -49,7 +49,7 @@ export const Tile = memo(function Tile(props: TileProps) {
         aria-describedby={describedBy}
         onClick={() => onOpen(link)}
       >
-        <TileIcon key={props.iconUrl} title={title} name={name} iconUrl={props.website ? undefined : props.iconUrl} website={props.website} />
+        <AppIcon key={props.iconUrl} className="tile-icon" title={title} name={name} iconUrl={props.website ? undefined : props.iconUrl} website={props.website} />
         <span className="tile-title">{title}</span>
       </button>
       {badge && (
@@ -66,41 +66,3 @@ export const Tile = memo(function Tile(props: TileProps) {
     </li>
   );
 });
-
-/** The app's icon, or — for websites and icons that fail to load — a monogram of its title. */
-function TileIcon({ title, name, iconUrl, website }: { title: string; name: string; iconUrl: string | undefined; website: boolean }) {
-  const [failed, setFailed] = useState(false);
-  const src = httpUrl(iconUrl);
-  if (src && !failed) {
-    return <img className="tile-icon" src={src} alt="" draggable={false} loading="lazy" decoding="async" onError={() => setFailed(true)} />;
-  }
-  return (
-    <span className={`tile-icon monogram monogram-${paletteIndex(name)}`} aria-hidden="true">
-      {monogram(title || name)}
-      {website && (
-        <span className="monogram-globe">
-          <GlobeIcon />
-        </span>
-      )}
-    </span>
-  );
-}
-
-/** First letters of the first two words ("Team Chat" → "TC"), whole characters (emoji-safe). */
-function monogram(title: string): string {
-  const words = title.trim().split(/\s+/).filter(Boolean);
-  return words
-    .slice(0, 2)
-    .map((word) => Array.from(word)[0] ?? '')
-    .join('')
-    .toUpperCase();
-}
-
-const paletteSize = 8;
-
-/** A stable colour per app, so monograms stay recognisable between sessions. */
-function paletteIndex(name: string): number {
-  let hash = 0;
-  for (const ch of name) hash = (hash * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
-  return hash % paletteSize;
-}

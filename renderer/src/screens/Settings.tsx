@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import type { SettingsView, Tile } from '../../../main/core/bridge/views.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { LockNote } from '../components/LockNote.js';
+import { desktopPermission, requestDesktopPermission } from '../desktopNotifications.js';
 import { languageChoices, useI18n, type MessageKey } from '../i18n.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
@@ -76,6 +77,7 @@ function SettingsScreen({ settings }: { settings: SettingsView }) {
         />
       </section>
 
+      <DesktopNotifications />
       <MutedApps tiles={tiles} muted={value.mutedApps} onChange={(mutedApps) => void update({ mutedApps })} />
     </div>
   );
@@ -161,6 +163,41 @@ function Switch(props: { label: MessageKey; hint?: MessageKey; checked: boolean;
       )}
       {props.locked !== undefined && <LockNote id={`${id}-lock`} source={props.locked} />}
     </div>
+  );
+}
+
+/** The browser's permission for OS notifications, asked only when the user presses the button. */
+function DesktopNotifications() {
+  const { t } = useI18n();
+  const hintId = useId();
+  const [permission, setPermission] = useState(desktopPermission);
+  let body: ReactNode;
+  switch (permission) {
+    case 'default':
+      body = (
+        <button type="button" className="button" aria-describedby={hintId} onClick={() => void requestDesktopPermission().then(setPermission)}>
+          {t('settings.desktopNotificationsEnable')}
+        </button>
+      );
+      break;
+    case 'granted':
+      body = <p>{t('settings.desktopNotificationsOn')}</p>;
+      break;
+    case 'denied':
+      body = <p>{t('settings.desktopNotificationsBlocked')}</p>;
+      break;
+    case 'unsupported':
+      body = <p>{t('settings.desktopNotificationsUnsupported')}</p>;
+      break;
+  }
+  return (
+    <section className="card settings-group">
+      <h2>{t('settings.desktopNotifications')}</h2>
+      <p id={hintId} className="hint">
+        {t('settings.desktopNotificationsHint')}
+      </p>
+      <div className="settings-action">{body}</div>
+    </section>
   );
 }
 

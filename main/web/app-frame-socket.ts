@@ -1,0 +1,167 @@
+/**
+ * The app-frame contract over WebSocket (main/core/bridge/app-frame.ts): one connection per
+ * app-frame page, bound before the upgrade to the view named in its URL. Whether a
+ * connection may be opened at all (token, Origin, Host) is decided in server.ts; which views
+ * exist is decided by the host. This file checks only the frames: a bad one is logged and
+ * dropped, never relayed and never fatal. Nothing an app posted (the frame's text) is ever
+ * logged: it may carry a login.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { AppFrameLink, FromAppFrame, ToAppFrame } from '../core/bridge/app-frame.js';
+import type { Logger } from '../core/common/log.js';
+import type { BridgeHost } from './bridge-host.js';
+
+/** Longest app message relayed, in UTF-8 bytes; the app-frame page drops longer ones itself. */
+export const maxAppMessageBytes = 1024 * 1024;
+/** Longest failure reason, in UTF-8 bytes. */
+export const maxFailureReasonBytes = 1024;
+/** JSON escaping can make a frame up to six times its text (`\u0001`): room for the longest valid one. */
+export const maxAppFrameBytes = 6 * maxAppMessageBytes + 1024;
+/** A page that stops reading is dropped before it hoards memory. */
+const maxBufferedBytes = 4 * maxAppFrameBytes;
+/** View ids are minted by the core (`text(128)` in the commands): longer or odd ones are refused unseen. */
+const viewIdPattern = /^[\x21-\x7e]{1,128}$/;
+
+export function validViewId(viewId: string | null | undefined): viewId is string {
+  return typeof viewId === 'string' && viewIdPattern.test(viewId);
+}
+
+export type AppFrameParse = { ok: true; frame: FromAppFrame } | { ok: false; error: string };
+
+/**
+ * Read a text frame from an app-frame page. Only the fields of the contract survive: the
+ * frame handed on is built here, so an extra field never reaches the core.
+ */
+export function parseAppFrame(text: string): AppFrameParse {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'frame is not JSON' };
+  }
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return { ok: false, error: 'frame is not an object' };
+  const { kind } = frame as { kind?: unknown };
+  const field = (name: string): unknown => (Object.hasOwn(frame, name) ? (frame as Record<string, unknown>)[name] : undefined);
+  switch (kind) {
+    case 'message': {
+      const text = field('text');
+      if (typeof text !== 'string') return { ok: false, error: 'message has no text' };
+      if (Buffer.byteLength(text, 'utf8') > maxAppMessageBytes) return { ok: false, error: 'message text over 1 MiB' };
+      return { ok: true, frame: { kind: 'message', text } };
+    }
+    case 'loaded':
+      return { ok: true, frame: { kind: 'loaded' } };
+    case 'failed': {
+      const reason = field('reason');
+      if (typeof reason !== 'string') return { ok: false, error: 'failure has no reason' };
+      if (Buffer.byteLength(reason, 'utf8') > maxFailureReasonBytes) return { ok: false, error: 'failure reason over 1 KiB' };
+      return { ok: true, frame: { kind: 'failed', reason } };
+    }
+    default:
+      return { ok: false, error: 'unknown frame kind' };
+  }
+}
+
+export class AppFrameSocketServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: maxAppFrameBytes });
+
+  constructor(
+    private readonly host: BridgeHost,
+    private readonly log: Logger,
+  ) {}
+
+  /** Whether the host hosts app frames at all (a host without them refuses every app-frame connection). */
+  get available(): boolean {
+    return typeof this.host.attachAppFrame === 'function';
+  }
+
+  /**
+   * Bind a connection that server.ts has allowed to `viewId`, then complete its upgrade.
+   * Returns false, without touching the socket, when the host knows no such view.
+   */
+  accept(req: IncomingMessage, socket: Duplex, head: Buffer, viewId: string): boolean {
+    const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    let ws: WebSocket | undefined;
+    let ended = false;
+    // The host may send (its `load`) while attaching, before the page's socket exists.
+    const early: ToAppFrame[] = [];
+    const send = (frame: ToAppFrame) => {
+      if (ended) return;
+      if (ws) this.send(ws, frame, viewId);
+      else early.push(frame);
+    };
+    let link: AppFrameLink | undefined;
+    try {
+      link = this.host.attachAppFrame?.(viewId, send);
+    } catch (e) {
+      this.log('error', 'app frame attach threw', { view: viewId, error: String(e) });
+    }
+    if (!link) {
+      ended = true;
+      return false;
+    }
+    const bound = link;
+    const detach = () => {
+      if (ended) return;
+      ended = true;
+      early.length = 0;
+      try {
+        bound.detach();
+      } catch (e) {
+        this.log('error', 'app frame detach threw', { view: viewId, error: String(e) });
+      }
+    };
+    // ws destroys the socket without calling back when the handshake itself is bad.
+    socket.once('close', () => {
+      if (!ws) detach();
+    });
+    this.wss.handleUpgrade(req, socket, head, (opened) => {
+      ws = opened;
+      this.log('info', 'app frame connected', { peer, view: viewId });
+      opened.on('message', (data, isBinary) => this.receive(data, isBinary, viewId, bound));
+      // Oversized and invalid UTF-8 frames arrive here; without a listener ws would throw.
+      opened.on('error', (e) => this.log('warn', 'app frame connection error', { view: viewId, error: e.message }));
+      opened.on('close', (code) => {
+        this.log('info', 'app frame disconnected', { view: viewId, code });
+        detach();
+      });
+      for (const frame of early.splice(0)) this.send(opened, frame, viewId);
+    });
+    return true;
+  }
+
+  /** Close every connection (each detaches from its view). */
+  close(): Promise<void> {
+    for (const ws of this.wss.clients) ws.terminate();
+    return new Promise((done) => this.wss.close(() => done()));
+  }
+
+  private receive(data: RawData, isBinary: boolean, viewId: string, link: AppFrameLink): void {
+    if (isBinary) {
+      this.log('warn', 'app frame dropped', { view: viewId, error: 'binary frame' });
+      return;
+    }
+    const parsed = parseAppFrame(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+    if (!parsed.ok) {
+      this.log('warn', 'app frame dropped', { view: viewId, error: parsed.error });
+      return;
+    }
+    try {
+      link.receive(parsed.frame);
+    } catch (e) {
+      this.log('error', 'app frame receive threw', { view: viewId, kind: parsed.frame.kind, error: String(e) });
+    }
+  }
+
+  private send(ws: WebSocket, frame: ToAppFrame, viewId: string): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > maxBufferedBytes) {
+      this.log('warn', 'app frame connection dropped: the page stopped reading', { view: viewId, buffered: ws.bufferedAmount });
+      ws.terminate();
+      return;
+    }
+    ws.send(JSON.stringify(frame));
+  }
+}

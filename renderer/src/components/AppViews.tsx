@@ -1,0 +1,146 @@
+import { memo, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
+import type { RunningApp } from '../../../main/core/bridge/views.js';
+import { appFrameUrl } from '../appFrameUrl.js';
+import { useI18n } from '../i18n.js';
+import { useUi } from '../store.js';
+import { useCommand } from '../useCommand.js';
+import { ErrorAlert } from './ErrorAlert.js';
+
+/**
+ * Every running app's view: an iframe of our app-frame page per app, mounted for as long as
+ * the app runs, so switching apps never reloads one. Only the app in front is visible; the
+ * others, hidden API providers included, keep running invisibly (`visibility: hidden` at
+ * full size — never `display: none`, which browsers may throttle and which would give the app
+ * a zero-size layout). With no app in front the whole layer is invisible and the screen
+ * below shows.
+ */
+export function AppViews({ apps, shownViewId, layerRef }: { apps: RunningApp[]; shownViewId: string | undefined; layerRef?: RefObject<HTMLDivElement | null> }) {
+  const developerMode = useUi((s) => s.snapshot?.settings.values.developerMode ?? false);
+  const byId = useMemo(() => new Map(apps.map((app) => [app.viewId, app])), [apps]);
+  const order = useStableOrder(apps);
+  const shown = shownViewId === undefined ? undefined : byId.get(shownViewId);
+  return (
+    <div ref={layerRef} className={shown ? 'app-layer' : 'app-layer app-layer-idle'}>
+      <div className="app-header">{shown && <AppHeader key={shown.viewId} app={shown} developerMode={developerMode} />}</div>
+      <div className="app-stage">
+        {order.map((viewId) => {
+          const app = byId.get(viewId);
+          return app && <AppView key={viewId} app={app} shown={app === shown} />;
+        })}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The view ids in the order their frames were first mounted. Moving an iframe in the DOM
+ * reloads it, so if the core ever reorders `runningApps`, the frames stay where they are.
+ */
+function useStableOrder(apps: RunningApp[]): string[] {
+  const [order, setOrder] = useState<string[]>(() => apps.map((a) => a.viewId));
+  const ids = new Set(apps.map((a) => a.viewId));
+  const kept = order.filter((id) => ids.has(id));
+  const next = [...kept, ...apps.map((a) => a.viewId).filter((id) => !kept.includes(id))];
+  const changed = next.length !== order.length || next.some((id, i) => id !== order[i]);
+  // Derived state, stored during render (React re-renders at once, before committing).
+  if (changed) setOrder(next);
+  return changed ? next : order;
+}
+
+const AppView = memo(function AppView({ app, shown }: { app: RunningApp; shown: boolean }) {
+  const { t } = useI18n();
+  // Fixed for the life of the view: a new src would reload the app.
+  const src = useMemo(() => appFrameUrl(app.viewId), [app.viewId]);
+  return (
+    <div className={shown ? 'app-view app-view-shown' : 'app-view'} data-view={app.viewId}>
+      <iframe className="app-frame" src={src} title={app.title} />
+      {shown && app.state === 'starting' && (
+        <div className="app-overlay">
+          <div className="spinner spinner-inline" aria-hidden="true" />
+          <p>{t('apps.loading', { title: app.title })}</p>
+        </div>
+      )}
+      {shown && app.state === 'failed' && <AppFailed app={app} />}
+    </div>
+  );
+});
+
+function AppFailed({ app }: { app: RunningApp }) {
+  const { t } = useI18n();
+  const { failure, run } = useCommand();
+  return (
+    <div className="app-overlay">
+      <div role="alert" className="app-failure">
+        <p className="app-failure-title">{t('apps.failed', { title: app.title })}</p>
+        {app.error && <p className="app-failure-detail">{app.error}</p>}
+      </div>
+      <button type="button" className="button button-primary" onClick={() => void run({ type: 'reloadApp', viewId: app.viewId })}>
+        {t('apps.retry')}
+      </button>
+      <ErrorAlert failure={failure} />
+    </div>
+  );
+}
+
+/** Title and actions of the app in front; its heading takes focus when the app comes to the front. */
+function AppHeader({ app, developerMode }: { app: RunningApp; developerMode: boolean }) {
+  const { t } = useI18n();
+  const { failure, run } = useCommand();
+  const [devTools, setDevTools] = useState(false);
+  return (
+    <>
+      <h1 className="app-title" tabIndex={-1}>
+        {app.title}
+      </h1>
+      <div className="button-row">
+        <button type="button" className="button" onClick={() => void run({ type: 'reloadApp', viewId: app.viewId })}>
+          {t('apps.reload')}
+        </button>
+        {developerMode && (
+          <button type="button" className="button" aria-haspopup="dialog" onClick={() => setDevTools(true)}>
+            {t('apps.devTools')}
+          </button>
+        )}
+      </div>
+      <ErrorAlert failure={failure} />
+      {devTools && <DevToolsDialog title={app.title} onClose={() => setDevTools(false)} />}
+    </>
+  );
+}
+
+/**
+ * The browser shell cannot open DevTools itself: this says how, and how to find the app's
+ * frame there. (Electron will open the app view's DevTools directly.)
+ */
+function DevToolsDialog({ title, onClose }: { title: string; onClose: () => void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog || dialog.open) return;
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    dialog.showModal();
+  }, []);
+  // Closed by its button or by Escape: the `close` event unmounts it, and focus goes back.
+  const closed = () => {
+    onClose();
+    opener.current?.focus();
+  };
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby={`${id}-heading`} onClose={closed}>
+      <h2 id={`${id}-heading`}>{t('apps.devToolsHeading', { title })}</h2>
+      <ol className="dialog-steps">
+        <li>{t('apps.devToolsOpen')}</li>
+        <li>{t('apps.devToolsContext', { title })}</li>
+        <li>{t('apps.devToolsElements', { title })}</li>
+      </ol>
+      <div className="button-row dialog-actions">
+        <button type="button" className="button button-primary" autoFocus onClick={() => ref.current?.close()}>
+          {t('apps.devToolsClose')}
+        </button>
+      </div>
+    </dialog>
+  );
+}

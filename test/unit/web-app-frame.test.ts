@@ -1,0 +1,57 @@
+/** Control 6 on the app-frame sockets: only well-formed FromAppFrame frames reach the core, and only their own fields. */
+import { describe, expect, it } from 'vitest';
+import { maxAppMessageBytes, maxFailureReasonBytes, parseAppFrame, validViewId } from '../../main/web/app-frame-socket.js';
+
+describe('parseAppFrame', () => {
+  it('reads the three frames of the contract', () => {
+    expect(parseAppFrame('{"kind":"message","text":"{\\"mt\\":\\"Alive\\"}"}')).toEqual({ ok: true, frame: { kind: 'message', text: '{"mt":"Alive"}' } });
+    expect(parseAppFrame('{"kind":"message","text":""}')).toEqual({ ok: true, frame: { kind: 'message', text: '' } });
+    expect(parseAppFrame('{"kind":"loaded"}')).toEqual({ ok: true, frame: { kind: 'loaded' } });
+    expect(parseAppFrame('{"kind":"failed","reason":"timeout"}')).toEqual({ ok: true, frame: { kind: 'failed', reason: 'timeout' } });
+  });
+
+  it('hands on only the fields of the contract', () => {
+    expect(parseAppFrame('{"kind":"message","text":"x","viewId":"other","app":"admin"}')).toEqual({ ok: true, frame: { kind: 'message', text: 'x' } });
+    expect(parseAppFrame('{"kind":"loaded","reason":"x"}')).toEqual({ ok: true, frame: { kind: 'loaded' } });
+  });
+
+  it('takes texts up to 1 MiB of UTF-8 and reasons up to 1 KiB', () => {
+    expect(parseAppFrame(JSON.stringify({ kind: 'message', text: 'x'.repeat(maxAppMessageBytes) })).ok).toBe(true);
+    expect(parseAppFrame(JSON.stringify({ kind: 'message', text: 'x'.repeat(maxAppMessageBytes + 1) }))).toEqual({ ok: false, error: 'message text over 1 MiB' });
+    // Counted in bytes, not characters: 'é' is two.
+    expect(parseAppFrame(JSON.stringify({ kind: 'message', text: 'é'.repeat(maxAppMessageBytes / 2 + 1) }))).toEqual({ ok: false, error: 'message text over 1 MiB' });
+    expect(parseAppFrame(JSON.stringify({ kind: 'failed', reason: 'r'.repeat(maxFailureReasonBytes) })).ok).toBe(true);
+    expect(parseAppFrame(JSON.stringify({ kind: 'failed', reason: 'r'.repeat(maxFailureReasonBytes + 1) }))).toEqual({ ok: false, error: 'failure reason over 1 KiB' });
+  });
+
+  it.each([
+    ['', 'frame is not JSON'],
+    ['{', 'frame is not JSON'],
+    ['null', 'frame is not an object'],
+    ['[{"kind":"loaded"}]', 'frame is not an object'],
+    ['"loaded"', 'frame is not an object'],
+    ['{}', 'unknown frame kind'],
+    ['{"kind":"load","url":"https://evil.example/"}', 'unknown frame kind'],
+    ['{"kind":"post","text":"x"}', 'unknown frame kind'],
+    ['{"kind":"command","id":1,"command":{"type":"logout"}}', 'unknown frame kind'],
+    ['{"kind":"message"}', 'message has no text'],
+    ['{"kind":"message","text":{"mt":"Alive"}}', 'message has no text'],
+    ['{"kind":"message","text":null}', 'message has no text'],
+    ['{"kind":"message","__proto__":{"text":"x"}}', 'message has no text'],
+    ['{"kind":"failed"}', 'failure has no reason'],
+    ['{"kind":"failed","reason":42}', 'failure has no reason'],
+  ])('drops %s: %s', (text, error) => {
+    expect(parseAppFrame(text)).toEqual({ ok: false, error });
+  });
+});
+
+describe('validViewId', () => {
+  it('accepts the ids the core mints', () => {
+    expect(validViewId('0b6f3c1e-8a4d-4c52-9e8f-0123456789ab')).toBe(true);
+    expect(validViewId('v'.repeat(128))).toBe(true);
+  });
+
+  it.each([null, undefined, '', 'v'.repeat(129), 'a b', 'a\nb', 'ä', '\u0000'])('refuses %j', (viewId) => {
+    expect(validViewId(viewId)).toBe(false);
+  });
+});
