@@ -75,6 +75,8 @@ test('instant search: Ctrl+K, filter on every keystroke, arrows and Enter open a
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await expect.poll(() => world.core.snapshot().runningApps.map((a) => a.name)).toEqual(['myapp']);
+  // The opened app is now in front; back to the home screen, where the search still holds "app".
+  await page.getByRole('button', { name: 'Home screen' }).click();
   await search.fill('zzz');
   await expect(page.getByText('No apps match “zzz”.')).toBeVisible();
   await page.keyboard.press('Escape');
