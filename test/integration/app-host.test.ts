@@ -25,7 +25,8 @@ function config(): EmulatorConfig {
   const c = sessionTestConfig();
   c.appObjects.push({ name: 'consumer', title: 'Consumer', password: 'cpwd', url: 'http://127.0.0.1:9/apps/consumer/consumer' } as never);
   c.appObjects.push({ name: 'lazy', title: 'Lazy provider', password: 'l', url: 'http://127.0.0.1:9/apps/lazy/lazy', hidden: true, apis: { 'com.example.lazy': {} } } as never);
-  c.users[0]!.apps.push('consumer', 'lazy');
+  c.appObjects.push({ name: 'softphone', title: 'Softphone', password: 'p', url: 'http://127.0.0.1:9/apps/softphone/softphone', wake: ['phone'], apis: { 'com.innovaphone.phone': {} } } as never);
+  c.users[0]!.apps.push('consumer', 'lazy', 'softphone');
   return c;
 }
 
@@ -290,6 +291,13 @@ describe('actions, channels, language and scheme', () => {
     await core.handle({ type: 'updateSettings', patch: { scheme: 'light' } });
     await new Promise((r) => setTimeout(r, 50));
     expect(website.posted).toEqual([]);
+  });
+
+  it('Wake from the PBX starts the app whose info lists that wake type', async () => {
+    const { core, pbx } = await setup();
+    pbx.wake('alice', { type: 'phone', incoming: true });
+    const s = await until(core, (x) => x.runningApps.some((a) => a.name === 'softphone'));
+    expect(s.runningApps.map((a) => a.name)).toEqual(['softphone']);
   });
 
   it('logout closes every app', async () => {
