@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { AppFrameLink, FromAppFrame, ToAppFrame } from '../core/bridge/app-frame.js';
+import { parseJsonObject } from '../core/protocol/json.js';
 import type { Logger } from '../core/common/log.js';
 import type { BridgeHost } from './bridge-host.js';
 
@@ -35,14 +36,10 @@ export type AppFrameParse = { ok: true; frame: FromAppFrame } | { ok: false; err
  * frame handed on is built here, so an extra field never reaches the core.
  */
 export function parseAppFrame(text: string): AppFrameParse {
-  let frame: unknown;
-  try {
-    frame = JSON.parse(text);
-  } catch {
-    return { ok: false, error: 'frame is not JSON' };
-  }
-  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return { ok: false, error: 'frame is not an object' };
-  const { kind } = frame as { kind?: unknown };
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return { ok: false, error: parsed.reason === 'not-json' ? 'frame is not JSON' : 'frame is not an object' };
+  const frame = parsed.value;
+  const { kind } = frame;
   const field = (name: string): unknown => (Object.hasOwn(frame, name) ? (frame as Record<string, unknown>)[name] : undefined);
   switch (kind) {
     case 'message': {

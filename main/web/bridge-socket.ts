@@ -11,6 +11,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { WebBridgeFrame } from '../core/bridge/channels.js';
 import type { CommandResult } from '../core/bridge/commands.js';
 import type { Logger } from '../core/common/log.js';
+import { parseJsonObject } from '../core/protocol/json.js';
 import type { BridgeHost } from './bridge-host.js';
 
 /** Larger frames close their connection (ws answers 1009): no command comes near this. */
@@ -22,14 +23,10 @@ export type CommandFrame = { ok: true; id: number; command: unknown } | { ok: fa
 
 /** Read a text frame from the page: `{kind:'command', id, command}` with an integer id. */
 export function parseCommandFrame(text: string): CommandFrame {
-  let frame: unknown;
-  try {
-    frame = JSON.parse(text);
-  } catch {
-    return { ok: false, error: 'frame is not JSON' };
-  }
-  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return { ok: false, error: 'frame is not an object' };
-  const { id, kind } = frame as { id?: unknown; kind?: unknown };
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return { ok: false, error: parsed.reason === 'not-json' ? 'frame is not JSON' : 'frame is not an object' };
+  const frame = parsed.value;
+  const { id, kind } = frame;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return { ok: false, error: 'frame has no integer id' };
   if (kind !== 'command') return { ok: false, id, error: 'frame is not a command' };
   if (!Object.hasOwn(frame, 'command')) return { ok: false, id, error: 'frame has no command' };

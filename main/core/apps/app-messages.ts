@@ -4,6 +4,7 @@
  * ignored (lib1 has a legacy pass-through); known ones with wrong fields are dropped with a
  * reason for the log — an app can never crash the host.
  */
+import { parseJsonObject } from '../protocol/json.js';
 import { ValidationError, literal, object, optional, string, stringish, unknownValue, type Infer, type Schema } from '../protocol/validate.js';
 
 
@@ -36,14 +37,10 @@ export const MAX_APP_MESSAGE = 1024 * 1024;
 
 export function parseAppMessage(text: string): ParsedAppMessage {
   if (text.length > MAX_APP_MESSAGE) return { ok: false, error: 'message larger than 1 MiB' };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { ok: false, error: 'not JSON' };
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'not a JSON object' };
-  const mt = (raw as { mt?: unknown }).mt;
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return { ok: false, error: parsed.error };
+  const raw = parsed.value;
+  const mt = raw.mt;
   if (typeof mt !== 'string') return { ok: false, error: 'no "mt" string' };
   if (!Object.hasOwn(appInbound, mt)) return { ok: false, ignored: true, mt: mt.slice(0, 64) };
   try {

@@ -129,3 +129,15 @@ class Reader {
     }
   }
 }
+
+/** Parse text that must hold a JSON object (every frame of every channel we speak is one). */
+export function parseJsonObject(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; reason: 'not-json' | 'not-object'; error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, reason: 'not-json', error: `not JSON (${(e as Error).message})` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not-object', error: 'not a JSON object' };
+  return { ok: true, value: value as Record<string, unknown> };
+}

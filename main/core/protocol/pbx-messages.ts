@@ -6,7 +6,7 @@
  * boundary. Outbound messages (client → PBX) are plain interfaces: we build them ourselves.
  * Objects keep members we do not model, because the PBX adds fields over releases.
  */
-import { canonicalMember } from './json.js';
+import { canonicalMember, parseJsonObject } from './json.js';
 import {
   ValidationError,
   array,
@@ -223,14 +223,10 @@ const infoCarriers = new Set<string>(['LoginResult', 'Redirect', 'AppGetLoginRes
  * `{ok:false, ignored:true}` (the protocol grows; unknown `mt` is not an error).
  */
 export function parsePbxFrame(text: string): ParsedFrame {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, error: `not JSON (${(e as Error).message})` };
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'not a JSON object' };
-  const mt = (raw as { mt?: unknown }).mt;
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return { ok: false, error: parsed.error };
+  const raw = parsed.value;
+  const mt = raw.mt;
   if (typeof mt !== 'string') return { ok: false, error: 'no "mt" string' };
   if (!Object.hasOwn(pbxInbound, mt)) return { ok: false, ignored: true, mt };
   try {
