@@ -10,8 +10,13 @@
  *    appear. Bar: < 100 ms.
  * 3. Search keystroke: keydown → next frame after the filter, per keystroke, 500 tiles. Bar: ≤ 16 ms.
  * 4. Reconnect: PBX restarted → session back, vs the first backoff step + one round trip. Bar: ≤ 1×.
+ * 5. Message relay: Client API request/result round trips per second between two apps through
+ *    the broker (100 in flight), and the ratio to two iframes posting to each other directly.
+ *    Bar: ≥ 5,000/s.
  */
 import { chromium, type Page } from '@playwright/test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -238,6 +243,76 @@ async function main() {
     }
     const budget = backoffDelay(1, { ...defaultBackoff, random: () => 1 }) + rtt;
     report('reconnect after PBX restart', `${ms(median(times))} (budget: first backoff ≤ 1000 ms + ${ms(rtt)})`, median(times) / budget, '≤ first backoff + one round trip');
+  }
+  // 5. Message relay through the broker.
+  {
+    const ROUNDS = 5000;
+    const pages: Record<string, string> = {
+      // A provider that answers every request at once, and a consumer that keeps 100 requests in flight.
+      'provider.htm': `<script>parent.postMessage(JSON.stringify({mt:'Alive'}),'*');parent.postMessage(JSON.stringify({mt:'RegisterApi',api:'bench.echo'}),'*');
+        addEventListener('message',(e)=>{if(typeof e.data!=='string')return;const m=JSON.parse(e.data);if(m.mt==='ApiRequest')parent.postMessage(JSON.stringify({mt:'ApiResult',api:m.api,consumer:m.consumer,src:m.src,msg:m.msg}),'*');});</script>`,
+      'consumer.htm': `<script>parent.postMessage(JSON.stringify({mt:'Alive'}),'*');let sent=0,done=0,t0=0;const send=()=>parent.postMessage(JSON.stringify({mt:'ApiRequest',api:'bench.echo',provider:'provider',src:String(++sent),msg:{n:sent}}),'*');
+        window.run=(n)=>new Promise((res)=>{t0=performance.now();addEventListener('message',(e)=>{if(typeof e.data!=='string')return;const m=JSON.parse(e.data);if(m.mt!=='ApiResult')return;if(++done===n)res(performance.now()-t0);else if(sent<n)send();});for(let i=0;i<100;i++)send();});</script>`,
+      'direct.htm': `<iframe id=a srcdoc="<script>addEventListener('message',(e)=>e.source.postMessage(e.data,'*'))</script>"></iframe><script>window.run=(n)=>new Promise((res)=>{const w=document.getElementById('a').contentWindow;let sent=0,done=0;const t0=performance.now();const send=()=>w.postMessage(JSON.stringify({mt:'ApiRequest',src:String(++sent)}),'*');addEventListener('message',()=>{if(++done===n)res(performance.now()-t0);else if(sent<n)send();});for(let i=0;i<100;i++)send();});</script>`,
+    };
+    const appServer = createServer((req, res) => {
+      const file = (req.url ?? '').split('?')[0]!.split('/').pop()!;
+      const body = pages[file];
+      if (body) res.writeHead(200, { 'Content-Type': 'text/html' }).end(body);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => appServer.listen(0, '127.0.0.1', r));
+    const appsOrigin = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
+    const relayConfig: EmulatorConfig = {
+      domain: 'example.com',
+      pbx: 'master',
+      users: [{ sip: 'alice', password: 'Secret123!', apps: ['consumer', 'provider'] }],
+      appObjects: [
+        { name: 'consumer', title: 'Consumer', password: 'x', url: `${appsOrigin}/bench/consumer` },
+        { name: 'provider', title: 'Provider', password: 'x', url: `${appsOrigin}/bench/provider`, hidden: true, apis: { 'bench.echo': {} } },
+      ],
+    };
+    const pbx = await PbxEmulator.start({ config: relayConfig, port: 0 });
+    const core = await ClientCore.start({ configDir: mkdtempSync(join(tmpdir(), 'myapps-bench-')), policyFile: '/nonexistent/policy.json', credentialStore: new MemoryCredentialStore() });
+    const shell = await createWebShell({ host: core, rendererDir });
+    const page = await context.newPage();
+    await page.goto(shell.url);
+    await page.getByRole('textbox', { name: 'PBX' }).fill(pbx.url);
+    await page.getByRole('textbox', { name: 'Username' }).fill('alice');
+    await page.getByLabel('Password').fill('Secret123!');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('region', { name: 'All apps' }).getByRole('button', { name: 'Consumer' }).click();
+    const consumerFrame = await (async () => {
+      for (;;) {
+        const f = page.frames().find((x) => x.url().includes('/bench/consumer.htm'));
+        if (f && (await f.evaluate(() => typeof (window as unknown as { run?: unknown }).run === 'function'))) return f;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    // Warm up (starts the hidden provider), then measure.
+    await consumerFrame.evaluate((n) => (window as unknown as { run(n: number): Promise<number> }).run(n), 200);
+    await consumerFrame.evaluate(() => location.reload());
+    const reloaded = await (async () => {
+      for (;;) {
+        const f = page.frames().find((x) => x.url().includes('/bench/consumer.htm'));
+        if (f && (await f.evaluate(() => typeof (window as unknown as { run?: unknown }).run === 'function').catch(() => false))) return f;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const brokerMs = await reloaded.evaluate((n) => (window as unknown as { run(n: number): Promise<number> }).run(n), ROUNDS);
+    const direct = await context.newPage();
+    await direct.goto(`${appsOrigin}/direct.htm`);
+    await direct.waitForFunction(() => typeof (window as unknown as { run?: unknown }).run === 'function');
+    const directMs = await direct.evaluate((n) => (window as unknown as { run(n: number): Promise<number> }).run(n), ROUNDS);
+    const rate = ROUNDS / (brokerMs / 1000);
+    const directRate = ROUNDS / (directMs / 1000);
+    report('Client API relay (broker)', `${Math.round(rate)}/s; direct iframe postMessage ${Math.round(directRate)}/s (${(rate / directRate).toFixed(3)}×)`, 5000 / rate, '≥ 5,000 round trips/s');
+    await direct.close();
+    await page.close();
+    await shell.close();
+    await core.dispose();
+    await pbx.stop();
+    appServer.close();
   }
   await browser.close();
 }
