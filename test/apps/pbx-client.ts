@@ -4,59 +4,12 @@
  * Also a bare AppWebsocket to a service. Used by the sample-app tests only.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import WebSocket from 'ws';
+import { JsonSocket, type Msg } from '../support/json-socket.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- frames are free-form JSON
-export type Msg = Record<string, any>;
+export { JsonSocket, type Msg };
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
-/** A JSON websocket with "take the next message of this mt". */
-export class JsonSocket {
-  readonly inbox: Msg[] = [];
-  private readonly taken = new Set<Msg>();
-  private wake: (() => void)[] = [];
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.inbox.push(JSON.parse(String(data)) as Msg);
-      for (const w of this.wake.splice(0)) w();
-    });
-  }
-
-  static open(url: string): Promise<JsonSocket> {
-    const ws = new WebSocket(url);
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new JsonSocket(ws)));
-      ws.once('error', reject);
-    });
-  }
-
-  send(msg: object): void {
-    this.ws.send(JSON.stringify(msg));
-  }
-
-  async next(mt: string, pred: (m: Msg) => boolean = () => true, timeoutMs = 3000): Promise<Msg> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = this.inbox.find((x) => !this.taken.has(x) && x.mt === mt && pred(x));
-      if (m) {
-        this.taken.add(m);
-        return m;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${mt} within ${timeoutMs} ms; got: ${JSON.stringify(this.inbox.map((x) => [x.mt, x.src]))}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.wake.push(() => (clearTimeout(t), resolve()));
-      });
-    }
-  }
-
-  close(): void {
-    this.ws.terminate();
-  }
-}
 
 /** A logged-in myApps user connection to the PBX (emulator). */
 export class PbxUser {

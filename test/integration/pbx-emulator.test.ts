@@ -4,70 +4,40 @@
  * so this test checks the emulator's wire behaviour, not its code against itself.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { ClientOptions } from 'ws';
 import { randomHex, rc4DecryptHex, sha256Hex } from '../../main/core/protocol/crypto.js';
 import { PbxEmulator, SessionStore } from '../pbx/index.js';
 import type { EmulatorConfig } from '../pbx/index.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- frames are free-form JSON in a protocol test
-type Msg = any;
+import { JsonSocket, type Msg } from '../support/json-socket.js';
 
+/** The test's bare client: frames in an inbox, "take the next of this mt". */
 class RawClient {
-  readonly inbox: Msg[] = [];
-  readonly closed: Promise<number>;
-  private taken = new Set<Msg>();
-  private wake: (() => void)[] = [];
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.inbox.push(JSON.parse(String(data)));
-      for (const w of this.wake.splice(0)) w();
-    });
-    this.closed = new Promise((resolve) => ws.on('close', (code) => resolve(code)));
+  private constructor(private readonly socket: JsonSocket) {}
+  static async open(url: string, opts?: ClientOptions): Promise<RawClient> {
+    return new RawClient(await JsonSocket.open(url, opts));
   }
-
-  static open(url: string, opts?: ClientOptions): Promise<RawClient> {
-    const ws = new WebSocket(url, opts);
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new RawClient(ws)));
-      ws.once('error', reject);
-    });
+  get ws() {
+    return this.socket.ws;
   }
-
-  send(msg: object): void {
-    this.ws.send(JSON.stringify(msg));
+  get inbox() {
+    return this.socket.inbox;
   }
-
-  /** The oldest not yet consumed message with this mt (and predicate), waiting if needed. */
-  async next(mt: string, pred: (m: Msg) => boolean = () => true, timeoutMs = 3000): Promise<Msg> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = this.inbox.find((x) => !this.taken.has(x) && x.mt === mt && pred(x));
-      if (m) {
-        this.taken.add(m);
-        return m;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${mt}; inbox: ${this.inbox.map((x) => x.mt).join(',')}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.wake.push(() => (clearTimeout(t), resolve()));
-      });
-    }
+  get closed() {
+    return this.socket.closed;
   }
-
-  /** Every not yet consumed message of this mt, consumed now. */
-  takeAll(mt: string): Msg[] {
-    const all = this.inbox.filter((x) => !this.taken.has(x) && x.mt === mt);
-    for (const m of all) this.taken.add(m);
-    return all;
+  send(msg: object) {
+    this.socket.send(msg);
   }
-
+  next(mt: string, pred?: (m: Msg) => boolean, timeoutMs?: number) {
+    return this.socket.next(mt, pred, timeoutMs);
+  }
+  takeAll(mt: string) {
+    return this.socket.takeAll(mt);
+  }
   /** No message of this mt arrives within `ms`. */
   async none(mt: string, ms = 150): Promise<void> {
-    await new Promise((r) => setTimeout(r, ms));
-    expect(this.inbox.filter((x) => !this.taken.has(x) && x.mt === mt)).toEqual([]);
+    expect(await this.socket.untakenAfter(mt, ms)).toEqual([]);
   }
 }
 
