@@ -4,7 +4,7 @@
  * so this test checks the emulator's wire behaviour, not its code against itself.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClientOptions } from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import { randomHex, rc4DecryptHex, sha256Hex } from '../../main/core/protocol/crypto.js';
 import { PbxEmulator, SessionStore } from '../pbx/index.js';
 import type { EmulatorConfig } from '../pbx/index.js';
