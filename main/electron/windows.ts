@@ -69,7 +69,9 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     minHeight: 400,
     show: false,
     title: 'myApps Desktop',
-    webPreferences: secureWebPreferences('shell', { preload: options.preload, devTools: options.devTools }),
+    // secureWebPreferences decides (and is unit-tested); the key flags are repeated literally so
+    // a static scanner (Electronegativity, run by npm test) can see them here too.
+    webPreferences: { ...secureWebPreferences('shell', { preload: options.preload, devTools: options.devTools }), nodeIntegration: false, contextIsolation: true, sandbox: true },
   });
   guardWebContents(win.webContents, options.log);
   win.once('ready-to-show', () => {
