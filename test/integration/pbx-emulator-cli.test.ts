@@ -1,39 +1,14 @@
 /** `npm run pbx` as a process: ready line, redacted verbose log, clean signal exit, exit 2 on bad config. */
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { killClis, runCli } from '../support/cli-process.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
-const procs: ChildProcessWithoutNullStreams[] = [];
+const run = (args: string[]) => runCli('test/pbx/cli.ts', args);
 
-function run(args: string[]) {
-  const p = spawn(tsx, ['test/pbx/cli.ts', ...args], { cwd: root });
-  procs.push(p);
-  let out = '';
-  let err = '';
-  p.stdout.on('data', (d) => (out += String(d)));
-  p.stderr.on('data', (d) => (err += String(d)));
-  const exited = new Promise<number | null>((resolve) => p.on('exit', (code) => resolve(code)));
-  const until = async (re: RegExp): Promise<RegExpExecArray> => {
-    for (let i = 0; i < 200; i++) {
-      const m = re.exec(out);
-      if (m) return m;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no ${re} in stdout: ${out}\nstderr: ${err}`);
-  };
-  return { p, exited, until, out: () => out, err: () => err };
-}
-
-afterEach(() => {
-  for (const p of procs.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
-});
+afterEach(killClis);
 
 describe('PBX emulator CLI', () => {
   it('prints one ready line, logs frames with secrets redacted, exits 0 on SIGTERM', async () => {

@@ -375,7 +375,7 @@ describe('after login', () => {
     await pbx.waitFor('SubscribePresence');
     await pbx.restart({ downMs: 50 });
     await until(s, 'logged-in');
-    await pbx.waitFor('SubscribePresence', (m, f) => f.connId !== pbx.framesOf('SubscribePresence')[0]!.connId);
+    await pbx.waitFor('SubscribePresence', (_m, f) => f.connId !== pbx.framesOf('SubscribePresence')[0]!.connId);
   });
 });
 

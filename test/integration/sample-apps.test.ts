@@ -3,17 +3,14 @@
  * gets them; the App Services' login checked against digests the PBX emulator mints for a raw
  * myApps connection; the website's request log; the CLI as a process.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { killClis, runCli } from '../support/cli-process.js';
 import { sampleAppKinds, type SampleAppConfig } from '../apps/catalog.js';
 import { appLoginFrom, JsonSocket, PbxUser, type Msg } from '../apps/pbx-client.js';
 import { startSampleApps, type SampleApps } from '../apps/server.js';
 import { PbxEmulator, type EmulatorConfig } from '../pbx/index.js';
 import { createHash } from 'node:crypto';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
 const APPS: SampleAppConfig[] = [
@@ -253,28 +250,8 @@ describe('sample App Services: app login with digests minted by the PBX emulator
 });
 
 describe('sample apps CLI', () => {
-  const procs: ChildProcessWithoutNullStreams[] = [];
-  afterEach(() => {
-    for (const p of procs.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
-  });
-  function run(args: string[]) {
-    const p = spawn(join(root, 'node_modules/.bin/tsx'), ['test/apps/cli.ts', ...args], { cwd: root });
-    procs.push(p);
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += String(d)));
-    p.stderr.on('data', (d) => (err += String(d)));
-    const exited = new Promise<number | null>((resolve) => p.on('exit', (code) => resolve(code)));
-    const until = async (re: RegExp) => {
-      for (let i = 0; i < 300; i++) {
-        const m = re.exec(out);
-        if (m) return m;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`no ${re} in stdout: ${out}\nstderr: ${err}`);
-    };
-    return { p, exited, until, out: () => out, err: () => err };
-  }
+  afterEach(killClis);
+  const run = (args: string[]) => runCli('test/apps/cli.ts', args);
 
   it('serves every App Object of the demo config that points at it, then prints the ready line', async () => {
     const cli = run(['--config', 'test/pbx/demo.json', '--port', '0']);

@@ -55,6 +55,7 @@ export class ClientApiBroker {
   private readonly waiting = new Map<string, Queued[]>();
   private readonly builtIns = new Map<string, BuiltInProvider>();
   private readonly restarts = new Map<string, number>();
+  private lastBroadcast: string | undefined;
 
   constructor(private readonly deps: BrokerDeps) {}
 
@@ -95,9 +96,14 @@ export class ClientApiBroker {
     return toApp({ mt: 'ApiUpdate', apis, defaultApiProviders: defaults });
   }
 
-  /** Send the current model to every app that consumes something. */
+  /**
+   * Send the current model to every app that consumes something — only when it changed:
+   * callers announce every event that might change it (connection states, app lists, ...).
+   */
   broadcastUpdate(): void {
     const update = this.apiUpdate();
+    if (update === this.lastBroadcast) return;
+    this.lastBroadcast = update;
     const names = new Set([...this.consumers.values()].flatMap((s) => [...s]));
     for (const name of names) this.deps.instance(name)?.post(update);
   }

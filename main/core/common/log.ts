@@ -19,13 +19,20 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+const levels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** A logger handing one redacted JSON line per entry from `minLevel` up to `write`. */
+function lineLogger(write: (line: string) => void, minLevel: LogLevel, stamp: boolean): Logger {
+  const min = levels.indexOf(minLevel);
+  return (level, message, fields) => {
+    if (levels.indexOf(level) < min) return;
+    write(JSON.stringify({ ...(stamp && { time: new Date().toISOString() }), level, message, ...(redact(fields) as object) }) + '\n');
+  };
+}
+
 /** A logger writing one JSON object per line to stderr, from `minLevel` up. */
 export function stderrLogger(minLevel: LogLevel = 'info'): Logger {
-  const order: LogLevel[] = ['debug', 'info', 'warn', 'error'];
-  return (level, message, fields) => {
-    if (order.indexOf(level) < order.indexOf(minLevel)) return;
-    process.stderr.write(JSON.stringify({ level, message, ...(redact(fields) as object) }) + '\n');
-  };
+  return lineLogger((line) => process.stderr.write(line), minLevel, false);
 }
 
 export const silentLogger: Logger = () => {};
@@ -35,10 +42,6 @@ export const silentLogger: Logger = () => {};
  * Writes are synchronous so that a crash loses no line; the log is low-volume.
  */
 export function fileLogger(path: string, minLevel: LogLevel = 'info'): Logger {
-  const order: LogLevel[] = ['debug', 'info', 'warn', 'error'];
   mkdirSync(dirname(path), { recursive: true });
-  return (level, message, fields) => {
-    if (order.indexOf(level) < order.indexOf(minLevel)) return;
-    appendFileSync(path, JSON.stringify({ time: new Date().toISOString(), level, message, ...(redact(fields) as object) }) + '\n', { mode: 0o600 });
-  };
+  return lineLogger((line) => appendFileSync(path, line, { mode: 0o600 }), minLevel, true);
 }
