@@ -200,6 +200,26 @@ describe('Client APIs', () => {
     expect(await provider.next((m) => m.mt === 'ApiConsumerClosed')).toEqual({ mt: 'ApiConsumerClosed', api: 'com.innovaphone.search', consumer: 'consumer' });
   });
 
+  it('a request without provider goes to the default provider; an unchanged model is not resent', async () => {
+    const { core, pbx } = await setup();
+    const consumer = await openView(core, 'consumer');
+    consumer.post({ mt: 'ConsumeApi', api: 'com.innovaphone.search' });
+    await consumer.next((m) => m.mt === 'ApiUpdate');
+    const provider = viewOf(core, 'search');
+    provider.post({ mt: 'Alive' });
+    provider.post({ mt: 'RegisterApi', api: 'com.innovaphone.search' });
+    consumer.post({ mt: 'ApiRequest', api: 'com.innovaphone.search', src: 'd1', msg: { mt: 'Search', search: 'x' } });
+    expect(await provider.next((m) => m.mt === 'ApiRequest')).toMatchObject({ consumer: 'consumer', src: 'd1' });
+    const updates = () => consumer.posted.filter((m) => m.mt === 'ApiUpdate').length;
+    const before = updates();
+    // The PBX sends the same app list again: an apps event, but the model is unchanged.
+    const resent = new Promise((r) => core.onEvent((e) => e.type === 'apps' && r(e)));
+    pbx.setUserApps('alice', [...pbx.config.users[0]!.apps]);
+    await resent;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(updates()).toBe(before);
+  });
+
   it('a provider that never registers: ApiResult with errorText after the timeout', async () => {
     const { core } = await setup();
     const consumer = await openView(core, 'consumer');
@@ -291,6 +311,24 @@ describe('actions, channels, language and scheme', () => {
     await core.handle({ type: 'updateSettings', patch: { scheme: 'light' } });
     await new Promise((r) => setTimeout(r, 50));
     expect(website.posted).toEqual([]);
+  });
+
+  it('opening a running app with new arguments sends it SetArgs instead of reloading it', async () => {
+    const { core } = await setup();
+    const view = await openView(core, 'myapp?x=1');
+    await core.handle({ type: 'openApp', link: 'myapp?x=2&y=z' });
+    expect(await view.next((m) => m.mt === 'SetArgs')).toEqual({ mt: 'SetArgs', args: { x: '2', y: 'z' } });
+    expect(view.frames.filter((f) => f.kind === 'load')).toHaveLength(1);
+  });
+
+  it('RequestPrepareReload → PrepareReload; PrepareReloadComplete → the page is loaded again', async () => {
+    const { core } = await setup();
+    const view = await openView(core, 'myapp');
+    view.post({ mt: 'RequestPrepareReload' });
+    expect(await view.next((m) => m.mt === 'PrepareReload')).toEqual({ mt: 'PrepareReload' });
+    view.post({ mt: 'PrepareReloadComplete' });
+    await until(core, () => view.frames.filter((f) => f.kind === 'load').length === 2);
+    expect(core.snapshot().runningApps[0]).toMatchObject({ state: 'starting' });
   });
 
   it('Wake from the PBX starts the app whose info lists that wake type', async () => {

@@ -194,6 +194,23 @@ describe('redirect', () => {
     expect((await vault.load())?.url).toBe(home.url);
   });
 
+  it('a Redirect with a forged digest is not followed and its session not kept', async () => {
+    const sessions = new SessionStore();
+    const home = await emulator({ sessions });
+    const config = sessionTestConfig();
+    config.users = config.users.map((u) => (u.sip === 'carol' ? { ...u, redirect: { host: home.hostPort } } : u));
+    const master = await emulator({ config, sessions });
+    const proxy = await startProxy(`ws://${master.hostPort}`, (text) => {
+      const m = JSON.parse(text) as Record<string, unknown>;
+      return JSON.stringify(m.mt === 'Redirect' ? { ...m, info: { ...(m.info as object), host: '127.0.0.1:1' } } : m);
+    });
+    cleanups.push(() => proxy.close());
+    const vault = new MemoryVault();
+    expect(await session(proxy.url(new URL(master.url).pathname), { vault }).login({ username: 'carol', password: 'carolpass' })).toMatchObject({ kind: 'error', reason: 'forged-digest' });
+    expect(await vault.load()).toBeUndefined();
+    expect(home.connections()).toHaveLength(0);
+  });
+
   it('a redirect loop ends with a clear error', async () => {
     const sessions = new SessionStore();
     const b = await emulator({ sessions });
