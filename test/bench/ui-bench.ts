@@ -251,8 +251,10 @@ async function main() {
       // A provider that answers every request at once, and a consumer that keeps 100 requests in flight.
       'provider.htm': `<script>parent.postMessage(JSON.stringify({mt:'Alive'}),'*');parent.postMessage(JSON.stringify({mt:'RegisterApi',api:'bench.echo'}),'*');
         addEventListener('message',(e)=>{if(typeof e.data!=='string')return;const m=JSON.parse(e.data);if(m.mt==='ApiRequest')parent.postMessage(JSON.stringify({mt:'ApiResult',api:m.api,consumer:m.consumer,src:m.src,msg:m.msg}),'*');});</script>`,
-      'consumer.htm': `<script>parent.postMessage(JSON.stringify({mt:'Alive'}),'*');let sent=0,done=0,t0=0;const send=()=>parent.postMessage(JSON.stringify({mt:'ApiRequest',api:'bench.echo',provider:'provider',src:String(++sent),msg:{n:sent}}),'*');
-        window.run=(n)=>new Promise((res)=>{t0=performance.now();addEventListener('message',(e)=>{if(typeof e.data!=='string')return;const m=JSON.parse(e.data);if(m.mt!=='ApiResult')return;if(++done===n)res(performance.now()-t0);else if(sent<n)send();});for(let i=0;i<100;i++)send();});</script>`,
+      'consumer.htm': `<script>parent.postMessage(JSON.stringify({mt:'Alive'}),'*');let sent=0,done=0,n=0,finish=null,t0=0;
+        const send=()=>parent.postMessage(JSON.stringify({mt:'ApiRequest',api:'bench.echo',provider:'provider',src:String(++sent),msg:{n:sent}}),'*');
+        addEventListener('message',(e)=>{if(typeof e.data!=='string'||!finish)return;const m=JSON.parse(e.data);if(m.mt!=='ApiResult')return;if(++done===n){const f=finish;finish=null;f(performance.now()-t0);}else if(sent<n)send();});
+        window.run=(count)=>new Promise((res)=>{sent=0;done=0;n=count;finish=res;t0=performance.now();for(let i=0;i<100;i++)send();});</script>`,
       'direct.htm': `<iframe id=a srcdoc="<script>addEventListener('message',(e)=>e.source.postMessage(e.data,'*'))</script>"></iframe><script>window.run=(n)=>new Promise((res)=>{const w=document.getElementById('a').contentWindow;let sent=0,done=0;const t0=performance.now();const send=()=>w.postMessage(JSON.stringify({mt:'ApiRequest',src:String(++sent)}),'*');addEventListener('message',()=>{if(++done===n)res(performance.now()-t0);else if(sent<n)send();});for(let i=0;i<100;i++)send();});</script>`,
     };
     const appServer = createServer((req, res) => {
@@ -289,17 +291,9 @@ async function main() {
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
-    // Warm up (starts the hidden provider), then measure.
+    // Warm up (starts the hidden provider), then measure on the same page.
     await consumerFrame.evaluate((n) => (window as unknown as { run(n: number): Promise<number> }).run(n), 200);
-    await consumerFrame.evaluate(() => location.reload());
-    const reloaded = await (async () => {
-      for (;;) {
-        const f = page.frames().find((x) => x.url().includes('/bench/consumer.htm'));
-        if (f && (await f.evaluate(() => typeof (window as unknown as { run?: unknown }).run === 'function').catch(() => false))) return f;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
-    const brokerMs = await reloaded.evaluate((n) => (window as unknown as { run(n: number): Promise<number> }).run(n), ROUNDS);
+    const brokerMs = await consumerFrame.evaluate((n) => (window as unknown as { run(n: number): Promise<number> }).run(n), ROUNDS);
     const direct = await context.newPage();
     await direct.goto(`${appsOrigin}/direct.htm`);
     await direct.waitForFunction(() => typeof (window as unknown as { run?: unknown }).run === 'function');
