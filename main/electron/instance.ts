@@ -27,10 +27,13 @@ export const LINK_SCHEMES = ['tel', 'sip', 'callto', 'myapps'] as const;
 
 /** Inside the app (`app.getAppPath()`, the asar root when packaged): the files the shell loads. */
 export const PRELOAD_BUNDLE = 'dist/preload/bridge.cjs';
+/** The app views' preload (`window.myappsAppFrame` for the app-frame page). */
+export const APP_FRAME_PRELOAD_BUNDLE = 'dist/preload/app-frame.cjs';
 export const RENDERER_ROOT = 'renderer/dist';
 
-export function shellPaths(appPath: string): { preload: string; rendererRoot: string } {
-  return { preload: join(appPath, ...PRELOAD_BUNDLE.split('/')), rendererRoot: join(appPath, ...RENDERER_ROOT.split('/')) };
+export function shellPaths(appPath: string): { preload: string; appFramePreload: string; rendererRoot: string } {
+  const at = (relative: string) => join(appPath, ...relative.split('/'));
+  return { preload: at(PRELOAD_BUNDLE), appFramePreload: at(APP_FRAME_PRELOAD_BUNDLE), rendererRoot: at(RENDERER_ROOT) };
 }
 
 export const MAX_FORWARDED_ARGS = 64;

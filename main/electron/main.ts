@@ -9,13 +9,16 @@ import { join } from 'node:path';
 import { type BrowserWindow, Menu, app, dialog, ipcMain, protocol, session, shell } from 'electron';
 import type { Command } from '../core/bridge/commands.js';
 import { ClientCore } from '../core/client/client.js';
+import type { ShellPort } from '../core/client/shell-port.js';
 import { type Logger, fileLogger, stderrLogger } from '../core/common/log.js';
 import { type CommandLine, parseCommandLine } from '../core/config/command-line.js';
 import { userConfigDir } from '../core/config/paths.js';
 import { type DeepLinkActions, type ForwardedData, LINK_SCHEMES, type ShellSettings, deepLinkActions, forwardedArguments, secondInstanceActions, shellPaths, shellSettings, userArguments } from './instance.js';
+import { type AppFrameRelay, wireAppFrames } from './app-frame-relay.js';
+import { AppViews } from './app-views.js';
 import { wireBridge } from './ipc.js';
 import { installApplicationMenu } from './menu.js';
-import { type PermissionLogger, installPermissionHandlers } from './permissions.js';
+import { type PermissionLogger, installDenyAllPermissionHandlers, installShellPermissionHandlers } from './permissions.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
 import { createMainWindow, focusMainWindow, guardWebContents } from './windows.js';
 
@@ -71,10 +74,25 @@ async function start(): Promise<void> {
   /** Links and flags that arrived before the core was up (macOS `open-url` at launch, an early second instance). */
   const early: CommandLine[] = [];
 
+  const paths = shellPaths(app.getAppPath());
+  let appViews: AppViews | undefined;
+  let relay: AppFrameRelay | undefined;
   const mainContents = () => (running.window && !running.window.isDestroyed() ? running.window.webContents : undefined);
   const openWindow = () => {
     const { developerMode, startMinimized } = running.settings;
-    running.window = createMainWindow({ preload: shellPaths(app.getAppPath()).preload, devTools: developerMode, startMinimized, log });
+    running.window = createMainWindow({ preload: paths.preload, devTools: developerMode, startMinimized, log });
+    // The views live in the window: they go with it, and a new window (macOS re-opens one on
+    // `activate`) gets the running apps' views again.
+    running.window.on('closed', () => appViews?.dispose());
+    if (running.core) appViews?.sync(running.core.snapshot().runningApps);
+  };
+  // The core's view of this shell: native app views placed where the UI says; permissions decided per app session.
+  const shellPort: ShellPort = {
+    view: { appViews: 'native', appDevTools: 'open' },
+    permissionGate: 'session',
+    placeAppView: (bounds) => appViews?.place(bounds),
+    openAppDevTools: (viewId) => appViews?.openDevTools(viewId) ?? false,
+    clearAppData: async () => appViews?.clearAppData(),
   };
   const run = (actions: DeepLinkActions) => {
     for (const text of actions.unhandled) log('info', 'a link was not handled: calls from links are not supported yet', { link: text });
@@ -105,7 +123,8 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, log));
   // Every session but the shell's (replaced below) starts with the app policy without grants: deny all.
   const logPermission: PermissionLogger = (permission, url, decision, via) => log('info', `permission ${decision}`, { permission, via, url: url?.slice(0, 200) });
-  app.on('session-created', (s) => installPermissionHandlers(s, { kind: 'app' }, logPermission));
+  // Every session starts denying everything; the shell's and each app's get their own policy below.
+  app.on('session-created', (s) => installDenyAllPermissionHandlers(s, logPermission));
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
@@ -127,12 +146,28 @@ async function start(): Promise<void> {
   });
 
   await app.whenReady();
-  installPermissionHandlers(session.defaultSession, { kind: 'shell' }, logPermission);
-  serveRenderer(protocol, shellPaths(app.getAppPath()).rendererRoot, log);
+  installShellPermissionHandlers(session.defaultSession, logPermission);
+  serveRenderer(protocol, paths.rendererRoot, log);
 
   const commandLine = parseCommandLine(args);
-  const core = await ClientCore.start({ configDir: app.getPath('userData'), commandLine, log });
+  const core = await ClientCore.start({ configDir: app.getPath('userData'), commandLine, log, shell: shellPort });
   running.core = core;
+  appViews = new AppViews({
+    window: () => running.window,
+    core,
+    relay: () => relay!,
+    preload: paths.appFramePreload,
+    rendererRoot: paths.rendererRoot,
+    userData: app.getPath('userData'),
+    log,
+    logPermission,
+  });
+  relay = wireAppFrames(ipcMain, (id) => appViews?.viewOfContents(id), core, log);
+  core.onEvent((event) => {
+    if (event.type === 'runningApps') appViews?.sync(event.runningApps);
+    else if (event.type === 'activeApp') appViews?.setActive(event.activeApp);
+    else if (event.type === 'snapshot') appViews?.sync(event.snapshot.runningApps);
+  });
   running.settings = shellSettings(await core.handle({ type: 'getSnapshot' }));
 
   installApplicationMenu(Menu, {

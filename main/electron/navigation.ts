@@ -3,9 +3,8 @@
  * no electron import, unit-tested with hostile URLs.
  *
  * Decisions:
- * - Origins are compared on the parsed URL (scheme, host, port), never by string prefix,
- *   so `https://pbx.example.com.evil.test` and `https://pbx.example.com@evil.test` are
- *   other origins. URLs with user info are refused outright (a classic phishing form).
+ * - Origins are compared on the parsed URL (main/core/apps/app-origin.ts, which also decides
+ *   an app view's own origin).
  * - The shell stays on our own pages: `app://myapps/...` only.
  * - An app view's frame stays on its App URL's origin (http or https only).
  * - Links leaving the client open in the OS only for `https:` and `mailto:`. Plain `http:`
@@ -18,6 +17,11 @@
  *   Should intranets need http links, an IT-policy allow-list is the place, not a default.
  */
 
+import { parseUrl } from '../core/apps/app-origin.js';
+
+// The app-origin rules are the core's (one decision for both shells); re-exported for the shell.
+export { isAllowedAppNavigation, parseUrl, webOrigin } from '../core/apps/app-origin.js';
+
 /** The origin our own pages are served from (see protocol.ts). */
 export const SHELL_SCHEME = 'app';
 export const SHELL_HOST = 'myapps';
@@ -25,15 +29,6 @@ export const SHELL_ORIGIN = `${SHELL_SCHEME}://${SHELL_HOST}`;
 
 /** Longest URL handed to the OS; long enough for sign-in links, short of abuse. */
 export const MAX_EXTERNAL_URL_LENGTH = 8192;
-
-export function parseUrl(url: unknown): URL | undefined {
-  if (typeof url !== 'string') return undefined;
-  try {
-    return new URL(url);
-  } catch {
-    return undefined;
-  }
-}
 
 /** A URL of our own pages: `app://myapps/<path>`, no user info, no port. */
 export function isShellUrl(url: unknown): boolean {
@@ -44,20 +39,6 @@ export function isShellUrl(url: unknown): boolean {
 /** The shell window may navigate only between our own pages. */
 export function isAllowedShellNavigation(url: string): boolean {
   return isShellUrl(url);
-}
-
-/** The http(s) origin of a URL, or undefined for any other scheme, user info or no host. */
-export function webOrigin(url: unknown): string | undefined {
-  const u = parseUrl(url);
-  if (!u || (u.protocol !== 'https:' && u.protocol !== 'http:')) return undefined;
-  if (u.username !== '' || u.password !== '' || u.hostname === '') return undefined;
-  return u.origin;
-}
-
-/** An app view may navigate only within the origin of its App URL. */
-export function isAllowedAppNavigation(appUrl: string, targetUrl: string): boolean {
-  const app = webOrigin(appUrl);
-  return app !== undefined && webOrigin(targetUrl) === app;
 }
 
 export type ExternalOpenDecision = { kind: 'open-external'; url: string } | { kind: 'deny'; reason: string };

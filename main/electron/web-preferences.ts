@@ -12,6 +12,8 @@
  * - `navigateOnDragDrop: false`: a file dropped on the window must not navigate it to `file:`.
  * - `safeDialogs: true`: a page cannot lock the user in an endless `alert()` loop.
  * - `spellcheck: false`: no dictionary download and no text sent to a spelling service.
+ * - App views keep running in the background (`backgroundThrottling: false`): an app not in
+ *   front still receives calls and chats, and a hidden API provider is never in front.
  * - App views get a partition of their own, `persist:app-<name>`, so apps share no cookies,
  *   storage or cache with each other or with the shell. The name is encoded injectively
  *   into lower-case letters, digits and `-` (everything else, including upper case, becomes
@@ -39,6 +41,9 @@ export interface SecureWebPreferencesOptions {
 /** The longest encoded name kept readable; longer ones are hashed (well under file-name limits). */
 export const MAX_READABLE_PARTITION_NAME = 96;
 
+/** Partition folders of app views start with this (`<userData>/Partitions/app-…`). */
+export const APP_PARTITION_PREFIX = 'app-';
+
 /** `persist:app-<encoded name>`: one persistent, isolated session per app. */
 export function appPartition(appName: string): string {
   if (appName.length === 0) throw new Error('An app partition needs an app name.');
@@ -48,7 +53,7 @@ export function appPartition(appName: string): string {
     encoded += /[a-z0-9-]/.test(c) ? c : `_${byte.toString(16).padStart(2, '0')}`;
   }
   if (encoded.length > MAX_READABLE_PARTITION_NAME) encoded = `_h${createHash('sha256').update(appName, 'utf8').digest('hex').slice(0, 40)}`;
-  return `persist:app-${encoded}`;
+  return `persist:${APP_PARTITION_PREFIX}${encoded}`;
 }
 
 export function secureWebPreferences(kind: 'shell', options?: Omit<SecureWebPreferencesOptions, 'appName'>): WebPreferences;
@@ -74,6 +79,8 @@ export function secureWebPreferences(kind: WebContentsKind, options: SecureWebPr
   if (kind === 'app') {
     if (options.appName === undefined) throw new Error('App views need the app name for their partition.');
     prefs.partition = appPartition(options.appName);
+    // Views not in front (and hidden API providers) must keep their timers and sockets going.
+    prefs.backgroundThrottling = false;
   }
   return prefs;
 }

@@ -2,64 +2,20 @@
  * The app-frame contract over WebSocket (main/core/bridge/app-frame.ts): one connection per
  * app-frame page, bound before the upgrade to the view named in its URL. Whether a
  * connection may be opened at all (token, Origin, Host) is decided in server.ts; which views
- * exist is decided by the host. This file checks only the frames: a bad one is logged and
- * dropped, never relayed and never fatal. Nothing an app posted (the frame's text) is ever
+ * exist is decided by the host. This file checks only the frames (with the contract's own
+ * `parseAppFrame`, shared with the Electron relay): a bad one is logged and dropped, never
+ * relayed and never fatal. Nothing an app posted (the frame's text) is ever
  * logged: it may carry a login.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { AppFrameLink, FromAppFrame, ToAppFrame } from '../core/bridge/app-frame.js';
-import { parseJsonObject } from '../core/protocol/json.js';
+import { type AppFrameLink, type ToAppFrame, maxAppFrameBytes, parseAppFrame } from '../core/bridge/app-frame.js';
 import type { Logger } from '../core/common/log.js';
 import type { BridgeHost } from './bridge-host.js';
 
-/** Longest app message relayed, in UTF-8 bytes; the app-frame page drops longer ones itself. */
-export const maxAppMessageBytes = 1024 * 1024;
-/** Longest failure reason, in UTF-8 bytes. */
-export const maxFailureReasonBytes = 1024;
-/** JSON escaping can make a frame up to six times its text (`\u0001`): room for the longest valid one. */
-export const maxAppFrameBytes = 6 * maxAppMessageBytes + 1024;
 /** A page that stops reading is dropped before it hoards memory. */
 const maxBufferedBytes = 4 * maxAppFrameBytes;
-/** View ids are minted by the core (`text(128)` in the commands): longer or odd ones are refused unseen. */
-const viewIdPattern = /^[\x21-\x7e]{1,128}$/;
-
-export function validViewId(viewId: string | null | undefined): viewId is string {
-  return typeof viewId === 'string' && viewIdPattern.test(viewId);
-}
-
-export type AppFrameParse = { ok: true; frame: FromAppFrame } | { ok: false; error: string };
-
-/**
- * Read a text frame from an app-frame page. Only the fields of the contract survive: the
- * frame handed on is built here, so an extra field never reaches the core.
- */
-export function parseAppFrame(text: string): AppFrameParse {
-  const parsed = parseJsonObject(text);
-  if (!parsed.ok) return { ok: false, error: parsed.reason === 'not-json' ? 'frame is not JSON' : 'frame is not an object' };
-  const frame = parsed.value;
-  const { kind } = frame;
-  const field = (name: string): unknown => (Object.hasOwn(frame, name) ? (frame as Record<string, unknown>)[name] : undefined);
-  switch (kind) {
-    case 'message': {
-      const text = field('text');
-      if (typeof text !== 'string') return { ok: false, error: 'message has no text' };
-      if (Buffer.byteLength(text, 'utf8') > maxAppMessageBytes) return { ok: false, error: 'message text over 1 MiB' };
-      return { ok: true, frame: { kind: 'message', text } };
-    }
-    case 'loaded':
-      return { ok: true, frame: { kind: 'loaded' } };
-    case 'failed': {
-      const reason = field('reason');
-      if (typeof reason !== 'string') return { ok: false, error: 'failure has no reason' };
-      if (Buffer.byteLength(reason, 'utf8') > maxFailureReasonBytes) return { ok: false, error: 'failure reason over 1 KiB' };
-      return { ok: true, frame: { kind: 'failed', reason } };
-    }
-    default:
-      return { ok: false, error: 'unknown frame kind' };
-  }
-}
 
 export class AppFrameSocketServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: maxAppFrameBytes });

@@ -11,11 +11,11 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { appFrameBridgePath, appFramePagePath } from '../core/bridge/app-frame.js';
+import { appFrameBridgePath, appFramePagePath, validViewId } from '../core/bridge/app-frame.js';
 import { webBridgePath } from '../core/bridge/channels.js';
 import { type Logger, silentLogger } from '../core/common/log.js';
 import { hostAllowed, newToken, originAllowed, shellOrigins, tokenMatches } from './access.js';
-import { AppFrameSocketServer, validViewId } from './app-frame-socket.js';
+import { AppFrameSocketServer } from './app-frame-socket.js';
 import type { BridgeHost } from './bridge-host.js';
 import { BridgeSocketServer } from './bridge-socket.js';
 import { appFrameSecurityHeaders, securityHeaders } from './security-headers.js';

@@ -4,103 +4,9 @@
  * real app (innovaphone lib1) would post. The browser e2e tests run the same paths with real
  * app pages; these pin down the protocol details.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ToAppFrame } from '../../main/core/bridge/app-frame.js';
-import type { Snapshot } from '../../main/core/bridge/views.js';
-import { ClientCore } from '../../main/core/client/client.js';
-import { MemoryCredentialStore } from '../../main/core/credentials/credential-store.js';
+import { describe, expect, it } from 'vitest';
 import { appLoginDigest } from '../../main/core/protocol/digest.js';
-import { PbxEmulator, type EmulatorConfig } from '../pbx/index.js';
-import { sessionTestConfig } from '../support/session-config.js';
-
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function config(): EmulatorConfig {
-  const c = sessionTestConfig();
-  c.appObjects.push({ name: 'consumer', title: 'Consumer', password: 'cpwd', url: 'http://127.0.0.1:9/apps/consumer/consumer' } as never);
-  c.appObjects.push({ name: 'lazy', title: 'Lazy provider', password: 'l', url: 'http://127.0.0.1:9/apps/lazy/lazy', hidden: true, apis: { 'com.example.lazy': {} } } as never);
-  c.appObjects.push({ name: 'softphone', title: 'Softphone', password: 'p', url: 'http://127.0.0.1:9/apps/softphone/softphone', wake: ['phone'], apis: { 'com.innovaphone.phone': {} } } as never);
-  c.users[0]!.apps.push('consumer', 'lazy', 'softphone');
-  return c;
-}
-
-async function setup() {
-  const pbx = await PbxEmulator.start({ config: config(), port: 0 });
-  cleanups.push(() => pbx.stop());
-  const dir = mkdtempSync(join(tmpdir(), 'myapps-apps-'));
-  const core = await ClientCore.start({ configDir: dir, policyFile: join(dir, 'policy.json'), credentialStore: new MemoryCredentialStore(), registerTimeoutMs: 300 });
-  cleanups.push(() => core.dispose());
-  await core.handle({ type: 'login', pbx: pbx.url, username: 'alice', password: 'Secret123!', stayLoggedIn: false });
-  await until(core, (s) => s.connection.kind === 'logged-in' && s.apps !== undefined);
-  return { pbx, core };
-}
-
-function until(core: ClientCore, pred: (s: Snapshot) => boolean, ms = 3000): Promise<Snapshot> {
-  if (pred(core.snapshot())) return Promise.resolve(core.snapshot());
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('condition not met')), ms);
-    const off = core.onEvent(() => {
-      if (!pred(core.snapshot())) return;
-      clearTimeout(timer);
-      off();
-      resolve(core.snapshot());
-    });
-  });
-}
-
-/** An app view as the app-frame page sees it: frames in, strings out. */
-class FakeView {
-  readonly frames: ToAppFrame[] = [];
-  private waiters: (() => void)[] = [];
-  readonly link;
-  constructor(
-    core: ClientCore,
-    readonly viewId: string,
-  ) {
-    this.link = core.attachAppFrame(viewId, (f) => {
-      this.frames.push(f);
-      this.waiters.splice(0).forEach((w) => w());
-    });
-  }
-  /** The app posts a string (or anything, stringified by the test when it is not one). */
-  post(msg: object | string) {
-    this.link!.receive({ kind: 'message', text: typeof msg === 'string' ? msg : JSON.stringify(msg) });
-  }
-  get posted(): Record<string, unknown>[] {
-    return this.frames.flatMap((f) => (f.kind === 'post' ? [JSON.parse(f.text) as Record<string, unknown>] : []));
-  }
-  async next(pred: (m: Record<string, unknown>) => boolean, ms = 3000): Promise<Record<string, unknown>> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const found = this.posted.find(pred);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(this.posted)}`);
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        setTimeout(r, 50);
-      });
-    }
-  }
-}
-
-async function openView(core: ClientCore, link: string): Promise<FakeView> {
-  const r = await core.handle({ type: 'openApp', link });
-  if (!r.ok) throw new Error(r.error);
-  const view = new FakeView(core, (r.value as { viewId: string }).viewId);
-  view.post({ mt: 'Alive' });
-  return view;
-}
-
-function viewOf(core: ClientCore, name: string): FakeView {
-  const app = core.snapshot().runningApps.find((a) => a.name === name)!;
-  return new FakeView(core, app.viewId);
-}
+import { openView, setup, until, viewOf } from '../support/core-apps.js';
 
 describe('app views', () => {
   it('load URL: .htm with lang, scheme, name, title and the link arguments, all encoded', async () => {
@@ -118,7 +24,7 @@ describe('app views', () => {
   it('plain websites: the bare URL, and no message either way', async () => {
     const { core, pbx } = await setup();
     const view = await openView(core, 'website?x=1');
-    expect(view.frames[0]).toEqual({ kind: 'load', url: 'https://www.example.com/', website: true, title: 'Website' });
+    expect(view.frames[0]).toEqual({ kind: 'load', url: 'https://www.example.com/', website: true, title: 'Website', allow: '' });
     view.post({ mt: 'getLogin', app: 'website', challenge: '1' });
     await new Promise((r) => setTimeout(r, 100));
     expect(pbx.framesOf('AppGetLogin')).toHaveLength(0);

@@ -20,7 +20,7 @@ import type { BridgeEvent } from '../../main/core/bridge/events.js';
 import { parseCommand } from '../../main/core/bridge/validate-command.js';
 import type { LogLevel } from '../../main/core/common/log.js';
 import type { BridgeHost } from '../../main/web/bridge-host.js';
-import { maxAppFrameBytes, maxAppMessageBytes } from '../../main/web/app-frame-socket.js';
+import { maxAppFrameBytes, maxAppMessageBytes } from '../../main/core/bridge/app-frame.js';
 import { maxFrameBytes } from '../../main/web/bridge-socket.js';
 import { appFrameContentSecurityPolicy, contentSecurityPolicy } from '../../main/web/security-headers.js';
 import { createWebShell, notBuiltMessage, type WebShell } from '../../main/web/server.js';
@@ -66,7 +66,7 @@ class RecordingHost implements BridgeHost {
     if (!this.views.has(viewId)) return undefined;
     const link = new ViewLink(viewId, send);
     this.attached.push(link);
-    send({ kind: 'load', url: `https://apps.example.com/${viewId}/app.htm?lang=en`, website: false, title: `App ${viewId}` });
+    send({ kind: 'load', url: `https://apps.example.com/${viewId}/app.htm?lang=en`, website: false, title: `App ${viewId}`, allow: '' });
     return link;
   }
 
@@ -588,7 +588,7 @@ describe('browser shell: app-frame frames', () => {
     host.views.add('v1');
     host.views.add('v2');
     const [one, two] = [await appFrame(shell, 'v1'), await appFrame(shell, 'v2')];
-    await vi.waitFor(() => expect(one.frames).toEqual([{ kind: 'load', url: 'https://apps.example.com/v1/app.htm?lang=en', website: false, title: 'App v1' }]));
+    await vi.waitFor(() => expect(one.frames).toEqual([{ kind: 'load', url: 'https://apps.example.com/v1/app.htm?lang=en', website: false, title: 'App v1', allow: '' }]));
     const [linkOne, linkTwo] = host.attached as [ViewLink, ViewLink];
     linkOne.send({ kind: 'post', text: '{"mt":"ApiUpdate"}' });
     await vi.waitFor(() => expect(one.frames).toHaveLength(2));
@@ -602,7 +602,7 @@ describe('browser shell: app-frame frames', () => {
     expect(linkOne.received).toEqual([{ kind: 'message', text: '{"mt":"Alive"}' }, { kind: 'loaded' }]);
     expect(linkTwo.received).toEqual([{ kind: 'failed', reason: 'The app did not load within 15 seconds.' }]);
     // Each page got only its own frames.
-    expect(two.frames).toEqual([{ kind: 'load', url: 'https://apps.example.com/v2/app.htm?lang=en', website: false, title: 'App v2' }]);
+    expect(two.frames).toEqual([{ kind: 'load', url: 'https://apps.example.com/v2/app.htm?lang=en', website: false, title: 'App v2', allow: '' }]);
   });
 
   it('drops invalid frames, logs them without their text, and keeps relaying', async () => {

@@ -50,6 +50,9 @@ describe('settings file', () => {
     const apps = [{ name: 'contacts', title: 'Contacts', url: 'https://apps.example.com/contacts', icon: 'https://apps.example.com/contacts.png' }, { name: 'site', title: 'Site', url: 'https://example.com', website: true, hidden: false, text: 'A site' }];
     expect((await config.cacheHomeLayout('acc2', { apps, selected: 'contacts' })).ok).toBe(true);
     expect((await config.setActiveAccount('acc2')).ok).toBe(true);
+    expect((await config.setAppPermissions('softphone', { microphone: 'granted', camera: 'denied' })).ok).toBe(true);
+    expect((await config.setAppPermissions('softphone', { camera: null })).ok).toBe(true);
+    expect((await config.setAppPermissions('__proto__', { screen: 'denied' })).ok).toBe(true);
 
     const reopened = await open();
     expect(reopened.problems).toEqual([]);
@@ -63,7 +66,9 @@ describe('settings file', () => {
       activeAccount: 'acc2',
       settings: { language: 'de', scheme: 'dark', mutedApps: ['chat'], startMinimized: true },
       homeLayoutCache: { acc2: { apps, selected: 'contacts', savedAt: now() } },
+      appPermissions: { softphone: { microphone: 'granted' }, ['__proto__']: { screen: 'denied' } },
     });
+    expect(reopened.permissionLevels.user.get('__proto__')).toEqual({ screen: 'denied' });
     expect(reopened.effective.values).toMatchObject({ pbx: 'https://pbx2.example.com/PBX0', username: 'bob', language: 'de', scheme: 'dark', startMinimized: true });
   });
 
@@ -75,7 +80,7 @@ describe('settings file', () => {
 });
 
 describe('atomic write', () => {
-  const before = { version: 1, accounts: [], settings: { scheme: 'dark' }, homeLayoutCache: {} };
+  const before = { version: 1, accounts: [], settings: { scheme: 'dark' }, homeLayoutCache: {}, appPermissions: {} };
 
   async function withPreviousFile() {
     const config = await open();
@@ -186,6 +191,7 @@ describe('damaged files', () => {
       activeAccount: 'acc9',
       settings: { language: 'de', scheme: 'blue', autostart: 'yes', mutedApps: ['chat', 3], theme: 'x' },
       homeLayoutCache: { acc1: { apps: [], selected: '', savedAt: 1 }, acc2: { apps: 'none' } },
+      appPermissions: { phone: { microphone: 'granted', speaker: 'granted' }, chat: { camera: 'denied' } },
       extra: true,
     });
     await writeFile(settings, original);
@@ -195,6 +201,7 @@ describe('damaged files', () => {
       accounts: [account],
       settings: { language: 'de', mutedApps: ['chat'] },
       homeLayoutCache: { acc1: { apps: [], selected: '', savedAt: 1 } },
+      appPermissions: { chat: { camera: 'denied' } },
     });
     const fieldProblems = config.problems.filter((p) => p.field !== undefined);
     expect(fieldProblems.map((p) => [p.field, p.reason])).toEqual([
@@ -206,6 +213,7 @@ describe('damaged files', () => {
       ['settings.mutedApps[1]', 'expected string, got number'],
       ['settings.theme', 'unknown key (ignored)'],
       ['homeLayoutCache.acc2.apps', 'expected array, got string'],
+      ['appPermissions.phone.speaker', 'unknown permission (expected microphone, camera or screen)'],
       ['extra', 'unknown key (ignored)'],
       ['activeAccount', 'names no saved account'],
     ]);
@@ -228,7 +236,7 @@ describe('versions', () => {
     expect(config.problems).toEqual([]);
     const [migrated] = config.settingsFile.accounts;
     expect(migrated).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), address: 'pbx.example.com', username: 'alice' });
-    expect(config.settingsFile).toEqual({ version: 1, accounts: [migrated], activeAccount: migrated!.id, settings: { scheme: 'dark' }, homeLayoutCache: {} });
+    expect(config.settingsFile).toEqual({ version: 1, accounts: [migrated], activeAccount: migrated!.id, settings: { scheme: 'dark' }, homeLayoutCache: {}, appPermissions: {} });
     expect(config.effective.values).toMatchObject({ pbx: 'pbx.example.com', username: 'alice', scheme: 'dark' });
     expect(await onDisk()).toEqual(config.settingsFile);
     expect(await readFile(join(dir, 'settings.json.v0'), 'utf8')).toBe(v0);

@@ -89,6 +89,10 @@ describe('shellSettings', () => {
 
 describe('shellPaths', () => {
   it('the preload bundle and the renderer build inside the app', () => {
-    expect(shellPaths('/opt/app/resources/app.asar')).toEqual({ preload: '/opt/app/resources/app.asar/dist/preload/bridge.cjs', rendererRoot: '/opt/app/resources/app.asar/renderer/dist' });
+    expect(shellPaths('/opt/app/resources/app.asar')).toEqual({
+      preload: '/opt/app/resources/app.asar/dist/preload/bridge.cjs',
+      appFramePreload: '/opt/app/resources/app.asar/dist/preload/app-frame.cjs',
+      rendererRoot: '/opt/app/resources/app.asar/renderer/dist',
+    });
   });
 });

@@ -1,10 +1,11 @@
 /**
- * Security control 5: the permission policy applied to requests and checks of every session.
- * Deny by default; the shell may notify and write to the clipboard; apps get only granted,
- * grantable permissions from their own origin (and there are no grants yet).
+ * Security controls 5 and 16: the permission routing applied to requests and checks of every
+ * session. Deny by default; the shell may notify and write to the clipboard; an app's
+ * microphone, camera and screen go to the core (which asks the user once per App Object, or
+ * follows IT); the app's own origin may write to the clipboard and go full screen; nothing else.
  */
 import { describe, expect, it } from 'vitest';
-import { type Permission, type SessionPolicy, grantableToApps, permissionDecision, shellPermissions } from '../../main/electron/permissions.js';
+import { type Permission, appOwnOriginPermissions, appPermissionRoute, shellPermissionDecision, shellPermissions } from '../../main/electron/permissions.js';
 
 /** Every permission name Electron 45 uses; a new name in a later Electron stays denied by default. */
 const allPermissions = [
@@ -18,61 +19,54 @@ const allPermissions = [
 // The list is complete for the Electron types installed: a new permission name fails the type-check here.
 const listed: [Exclude<Permission, (typeof allPermissions)[number]>] extends [never] ? true : false = true;
 
-const shell: SessionPolicy = { kind: 'shell' };
-const appUrl = 'https://pbx.example.com/PBX0/APPS/phone/phone';
 const appFrame = 'https://pbx.example.com/PBX0/APPS/phone/phone.htm?lang=en';
 
-describe('permissionDecision: the shell', () => {
+describe('shellPermissionDecision', () => {
   it('knows every Electron permission name', () => expect(listed).toBe(true));
 
   it('our page may show notifications and write to the clipboard', () => {
-    expect(permissionDecision('notifications', { session: shell, requestingUrl: 'app://myapps/index.html' })).toBe('allow');
-    expect(permissionDecision('clipboard-sanitized-write', { session: shell, requestingUrl: 'app://myapps/' })).toBe('allow');
+    expect(shellPermissionDecision('notifications', 'app://myapps/index.html')).toBe('allow');
+    expect(shellPermissionDecision('clipboard-sanitized-write', 'app://myapps/')).toBe('allow');
   });
 
   it('everything else is denied to our page', () => {
-    for (const p of allPermissions.filter((p) => !shellPermissions.has(p))) {
-      expect(permissionDecision(p, { session: shell, requestingUrl: 'app://myapps/index.html' }), p).toBe('deny');
-    }
+    for (const p of allPermissions.filter((p) => !shellPermissions.has(p))) expect(shellPermissionDecision(p, 'app://myapps/index.html'), p).toBe('deny');
   });
 
   it('a frame of another origin in the shell session gets nothing, not even notifications', () => {
     for (const url of [appFrame, 'app://myapps.evil.test/', 'https://evil.test/', 'file:///x', undefined, '']) {
-      for (const p of allPermissions) expect(permissionDecision(p, { session: shell, requestingUrl: url }), `${p} ${url}`).toBe('deny');
+      for (const p of allPermissions) expect(shellPermissionDecision(p, url), `${p} ${url}`).toBe('deny');
     }
   });
 
   it('unknown permission names are denied', () => {
-    expect(permissionDecision('camera-and-everything', { session: shell, requestingUrl: 'app://myapps/' })).toBe('deny');
-    expect(permissionDecision('', { session: shell, requestingUrl: 'app://myapps/' })).toBe('deny');
+    expect(shellPermissionDecision('camera-and-everything', 'app://myapps/')).toBe('deny');
+    expect(shellPermissionDecision('', 'app://myapps/')).toBe('deny');
   });
 });
 
-describe('permissionDecision: app views', () => {
-  it('an app without a grant is denied media, notifications, clipboard, geolocation — everything', () => {
-    for (const session of [{ kind: 'app' }, { kind: 'app', appUrl }, { kind: 'app', appUrl, grants: [] }] satisfies SessionPolicy[]) {
-      for (const p of allPermissions) expect(permissionDecision(p, { session, requestingUrl: appFrame }), p).toBe('deny');
-    }
+describe('appPermissionRoute: app views', () => {
+  it('microphone, camera and screen go to the core, named as the core names them', () => {
+    expect(appPermissionRoute('media', ['audio'])).toEqual({ kind: 'core', permissions: ['microphone'] });
+    expect(appPermissionRoute('media', ['video'])).toEqual({ kind: 'core', permissions: ['camera'] });
+    expect(appPermissionRoute('media', ['audio', 'video'])).toEqual({ kind: 'core', permissions: ['microphone', 'camera'] });
+    expect(appPermissionRoute('display-capture', undefined)).toEqual({ kind: 'core', permissions: ['screen'] });
   });
 
-  it('a grant allows that permission only, only to the app origin', () => {
-    const session: SessionPolicy = { kind: 'app', appUrl, grants: ['media'] };
-    expect(permissionDecision('media', { session, requestingUrl: appFrame })).toBe('allow');
-    expect(permissionDecision('notifications', { session, requestingUrl: appFrame })).toBe('deny');
-    for (const url of ['https://pbx.example.com.evil.test/x', 'http://pbx.example.com/x', 'https://evil.test/', 'app://myapps/appframe.html', undefined]) {
-      expect(permissionDecision('media', { session, requestingUrl: url }), url).toBe('deny');
-    }
+  it('a media request that names no device is refused', () => {
+    for (const types of [undefined, [], ['unknown']]) expect(appPermissionRoute('media', types)).toEqual({ kind: 'deny' });
   });
 
-  it('a grant without a known App URL allows nothing', () => {
-    expect(permissionDecision('media', { session: { kind: 'app', grants: ['media'] }, requestingUrl: appFrame })).toBe('deny');
+  it('the app origin may write to the clipboard and go full screen without asking', () => {
+    expect([...appOwnOriginPermissions].sort()).toEqual(['clipboard-sanitized-write', 'fullscreen']);
+    for (const p of appOwnOriginPermissions) expect(appPermissionRoute(p, undefined)).toEqual({ kind: 'own-origin' });
   });
 
-  it('never-grantable permissions stay denied whatever a grant says', () => {
-    const neverGrantable = allPermissions.filter((p) => !grantableToApps.has(p));
-    expect(neverGrantable).toEqual(expect.arrayContaining(['openExternal', 'hid', 'serial', 'usb', 'midiSysex', 'fileSystem', 'unknown']));
-    const session: SessionPolicy = { kind: 'app', appUrl, grants: [...allPermissions] };
-    for (const p of neverGrantable) expect(permissionDecision(p, { session, requestingUrl: appFrame }), p).toBe('deny');
-    for (const p of grantableToApps) expect(permissionDecision(p, { session, requestingUrl: appFrame }), p).toBe('allow');
+  it('everything else is denied: notifications, clipboard reading, geolocation, devices, openExternal, unknown', () => {
+    const routed = new Set<string>(['media', 'display-capture', ...appOwnOriginPermissions]);
+    const denied = allPermissions.filter((p) => !routed.has(p));
+    expect(denied).toEqual(expect.arrayContaining(['notifications', 'clipboard-read', 'geolocation', 'openExternal', 'hid', 'serial', 'usb', 'midiSysex', 'fileSystem', 'unknown']));
+    for (const p of denied) expect(appPermissionRoute(p, ['audio', 'video']), p).toEqual({ kind: 'deny' });
+    expect(appPermissionRoute('camera-and-everything', ['video'])).toEqual({ kind: 'deny' });
   });
 });

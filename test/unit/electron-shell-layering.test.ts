@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
-const runtimeElectron = new Set(['main/electron/main.ts', 'main/electron/windows.ts', 'preload/bridge.ts']);
+const runtimeElectron = new Set(['main/electron/main.ts', 'main/electron/windows.ts', 'main/electron/app-views.ts', 'preload/bridge.ts', 'preload/app-frame.ts']);
 
 function tsFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
@@ -38,7 +38,7 @@ describe('Electron shell layering', () => {
     expect(files).toEqual(expect.arrayContaining([...runtimeElectron, 'main/electron/navigation.ts', 'preload/bridge-api.ts']));
   });
 
-  it('only main.ts, windows.ts and preload/bridge.ts load electron at run time', () => {
+  it('only main.ts, windows.ts, app-views.ts and the two preload entries load electron at run time', () => {
     const loaders = files.filter((f) => runtimeImports(readFileSync(join(root, f), 'utf8')).some((s) => s === 'electron' || s.startsWith('electron/')));
     expect(loaders.sort()).toEqual([...runtimeElectron].sort());
   });

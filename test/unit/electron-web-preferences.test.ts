@@ -39,10 +39,15 @@ describe('secureWebPreferences', () => {
       expect(Object.hasOwn(prefs, 'enableBlinkFeatures')).toBe(false);
     });
     it(`${name}: sets nothing beyond the reviewed keys`, () => {
-      const reviewed = new Set([...Object.keys(required), 'devTools', 'preload', 'partition']);
+      const reviewed = new Set([...Object.keys(required), 'devTools', 'preload', 'partition', 'backgroundThrottling']);
       expect(Object.keys(prefs).filter((k) => !reviewed.has(k))).toEqual([]);
     });
   }
+
+  it('app views keep running in the background; the shell window may be throttled', () => {
+    expect(variants.app.backgroundThrottling).toBe(false);
+    expect(Object.hasOwn(secureWebPreferences('shell'), 'backgroundThrottling')).toBe(false);
+  });
 
   it('DevTools are off unless asked for (control 13)', () => {
     expect(secureWebPreferences('shell').devTools).toBe(false);

@@ -41,6 +41,8 @@ export interface BrokerDeps {
 
 interface Queued {
   consumer: AppInstance;
+  /** The provider it waits for. */
+  provider: string;
   api: string;
   src: string | undefined;
   msg: unknown;
@@ -170,6 +172,7 @@ export class ClientApiBroker {
       const key = `${api}\n${name}`;
       const queued: Queued = {
         consumer,
+        provider: name,
         api,
         src,
         msg,
@@ -213,6 +216,18 @@ export class ClientApiBroker {
       this.waiting.set(key, kept);
     }
     if (changed) this.broadcastUpdate();
+  }
+
+  /** A provider's view failed to start: requests waiting for it fail now, not at the register timeout. */
+  failed(provider: AppInstance): void {
+    for (const [key, list] of this.waiting) {
+      if (list[0]?.provider !== provider.name) continue;
+      this.waiting.delete(key);
+      for (const q of list) {
+        clearTimeout(q.timer);
+        this.fail(q.consumer, q.api, provider.name, q.src, `The app "${provider.name}" could not be started to provide ${q.api}.`);
+      }
+    }
   }
 
   /** A nested frame of `app` went away (`ApiConsumerClosed` relayed by lib1). */

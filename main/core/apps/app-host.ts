@@ -6,14 +6,14 @@
 import { Emitter } from '../common/emitter.js';
 import type { Logger } from '../common/log.js';
 import type { AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
-import type { RunningApp } from '../bridge/views.js';
+import type { AppPermission, RunningApp } from '../bridge/views.js';
 import type { AppGetLoginAnswer } from '../pbx/session.js';
 import { ClientApiBroker, type BuiltInProvider } from './api-broker.js';
 import { AppInstance } from './app-instance.js';
 import { parseAppLink } from './app-link.js';
 import { parseAppMessage, toApp, type AppMessage } from './app-messages.js';
 import { appPageUrl, type AppStart } from './app-url.js';
-import type { Catalog } from './catalog.js';
+import type { Catalog, CatalogEntry } from './catalog.js';
 import { loginMessageJson } from './login-message.js';
 
 export interface AppHostDeps {
@@ -21,10 +21,21 @@ export interface AppHostDeps {
   /** AppGetLogin through the PBX session; rejects when there is no session. */
   appGetLogin(app: string, challenge: string): Promise<AppGetLoginAnswer>;
   start(): AppStart;
+  /** The app iframe's `allow` attribute for this app (decided with its permissions). */
+  allow(entry: CatalogEntry): string;
+  /** What the app may use now (shown with the running app). */
+  granted(entry: CatalogEntry): AppPermission[];
+  /** An app stopped running (closed, revoked, logout). */
+  closed?(instance: AppInstance): void;
   log: Logger;
   /** How long a provider started for a request may take to register. */
   registerTimeoutMs?: number;
+  /** How long an app view may go without an attached app-frame page before it fails (default 20 s). */
+  attachTimeoutMs?: number;
 }
+
+/** An app view whose page never connects fails after this long, with a reason and Retry. */
+export const DEFAULT_ATTACH_TIMEOUT_MS = 20_000;
 
 export interface AppHostEvents extends Record<string, unknown> {
   /** The list of running apps or one of them changed. */
@@ -61,7 +72,7 @@ export class AppHost extends Emitter<AppHostEvents> {
   }
 
   get running(): RunningApp[] {
-    return [...this.instances.values()].map((i) => i.view());
+    return [...this.instances.values()].map((i) => i.view(this.deps.granted(i.entry)));
   }
 
   get active(): string | undefined {
@@ -105,8 +116,10 @@ export class AppHost extends Emitter<AppHostEvents> {
     const instance = this.instances.get(viewId);
     if (!instance) return false;
     instance.state = 'closed';
+    clearTimeout(instance.attachTimer);
     this.instances.delete(viewId);
     this.broker.closed(instance);
+    this.deps.closed?.(instance);
     for (const ch of [...this.channels.values()]) {
       if (ch.opener !== instance && ch.target !== instance) continue;
       this.channels.delete(ch.id);
@@ -123,6 +136,20 @@ export class AppHost extends Emitter<AppHostEvents> {
     for (const viewId of [...this.instances.keys()]) this.close(viewId);
   }
 
+  /**
+   * Close every app the user may no longer use (gone from the PBX's list, or blocked by IT
+   * policy) and return them, so the user can be told.
+   */
+  closeRevoked(): AppInstance[] {
+    const catalog = this.deps.catalog();
+    const revoked = [...this.instances.values()].filter((i) => !catalog?.byName.has(i.name));
+    for (const i of revoked) {
+      this.deps.log('info', 'app closed: no longer available to the user', { app: i.name });
+      this.close(i.viewId);
+    }
+    return revoked;
+  }
+
   /** Show a running app in front, or the home screen (apps keep running). */
   show(viewId: string | undefined): boolean {
     if (viewId !== undefined && !this.instances.has(viewId)) return false;
@@ -136,7 +163,12 @@ export class AppHost extends Emitter<AppHostEvents> {
     if (!instance) return false;
     instance.state = 'starting';
     instance.error = undefined;
-    this.loadPage(instance);
+    if (instance.attached) this.loadPage(instance);
+    else {
+      // No page to tell: the shell creates the app-frame page anew (UI frame, Electron view).
+      instance.frameEpoch++;
+      this.awaitAttach(instance, 'start');
+    }
     this.changed();
     return true;
   }
@@ -174,6 +206,8 @@ export class AppHost extends Emitter<AppHostEvents> {
     const instance = this.instances.get(viewId);
     if (!instance) return undefined;
     instance.attach(send);
+    clearTimeout(instance.attachTimer);
+    instance.attachTimer = undefined;
     this.loadPage(instance);
     return {
       receive: (frame) => {
@@ -188,8 +222,30 @@ export class AppHost extends Emitter<AppHostEvents> {
           this.changed();
         }
       },
-      detach: () => instance.detach(send),
+      detach: () => {
+        instance.detach(send);
+        // A page that went away without the app closing (crash, reload of the UI) must come
+        // back; if it does not, the view fails rather than hanging.
+        if (!instance.attached && instance.state !== 'closed') this.awaitAttach(instance, 'return');
+      },
     };
+  }
+
+  /** Start (or restart) the time limit for a page to attach to `instance`. */
+  private awaitAttach(instance: AppInstance, why: 'start' | 'return'): void {
+    clearTimeout(instance.attachTimer);
+    const ms = this.deps.attachTimeoutMs ?? DEFAULT_ATTACH_TIMEOUT_MS;
+    instance.attachTimer = setTimeout(() => {
+      instance.attachTimer = undefined;
+      if (instance.attached || instance.state === 'closed' || !this.instances.has(instance.viewId)) return;
+      const seconds = Math.max(1, Math.round(ms / 1000));
+      instance.state = 'failed';
+      instance.error = why === 'start' ? `The app view did not start within ${seconds} s.` : `The app view stopped and did not come back within ${seconds} s.`;
+      this.deps.log('warn', 'app view failed: no app-frame page attached', { app: instance.name, why });
+      this.broker.failed(instance);
+      this.changed();
+    }, ms);
+    instance.attachTimer.unref?.();
   }
 
   /** One string the app posted (the app-frame page already dropped non-strings and foreign frames). */
@@ -354,6 +410,7 @@ export class AppHost extends Emitter<AppHostEvents> {
     if (!entry) return undefined;
     const instance = new AppInstance(entry, args, hidden);
     this.instances.set(instance.viewId, instance);
+    this.awaitAttach(instance, 'start');
     this.changed();
     return instance;
   }
@@ -361,7 +418,7 @@ export class AppHost extends Emitter<AppHostEvents> {
   private loadPage(instance: AppInstance): void {
     const start = this.deps.start();
     instance.loadedWith = { lang: start.lang, scheme: start.scheme };
-    instance.load(appPageUrl(instance.entry, start, instance.args));
+    instance.load(appPageUrl(instance.entry, start, instance.args), this.deps.allow(instance.entry));
   }
 
   private setActive(viewId: string | undefined): void {
@@ -370,7 +427,8 @@ export class AppHost extends Emitter<AppHostEvents> {
     this.emit('active', viewId);
   }
 
-  private changed(): void {
+  /** Tell the UI the running apps changed (also when only what they were granted did). */
+  changed(): void {
     this.emit('running', this.running);
   }
 }

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ToAppFrame } from '../bridge/app-frame.js';
-import type { RunningApp } from '../bridge/views.js';
+import type { AppPermission, RunningApp } from '../bridge/views.js';
 import type { CatalogEntry } from './catalog.js';
 
 export type InstanceState = 'starting' | 'alive' | 'failed' | 'closed';
@@ -27,6 +27,10 @@ export class AppInstance {
   hidden: boolean;
   /** Language and scheme the page was loaded with; SetLang/SetScheme go out when they change. */
   loadedWith: { lang: string; scheme: string } | undefined;
+  /** Bumped when the app-frame page must be created anew (see RunningApp.frameEpoch). */
+  frameEpoch = 0;
+  /** Running while no app-frame page is attached: the view fails when it fires (AppHost). */
+  attachTimer: ReturnType<typeof setTimeout> | undefined;
   private send: ((frame: ToAppFrame) => void) | undefined;
   private readonly pending: string[] = [];
   private readonly logins: Promise<string>[] = [];
@@ -44,7 +48,7 @@ export class AppInstance {
     return this.entry.name;
   }
 
-  view(): RunningApp {
+  view(granted: AppPermission[]): RunningApp {
     return {
       viewId: this.viewId,
       name: this.entry.name,
@@ -52,6 +56,8 @@ export class AppInstance {
       website: this.entry.website,
       hidden: this.hidden,
       state: this.state === 'closed' ? 'failed' : this.state,
+      frameEpoch: this.frameEpoch,
+      granted,
       ...(this.entry.iconUrl && { iconUrl: this.entry.iconUrl }),
       ...(this.error && { error: this.error }),
       ...(this.badge && { badge: this.badge }),
@@ -71,8 +77,9 @@ export class AppInstance {
     return this.send !== undefined;
   }
 
-  load(url: string): void {
-    this.send?.({ kind: 'load', url, website: this.entry.website, title: this.entry.title });
+  /** `allow`: the app iframe's permissions policy (app-permissions.ts). */
+  load(url: string, allow: string): void {
+    this.send?.({ kind: 'load', url, website: this.entry.website, title: this.entry.title, allow });
   }
 
   /** Post a string to the app; plain websites never get messages (control 8). */

@@ -5,10 +5,16 @@
 import type { Command, CommandResult } from './commands.js';
 import type { BridgeEvent } from './events.js';
 
-/** Electron IPC: commands by `ipcRenderer.invoke`, events by `webContents.send`. */
+/**
+ * Electron IPC. The UI bridge: commands by `ipcRenderer.invoke`, events by `webContents.send`.
+ * App views (app-frame.ts): one string per message each way, `ipcRenderer.send` up and
+ * `webContents.send` down; the main process binds the sending web contents to its view.
+ */
 export const ipcChannels = {
   command: 'myapps:bridge-command',
   event: 'myapps:bridge-event',
+  appFrameUp: 'myapps:app-frame-up',
+  appFrameDown: 'myapps:app-frame-down',
 } as const;
 
 /** Browser shell: the bridge WebSocket path; the per-run token goes in `?token=`. */

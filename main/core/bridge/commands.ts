@@ -3,7 +3,7 @@
  * it receives (security control 6): the UI is trusted code, but a bridge is an attack
  * surface (a compromised renderer, a foreign frame, a local process on the web shell's port).
  */
-import { ValidationError, array, boolean, literal, object, optional, record, string, unknownValue, type Infer, type Schema } from '../protocol/validate.js';
+import { ValidationError, array, boolean, literal, number, object, optional, record, string, unknownValue, type Infer, type Schema } from '../protocol/validate.js';
 
 const text = (max: number): Schema<string> => ({
   parse(v, path) {
@@ -12,6 +12,17 @@ const text = (max: number): Schema<string> => ({
     return s;
   },
 });
+
+/** A length or offset in CSS pixels of the main window. */
+const pixels: Schema<number> = {
+  parse(v, path) {
+    const n = number.parse(v, path);
+    if (n < 0 || n > 100_000) throw new ValidationError(path, 'out of range (0 to 100000)');
+    return Math.round(n);
+  },
+};
+
+const appPermission = literal('microphone', 'camera', 'screen');
 
 export const commandSchemas = {
   /** The whole UI state; the UI asks on start and after a bridge reconnect. */
@@ -41,6 +52,19 @@ export const commandSchemas = {
   notificationClicked: object({ type: literal('notificationClicked'), id: text(128), action: literal('', 'accept', 'reject', 'reply'), replyText: optional(text(4096)) }),
   dismissNotification: object({ type: literal('dismissNotification'), id: text(128) }),
   dismissNotice: object({ type: literal('dismissNotice'), id: text(128) }),
+  /**
+   * Electron (`shell.appViews === 'native'`): where the placeholder for the app in front is now.
+   * Absent bounds: no app view may be seen (no app in front, or a dialog, menu or toast of the UI over it).
+   */
+  placeAppView: object({ type: literal('placeAppView'), bounds: optional(object({ x: pixels, y: pixels, width: pixels, height: pixels })) }),
+  /** Developer mode with app DevTools allowed: the app's DevTools. Value `{ opened }`: false = the UI explains how (browser shell). */
+  openAppDevTools: object({ type: literal('openAppDevTools'), viewId: text(128) }),
+  /** The user's answer to a permission prompt; remembered for the App Object. */
+  answerPermission: object({ type: literal('answerPermission'), id: text(128), allow: boolean }),
+  /** The user asks to let a running app use these (browser shell: the page cannot see an app's request itself). */
+  requestAppPermission: object({ type: literal('requestAppPermission'), viewId: text(128), permissions: array(appPermission) }),
+  /** Forget the user's answer for an App Object (Settings): the app asks again next time. */
+  resetAppPermission: object({ type: literal('resetAppPermission'), app: text(256), permission: appPermission }),
   /** What the OS prefers, which only the UI can see: used where settings say "auto" / "follow system". */
   setSystemPreferences: object({ type: literal('setSystemPreferences'), language: text(35), dark: boolean }),
 } satisfies Record<string, Schema<{ type: string }>>;

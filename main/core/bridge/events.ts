@@ -1,5 +1,5 @@
 /** Events from the core to the UI: each replaces one part of the Snapshot. */
-import type { AccountView, AppNotification, AppsView, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, RunningApp, SessionItem, SettingsView, Snapshot, UserView } from './views.js';
+import type { AccountView, AppNotification, AppsView, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, PermissionPrompt, RunningApp, SessionItem, SettingsView, Snapshot, UserView } from './views.js';
 
 export type BridgeEvent =
   | { type: 'snapshot'; snapshot: Snapshot }
@@ -16,7 +16,8 @@ export type BridgeEvent =
   | { type: 'notices'; notices: Notice[] }
   | { type: 'runningApps'; runningApps: RunningApp[] }
   | { type: 'activeApp'; activeApp: string | undefined }
-  | { type: 'notifications'; notifications: AppNotification[] };
+  | { type: 'notifications'; notifications: AppNotification[] }
+  | { type: 'permissionPrompts'; permissionPrompts: PermissionPrompt[] };
 
 /** Apply one event to a snapshot (the renderer's store and the tests use the same reducer). */
 export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
@@ -55,6 +56,8 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
       return withOptional(s, 'activeApp', e.activeApp);
     case 'notifications':
       return { ...s, notifications: e.notifications };
+    case 'permissionPrompts':
+      return { ...s, permissionPrompts: e.permissionPrompts };
   }
 }
 

@@ -108,6 +108,52 @@ export interface SettingsView {
   mutedApps: UserSettings['mutedApps'];
   /** Where the policy came from (for the lock tooltip). */
   policySource?: string;
+  /** Remembered permission answers and IT decisions, per App Object. */
+  appPermissions: AppPermissionEntry[];
+}
+
+/**
+ * What a web page cannot use without a yes from the user or IT, per App Object (security
+ * control 16): microphone and camera (`getUserMedia`) and screen capture (`getDisplayMedia`).
+ */
+export type AppPermission = 'microphone' | 'camera' | 'screen';
+export const appPermissionNames: readonly AppPermission[] = ['microphone', 'camera', 'screen'];
+
+/** The user is asked, naming the app; the answer is remembered per App Object. */
+export interface PermissionPrompt {
+  id: string;
+  /** App Object name. */
+  app: string;
+  title: string;
+  permissions: AppPermission[];
+}
+
+/** A remembered answer or an IT decision, listed in Settings (revocable unless locked). */
+export interface AppPermissionEntry {
+  app: string;
+  permission: AppPermission;
+  state: 'granted' | 'denied';
+  /** Decided by the IT policy: shown with a lock, not revocable. */
+  locked: boolean;
+}
+
+/** How the shell hosting the UI puts apps on screen; the UI adapts, it never detects the shell itself. */
+export interface ShellView {
+  /**
+   * `frames`: the UI frames each app's app-frame page (browser shell). `native`: the UI draws a
+   * placeholder and reports its bounds (`placeAppView`); the shell places its own app view there (Electron).
+   */
+  appViews: 'frames' | 'native';
+  /** `open`: the shell opens an app's DevTools itself; `instructions`: the UI explains how (browser). */
+  appDevTools: 'open' | 'instructions';
+}
+
+/** Where the UI's placeholder for the app in front is, in CSS pixels of the main window. */
+export interface AppViewBounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 /** One running app (an app view). */
@@ -126,6 +172,13 @@ export interface RunningApp {
   error?: string;
   /** Badge the app set with `Action SetBadge`, or from presence. */
   badge?: string;
+  /**
+   * Bumped when the app's page must be created anew (a Retry while no app-frame page is
+   * attached): the UI re-creates the frame, Electron reloads the view.
+   */
+  frameEpoch: number;
+  /** What the app may use now (granted by the user or IT). */
+  granted: AppPermission[];
 }
 
 /** A notification an app asked for (`com.innovaphone.launcher` AddLocalNotification). */
@@ -164,4 +217,7 @@ export interface Snapshot {
   activeApp?: string;
   /** Notifications of apps that are not muted. */
   notifications: AppNotification[];
+  /** Apps waiting for the user's answer to a permission request. */
+  permissionPrompts: PermissionPrompt[];
+  shell: ShellView;
 }

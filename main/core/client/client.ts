@@ -9,6 +9,8 @@
  */
 import { parseAppLink } from '../apps/app-link.js';
 import { AppHost } from '../apps/app-host.js';
+import { isAllowedAppNavigation, webOrigin } from '../apps/app-origin.js';
+import { AppPermissions, allowAttribute } from '../apps/app-permissions.js';
 import { buildCatalog, type Catalog } from '../apps/catalog.js';
 import { ClientProvider } from '../apps/providers/client-provider.js';
 import { LauncherProvider } from '../apps/providers/launcher-provider.js';
@@ -16,12 +18,12 @@ import type { AppFrameHost, AppFrameLink, ToAppFrame } from '../bridge/app-frame
 import type { Command, CommandOf, CommandResult } from '../bridge/commands.js';
 import { applyEvent, type BridgeEvent } from '../bridge/events.js';
 import { parseCommand } from '../bridge/validate-command.js';
-import type { Notice, Snapshot } from '../bridge/views.js';
+import { appPermissionNames, type AppPermission, type Notice, type Snapshot } from '../bridge/views.js';
 import { Emitter } from '../common/emitter.js';
 import { silentLogger, type Logger } from '../common/log.js';
 import type { CommandLine } from '../config/command-line.js';
 import { ConfigService, type SettingsPatch } from '../config/config-service.js';
-import { appAllowed, usernameAllowed } from '../config/effective.js';
+import { appAllowed, appDevToolsAllowed, usernameAllowed } from '../config/effective.js';
 import type { Account } from '../config/settings.js';
 import { MemoryCredentialStore, type CredentialStore } from '../credentials/credential-store.js';
 import { KeytarCredentialStore } from '../credentials/keytar-store.js';
@@ -32,6 +34,7 @@ import type { AppsSnapshot, PbxSession, PbxSessionOptions } from '../pbx/session
 import { displayFingerprint } from '../pbx/tls-trust.js';
 import type { App } from '../protocol/pbx-messages.js';
 import { openAccountSession } from './account-session.js';
+import { browserShellPort, type ShellPort } from './shell-port.js';
 import { accountView, appsView, badgeOf, contactPresence, loginView, ownPresenceView, sessionItems, settingsView } from './view-model.js';
 
 export interface ClientCoreOptions {
@@ -46,6 +49,24 @@ export interface ClientCoreOptions {
   sessionOptions?: Partial<PbxSessionOptions>;
   /** How long a provider app started for an API request may take to register (default 15 s). */
   registerTimeoutMs?: number;
+  /** How long an app view may go without its app-frame page before it fails (default 20 s). */
+  appAttachTimeoutMs?: number;
+  /** The shell hosting this core; default: the browser shell (the UI frames app pages). */
+  shell?: ShellPort;
+  /** How often the IT policy file is checked for changes (default 5 s; 0: never). */
+  policyPollMs?: number;
+}
+
+/** What the Electron shell needs to create the view of a running app. */
+export interface AppViewInfo {
+  /** App Object name: picks the view's partition. */
+  name: string;
+  /** App URL (without `.htm`): its origin is the app's. */
+  url: string;
+  website: boolean;
+  hidden: boolean;
+  /** DevTools may be opened for it (developer mode and app DevTools on). */
+  devTools: boolean;
 }
 
 interface Events extends Record<string, unknown> {
@@ -65,6 +86,9 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private readonly apps: AppHost;
   private readonly clientApi: ClientProvider;
   private readonly launcher: LauncherProvider;
+  private readonly permissions: AppPermissions;
+  private readonly shell: ShellPort;
+  private stopWatchingPolicy: () => void = () => {};
   /** What the OS prefers, as the UI reports it (settings "auto" / "system" follow it). */
   private system = { language: 'en', dark: false };
 
@@ -76,6 +100,16 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   ) {
     super();
     this.log = options.log ?? silentLogger;
+    this.shell = options.shell ?? browserShellPort;
+    this.permissions = new AppPermissions({
+      levels: () => config.permissionLevels,
+      remember: async (app, answers) => {
+        const result = await config.setAppPermissions(app, answers);
+        if (!result.ok) throw new Error(result.errors.map((e) => e.reason).join('; '));
+      },
+      changed: (permissionPrompts) => this.publish({ type: 'permissionPrompts', permissionPrompts }),
+      log: this.log,
+    });
     this.state = {
       connection: { kind: 'disconnected', reason: 'initial' },
       login: loginView(config, store.kind === 'keychain'),
@@ -83,17 +117,25 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       presence: {},
       ownPresence: { activity: '', note: '' },
       sessions: [],
-      settings: settingsView(config, options.policyFile),
+      settings: settingsView(config, options.policyFile, this.permissions.entries()),
       notices,
       runningApps: [],
       notifications: [],
+      permissionPrompts: [],
+      shell: this.shell.view,
     };
     this.apps = new AppHost({
       catalog: () => this.catalog,
       appGetLogin: (app, challenge) => (this.session ? this.session.appGetLogin(app, challenge) : Promise.reject(new Error('Not logged in to the PBX.'))),
       start: () => this.appStart(),
+      // The browser shell can only delegate a permission to the app's frame: granted ones only.
+      // Electron's per-app session decides on each use, so the frame always gets them.
+      allow: (entry) => allowAttribute(this.shell.permissionGate === 'session' ? appPermissionNames : this.permissions.granted(entry)),
+      granted: (entry) => this.permissions.granted(entry),
+      closed: (instance) => this.permissions.withdraw(instance.name),
       log: this.log,
       ...(options.registerTimeoutMs !== undefined && { registerTimeoutMs: options.registerTimeoutMs }),
+      ...(options.appAttachTimeoutMs !== undefined && { attachTimeoutMs: options.appAttachTimeoutMs }),
     });
     this.clientApi = new ClientProvider({
       model: () => this.clientModel(),
@@ -109,14 +151,20 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     this.apps.addProvider(this.launcher);
     this.apps.on('running', (runningApps) => this.publish({ type: 'runningApps', runningApps }));
     this.apps.on('active', (activeApp) => this.publish({ type: 'activeApp', activeApp }));
+    config.on('policyReloaded', (problems) => {
+      this.publish({ type: 'notices', notices: this.state.notices.filter((n) => !n.id.startsWith('policy-')) });
+      problems.forEach((p, i) => this.addNotice({ id: `policy-${i}`, severity: p.severity, text: `${p.source}${p.field ? ` (${p.field})` : ''}: ${p.reason}` }));
+    });
     config.on('changed', () => {
       // Config changes often (every home-screen cache write); tell the UI only what changed.
       const before = this.state.settings.values;
-      this.publishIfChanged({ type: 'settings', settings: settingsView(config, options.policyFile) }, this.state.settings);
+      this.publishIfChanged({ type: 'settings', settings: settingsView(config, options.policyFile, this.permissions.entries()) }, this.state.settings);
       this.publishIfChanged({ type: 'login', login: loginView(config, this.store.kind === 'keychain') }, this.state.login);
       const after = config.effective.values;
       const filterChanged = JSON.stringify([before.allowedApps, before.blockedApps]) !== JSON.stringify([after.allowedApps, after.blockedApps]);
       if (filterChanged && this.lastApps) this.showApps(this.lastApps, false);
+      // What running apps were granted may have changed (an answer, a reset in Settings).
+      if (JSON.stringify(this.apps.running) !== JSON.stringify(this.state.runningApps)) this.apps.changed();
       this.apps.pushStart();
       this.apps.broker.broadcastUpdate();
     });
@@ -139,6 +187,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     if (store instanceof ResilientCredentialStore) await store.probe();
     const core = new ClientCore(config, store, options, notices);
     notify = (n) => core.addNotice(n);
+    if (options.policyPollMs !== 0) core.stopWatchingPolicy = config.watchPolicy(options.policyPollMs ?? 5000);
     await core.resume();
     return core;
   }
@@ -167,12 +216,62 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   }
 
   async dispose(): Promise<void> {
+    this.stopWatchingPolicy();
     this.endSession();
   }
 
   /** An app-frame page connects for one app view (AppFrameHost, for the shells). */
   attachAppFrame(viewId: string, send: (frame: ToAppFrame) => void): AppFrameLink | undefined {
     return this.apps.attachFrame(viewId, send);
+  }
+
+  // ------------------------------------------------------------------ for a shell with its own app views (Electron)
+
+  /** What the shell needs to create a running app's view; undefined: no such view. */
+  appView(viewId: string): AppViewInfo | undefined {
+    const i = this.apps.instance(viewId);
+    return i && { name: i.name, url: i.entry.url, website: i.entry.website, hidden: i.hidden, devTools: appDevToolsAllowed(this.config.effective) };
+  }
+
+  /** May the app frame of this view navigate to `url`? Only within its App URL's origin (control 3). */
+  appNavigationAllowed(viewId: string, url: string): boolean {
+    const i = this.apps.instance(viewId);
+    return i !== undefined && isAllowedAppNavigation(i.entry.url, url);
+  }
+
+  /** A permission check of an app view (no prompt): granted to its App Object, asked by its own origin. */
+  appPermissionGranted(viewId: string, permission: AppPermission, requestingUrl: string | undefined): boolean {
+    const i = this.apps.instance(viewId);
+    if (!i || !this.fromAppOrigin(i.entry.url, requestingUrl)) return false;
+    return this.permissions.granted(i.entry).includes(permission);
+  }
+
+  /** A permission request of an app view: decided by policy or a remembered answer, else the user is asked. */
+  async appPermissionRequest(viewId: string, permissions: AppPermission[], requestingUrl: string | undefined): Promise<boolean> {
+    const i = this.apps.instance(viewId);
+    if (!i || permissions.length === 0 || !this.fromAppOrigin(i.entry.url, requestingUrl)) return false;
+    return this.permissions.request(i.entry, permissions);
+  }
+
+  /**
+   * A certificate error of app content (Electron checks app views with this): trusted only by
+   * the same fingerprint decision as the PBX's — the account's trusted certificate or one the
+   * IT policy lists (control 10). Never "ignore all".
+   */
+  certificateTrusted(fingerprint256: string): boolean {
+    let fingerprint: string;
+    try {
+      fingerprint = displayFingerprint(fingerprint256);
+    } catch {
+      return false;
+    }
+    const trusted = [...(this.sessionAccount?.trustedFingerprint ? [this.sessionAccount.trustedFingerprint] : []), ...this.config.effective.values.certificateFingerprints];
+    return trusted.some((t) => displayFingerprint(t) === fingerprint);
+  }
+
+  private fromAppOrigin(appUrl: string, requestingUrl: string | undefined): boolean {
+    const origin = webOrigin(appUrl);
+    return origin !== undefined && webOrigin(requestingUrl) === origin;
   }
 
   // ------------------------------------------------------------------ commands
@@ -231,6 +330,20 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       }
       case 'dismissNotification':
         return this.launcher.dismiss(c.id) ? { ok: true } : { ok: false, error: 'No such notification.' };
+      case 'placeAppView':
+        this.shell.placeAppView?.(c.bounds);
+        return { ok: true };
+      case 'openAppDevTools':
+        return this.openAppDevTools(c.viewId);
+      case 'answerPermission':
+        return (await this.permissions.answer(c.id, c.allow)) ? { ok: true } : { ok: false, error: 'No such permission request.' };
+      case 'requestAppPermission':
+        return this.requestAppPermission(c.viewId, c.permissions);
+      case 'resetAppPermission': {
+        const result = await this.config.setAppPermissions(c.app, { [c.permission]: null });
+        if (!result.ok) return { ok: false, error: result.errors.map((e) => `${e.field ?? ''} ${e.reason}`.trim()).join('; ') };
+        return { ok: true };
+      }
       case 'setSystemPreferences':
         this.system = { language: c.language, dark: c.dark };
         this.apps.pushStart();
@@ -239,6 +352,32 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         this.publish({ type: 'notices', notices: this.state.notices.filter((n) => n.id !== c.id) });
         return { ok: true };
     }
+  }
+
+  private openAppDevTools(viewId: string): CommandResult {
+    if (!this.apps.instance(viewId)) return { ok: false, error: 'No such app view.' };
+    if (!appDevToolsAllowed(this.config.effective)) return { ok: false, error: 'App DevTools are off: turn on developer mode and app DevTools in Settings (unless your IT department locks them).' };
+    if (!this.shell.openAppDevTools) return { ok: true, value: { opened: false } };
+    if (!this.shell.openAppDevTools(viewId)) return { ok: false, error: 'This app was opened before app DevTools were turned on: reload it, then try again.' };
+    return { ok: true, value: { opened: true } };
+  }
+
+  /**
+   * The user asks to let a running app use `permissions` (browser shell: our page cannot see the
+   * app's own request). Asks unless decided; a grant that changes what the app's frame is
+   * delegated reloads the app, since a frame's permissions policy applies from its next load.
+   */
+  private requestAppPermission(viewId: string, permissions: AppPermission[]): CommandResult {
+    const instance = this.apps.instance(viewId);
+    if (!instance) return { ok: false, error: 'No such app view.' };
+    if (instance.entry.website) return { ok: false, error: 'Websites get no device access unless your IT department grants it.' };
+    const before = this.permissions.granted(instance.entry);
+    void this.permissions.request(instance.entry, permissions).then((granted) => {
+      const now = this.permissions.granted(instance.entry);
+      this.apps.changed();
+      if (granted && this.shell.permissionGate === 'frame' && now.some((p) => !before.includes(p)) && this.apps.instance(viewId) === instance) this.apps.reload(viewId);
+    });
+    return { ok: true };
   }
 
   private async login(c: CommandOf<'login'>): Promise<CommandResult> {
@@ -352,6 +491,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     session.on('loggedOut', () => {
       if (!mine()) return;
       this.apps.closeAll();
+      // What apps stored (cookies, local storage) belongs to the session that ended (control 11).
+      this.shell.clearAppData?.().catch((e: unknown) => this.log('warn', 'app storage could not be cleared', { error: String(e) }));
       this.clearSessionViews();
       this.publish({ type: 'login', login: loginView(this.config, this.store.kind === 'keychain') });
     });
@@ -392,6 +533,9 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     const view = appsView(catalog, apps.selected, fromCache);
     this.publish({ type: 'apps', apps: view });
     if (fromCache) return;
+    for (const revoked of this.apps.closeRevoked()) {
+      if (!revoked.hidden) this.addNotice({ id: `revoked-${revoked.viewId}`, severity: 'info', text: `“${revoked.entry.title}” was closed: it is no longer available to you.` });
+    }
     this.badgeApps.clear();
     for (const e of catalog.byName.values()) if (e.presence && !e.hidden) this.badgeApps.add(e.name);
     this.contactSips.clear();

@@ -4,9 +4,11 @@
  * enforced in one place (architecture rule 2) and every change is saved atomically.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, unwatchFile, watchFile } from 'node:fs';
 import { Emitter } from '../common/emitter.js';
 import { type Logger, silentLogger } from '../common/log.js';
+import type { PermissionLevels } from '../apps/app-permissions.js';
+import type { AppPermission } from '../bridge/views.js';
 import { pbxWebSocketUrl } from '../pbx/address.js';
 import type { AtomicWriteSteps } from './atomic-write.js';
 import type { CommandLine, CommandLineOptions } from './command-line.js';
@@ -22,6 +24,8 @@ import {
   type SettingsFile,
   type UserSettings,
   accountSchema,
+  appObjectName,
+  permissionStatesSchema,
   defaultUserSettings,
   homeLayoutSchema,
   userSettingFields,
@@ -56,6 +60,8 @@ export type ChangeResult<T = undefined> =
 
 export interface ConfigEvents extends Record<string, unknown> {
   changed: { effective: Effective; settingsFile: Readonly<SettingsFile> };
+  /** The policy file changed while the client runs and was read again; these are its problems. */
+  policyReloaded: readonly ConfigProblem[];
 }
 
 export class ConfigService extends Emitter<ConfigEvents> {
@@ -66,7 +72,7 @@ export class ConfigService extends Emitter<ConfigEvents> {
 
   private constructor(
     private readonly options: ConfigServiceOptions & { log: Logger },
-    private readonly policy: Policy,
+    private policy: Policy,
     private readonly policySource: string,
     private readonly commandLine: CommandLineOptions,
     loaded: SettingsFile,
@@ -163,6 +169,65 @@ export class ConfigService extends Emitter<ConfigEvents> {
   async setActiveAccount(id: string): Promise<ChangeResult> {
     if (!this.hasAccount(id)) return { ok: false, errors: [this.error('activeAccount', `no account with id "${id}"`)] };
     this.file = { ...this.file, activeAccount: id };
+    return this.commit(undefined);
+  }
+
+  /**
+   * Read the policy file again (IT may replace it while the client runs, e.g. by group policy).
+   * Applies at once when it changed: locks, blocked apps, permissions.
+   */
+  async reloadPolicy(): Promise<void> {
+    const loaded = await loadPolicy(this.policySource);
+    if (JSON.stringify(loaded.policy) === JSON.stringify(this.policy)) return;
+    for (const p of loaded.problems) this.options.log('error', 'configuration problem', { ...p });
+    this.options.log('info', 'the IT policy file changed and applies now', { file: this.policySource });
+    this.policy = loaded.policy;
+    this.current = this.resolve();
+    this.emit('policyReloaded', loaded.problems);
+    this.emit('changed', { effective: this.current, settingsFile: this.file });
+  }
+
+  /** Watch the policy file (polling: it may not exist yet, and network file systems send no events). Returns the stop function. */
+  watchPolicy(intervalMs: number): () => void {
+    const listener = () => {
+      this.reloadPolicy().catch((e: unknown) => this.options.log('warn', 'the IT policy file could not be read again', { error: String(e) }));
+    };
+    watchFile(this.policySource, { interval: intervalMs, persistent: false }, listener);
+    return () => unwatchFile(this.policySource, listener);
+  }
+
+  /** The permission answers and IT decisions per App Object, by level (Maps: the names come from the PBX). */
+  get permissionLevels(): PermissionLevels {
+    return {
+      enforced: new Map(Object.entries(this.policy.enforced.appPermissions ?? {})),
+      user: new Map(Object.entries(this.file.appPermissions)),
+      defaults: new Map(Object.entries(this.policy.defaults.appPermissions ?? {})),
+    };
+  }
+
+  /**
+   * Remembers the user's answers for an App Object; `null` forgets one (the app asks again).
+   * Permissions the IT policy enforces cannot be changed.
+   */
+  async setAppPermissions(app: string, answers: Partial<Record<AppPermission, 'granted' | 'denied' | null>>): Promise<ChangeResult> {
+    const errors: ConfigProblem[] = [];
+    const field = `appPermissions.${app}`;
+    whole(appObjectName)(app, field, (f, reason) => errors.push(this.error(f, reason)));
+    const enforced = this.policy.enforced.appPermissions;
+    const locked = enforced && Object.hasOwn(enforced, app) ? enforced[app] : undefined;
+    for (const key of Object.keys(answers)) if (locked?.[key as AppPermission] !== undefined) errors.push(this.error(`${field}.${key}`, `is enforced by the IT policy (${this.policySource}) and cannot be changed`));
+    if (errors.length > 0) return { ok: false, errors };
+    const current: Record<string, string> = { ...(Object.hasOwn(this.file.appPermissions, app) ? this.file.appPermissions[app] : {}) };
+    for (const [key, value] of Object.entries(answers)) {
+      if (value === null || value === undefined) delete current[key];
+      else current[key] = value;
+    }
+    const states = whole(permissionStatesSchema)(current, field, (f, reason) => errors.push(this.error(f, reason)));
+    if (!states) return { ok: false, errors };
+    // Rebuilt with fromEntries, which defines own properties: an App Object named "__proto__" stays data.
+    const others = Object.entries(this.file.appPermissions).filter(([name]) => name !== app);
+    const appPermissions = Object.fromEntries(Object.keys(states).length > 0 ? [...others, [app, states]] : others);
+    this.file = { ...this.file, appPermissions };
     return this.commit(undefined);
   }
 

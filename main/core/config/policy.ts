@@ -6,10 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type Schema, ValidationError, boolean, literal, string } from '../protocol/validate.js';
-import { type FieldParser, type Parsed, fields, items, whole } from './lenient.js';
+import { type FieldParser, type Parsed, entries, fields, items, whole } from './lenient.js';
 import type { ConfigProblem } from './problems.js';
 import { fingerprint, pbxAddress } from './schemas.js';
-import { appObjectName } from './settings.js';
+import { appObjectName, permissionStatesSchema } from './settings.js';
 
 /**
  * A user-name pattern: JavaScript regular expression syntax with the `u` flag, case-sensitive,
@@ -44,6 +44,8 @@ const policyFields = {
   allowedApps: items(appObjectName),
   blockedApps: items(appObjectName),
   certificateFingerprints: items(fingerprint),
+  /** Per App Object: microphone / camera / screen `granted` or `denied` (enforced: locked; defaults: the user may change). */
+  appPermissions: entries(appObjectName, permissionStatesSchema),
 };
 
 export type PolicyValues = Parsed<typeof policyFields>;

@@ -41,6 +41,17 @@ export const cachedAppSchema = strictObject({
 });
 export type CachedApp = Infer<typeof cachedAppSchema>;
 
+/** Per App Object: which of microphone, camera and screen capture it may use (security control 16). */
+export const permissionStatesSchema = strictObject(
+  {
+    microphone: optional(literal('granted', 'denied')),
+    camera: optional(literal('granted', 'denied')),
+    screen: optional(literal('granted', 'denied')),
+  },
+  'unknown permission (expected microphone, camera or screen)',
+);
+export type PermissionStates = Infer<typeof permissionStatesSchema>;
+
 /** The home screen as last seen, so the client can show it before the PBX answers. */
 export const homeLayoutSchema = strictObject({ apps: array(cachedAppSchema), selected: string, savedAt: number });
 export type HomeLayout = Infer<typeof homeLayoutSchema>;
@@ -89,10 +100,12 @@ export interface SettingsFile {
    */
   settings: Partial<UserSettings>;
   homeLayoutCache: Record<string, HomeLayout>;
+  /** The user's answers to permission prompts, per App Object (forgotten one by one in Settings). */
+  appPermissions: Record<string, PermissionStates>;
 }
 
 export function emptySettingsFile(): SettingsFile {
-  return { version: SETTINGS_VERSION, accounts: [], settings: {}, homeLayoutCache: {} };
+  return { version: SETTINGS_VERSION, accounts: [], settings: {}, homeLayoutCache: {}, appPermissions: {} };
 }
 
 const fileFields = fields({
@@ -100,6 +113,7 @@ const fileFields = fields({
   activeAccount: whole(accountId),
   settings: fields(userSettingFields),
   homeLayoutCache: entries(accountId, homeLayoutSchema),
+  appPermissions: entries(appObjectName, permissionStatesSchema),
 });
 
 /**
@@ -117,5 +131,6 @@ export function parseSettingsFile(raw: Record<string, unknown>, report: Report):
   }
   file.settings = parsed.settings ?? {};
   file.homeLayoutCache = parsed.homeLayoutCache ?? {};
+  file.appPermissions = parsed.appPermissions ?? {};
   return file;
 }

@@ -1,6 +1,6 @@
 /** Control 6 on the app-frame sockets: only well-formed FromAppFrame frames reach the core, and only their own fields. */
 import { describe, expect, it } from 'vitest';
-import { maxAppMessageBytes, maxFailureReasonBytes, parseAppFrame, validViewId } from '../../main/web/app-frame-socket.js';
+import { maxAppFrameBytes, maxAppMessageBytes, maxFailureReasonBytes, parseAppFrame, parseToAppFrame, utf8LongerThan, validViewId } from '../../main/core/bridge/app-frame.js';
 
 describe('parseAppFrame', () => {
   it('reads the three frames of the contract', () => {
@@ -53,5 +53,42 @@ describe('validViewId', () => {
 
   it.each([null, undefined, '', 'v'.repeat(129), 'a b', 'a\nb', 'ä', '\u0000'])('refuses %j', (viewId) => {
     expect(validViewId(viewId)).toBe(false);
+  });
+});
+
+describe('parseAppFrame: hello (IPC transport only) and what is not a string', () => {
+  it('hello is a frame only where the transport says hello', () => {
+    expect(parseAppFrame('{"kind":"hello"}', { hello: true })).toEqual({ ok: true, frame: { kind: 'hello' } });
+    expect(parseAppFrame('{"kind":"hello"}')).toEqual({ ok: false, error: 'unknown frame kind' });
+  });
+
+  it.each([undefined, null, 42, { kind: 'loaded' }, ['{"kind":"loaded"}']])('refuses a non-string payload %j', (payload) => {
+    expect(parseAppFrame(payload)).toEqual({ ok: false, error: 'frame is not a string' });
+  });
+
+  it('refuses a frame over the size limit before parsing it', () => {
+    expect(parseAppFrame(' '.repeat(maxAppFrameBytes + 1))).toEqual({ ok: false, error: 'frame over the size limit' });
+  });
+});
+
+describe('parseToAppFrame: what the page accepts from the core', () => {
+  it('load and post, with only their own fields', () => {
+    expect(parseToAppFrame('{"kind":"load","url":"https://a.example/x.htm","website":false,"title":"X","allow":"microphone","extra":1}')).toEqual({ kind: 'load', url: 'https://a.example/x.htm', website: false, title: 'X', allow: 'microphone' });
+    expect(parseToAppFrame('{"kind":"load","url":"https://a.example/","website":true,"title":"X"}')).toEqual({ kind: 'load', url: 'https://a.example/', website: true, title: 'X', allow: '' });
+    expect(parseToAppFrame('{"kind":"post","text":"{}"}')).toEqual({ kind: 'post', text: '{}' });
+  });
+
+  it.each(['', 'null', '{"kind":"load","url":1}', '{"kind":"post"}', '{"kind":"message","text":"x"}', 7])('ignores %j', (text) => {
+    expect(parseToAppFrame(text)).toBeUndefined();
+  });
+});
+
+describe('utf8LongerThan', () => {
+  it('counts UTF-8 bytes without encoding', () => {
+    for (const s of ['a', 'abc', 'é'.repeat(10), '€'.repeat(10), '😀'.repeat(10), '\ud800x', 'a'.repeat(100)]) {
+      const bytes = new TextEncoder().encode(s).length;
+      expect(utf8LongerThan(s, bytes), s).toBe(false);
+      expect(utf8LongerThan(s, bytes - 1), s).toBe(true);
+    }
   });
 });

@@ -1,0 +1,30 @@
+/**
+ * What the core asks of the shell that hosts it — only the few things a runtime-neutral core
+ * cannot do itself. The core decides; the shell carries out. A shell that leaves a member out
+ * simply has no such capability (the browser shell has none of the optional ones).
+ */
+import type { AppViewBounds, ShellView } from '../bridge/views.js';
+
+export interface ShellPort {
+  /** How this shell puts apps on screen (published to the UI as `snapshot.shell`). */
+  readonly view: ShellView;
+  /**
+   * Where app permissions are enforced. `frame`: only the app iframe's `allow` attribute (the
+   * browser shell), so the core delegates a permission to an app's frame only once granted.
+   * `session`: the shell's per-app session asks the core on every request (Electron), so the
+   * frame is always given the permissions and the session decides — asking the user once.
+   */
+  readonly permissionGate: 'frame' | 'session';
+  /** Electron: show the app in front at `bounds` and hide the others; undefined bounds: hide all. */
+  placeAppView?(bounds: AppViewBounds | undefined): void;
+  /** Electron: open this app view's DevTools, detached. False: the view has none (yet). */
+  openAppDevTools?(viewId: string): boolean;
+  /** Logout: wipe the storage of every app partition (cookies, local storage, caches). */
+  clearAppData?(): Promise<void>;
+}
+
+/** The browser shell: the UI frames the app-frame pages; the browser's own DevTools serve. */
+export const browserShellPort: ShellPort = Object.freeze({
+  view: Object.freeze({ appViews: 'frames', appDevTools: 'instructions' }),
+  permissionGate: 'frame',
+});

@@ -1,0 +1,224 @@
+/**
+ * The app views of the desktop build: one `WebContentsView` per running app, owned by the main
+ * process (architecture.md, "The app view"). The core says which apps run (`runningApps`) and
+ * which is in front (`activeApp`); the UI says where its placeholder is (`placeAppView`); this
+ * module only makes the views match.
+ *
+ * Each view:
+ * - lives in its app's own partition `persist:app-<App Object>` (web-preferences.ts), set up
+ *   once by app-sessions.ts; sandboxed, context-isolated, no Node, its own one-purpose preload
+ *   (`dist/preload/app-frame.cjs`, exposing only `window.myappsAppFrame`);
+ * - loads our app-frame page TOP-LEVEL (`app://myapps/appframe.html?view=<id>`), which iframes
+ *   the app as in the browser shell (innovaphone's app library needs a parent window);
+ * - is bound to its view id by its web contents (the relay asks `viewOfContents`), never by
+ *   anything the page says;
+ * - keeps its app frame on the App URL's origin (`will-frame-navigate`, the core decides).
+ * Hidden API providers are views too, never shown. A crashed view is reloaded (a few times).
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BrowserWindow, WebContentsView, desktopCapturer, session as electronSession } from 'electron';
+import { appFramePagePath } from '../core/bridge/app-frame.js';
+import type { AppViewBounds, RunningApp } from '../core/bridge/views.js';
+import type { AppViewInfo } from '../core/client/client.js';
+import type { Logger } from '../core/common/log.js';
+import type { AppFrameRelay } from './app-frame-relay.js';
+import { type AppSessionCore, setupAppSession } from './app-sessions.js';
+import { SHELL_ORIGIN } from './navigation.js';
+import type { PermissionLogger } from './permissions.js';
+import { APP_PARTITION_PREFIX, appPartition, secureWebPreferences } from './web-preferences.js';
+
+/** The app-frame page of a view. */
+export function appFramePageUrl(viewId: string): string {
+  return `${SHELL_ORIGIN}${appFramePagePath}?view=${encodeURIComponent(viewId)}`;
+}
+
+/** A crashed view is reloaded at most this often per minute; then it stays failed (the core's attach limit says so). */
+const MAX_CRASH_RELOADS_PER_MINUTE = 3;
+/** Size given to views that are never shown (hidden providers), so their pages lay out normally. */
+const HIDDEN_VIEW_SIZE = { width: 800, height: 600 };
+
+export interface AppViewsCore extends AppSessionCore {
+  appView(viewId: string): AppViewInfo | undefined;
+  appNavigationAllowed(viewId: string, url: string): boolean;
+}
+
+export interface AppViewsOptions {
+  window: () => BrowserWindow | undefined;
+  core: AppViewsCore;
+  relay: () => AppFrameRelay;
+  /** Absolute path of the app views' preload. */
+  preload: string;
+  rendererRoot: string;
+  /** `app.getPath('userData')`: partitions live in its `Partitions` folder. */
+  userData: string;
+  log: Logger;
+  logPermission: PermissionLogger;
+}
+
+interface View {
+  viewId: string;
+  name: string;
+  view: WebContentsView;
+  hidden: boolean;
+  frameEpoch: number;
+  devTools: boolean;
+  crashes: number[];
+}
+
+export class AppViews {
+  private readonly views = new Map<string, View>();
+  private readonly byContents = new Map<number, string>();
+  /** Partitions set up in this run. */
+  private readonly partitions = new Set<string>();
+  private active: string | undefined;
+  private bounds: AppViewBounds | undefined;
+
+  constructor(private readonly options: AppViewsOptions) {}
+
+  /** The view a web contents belongs to (the relay's and the permission handlers' identity check). */
+  viewOfContents(webContentsId: number): string | undefined {
+    return this.byContents.get(webContentsId);
+  }
+
+  /** Make the views match the core's running apps. */
+  sync(running: readonly RunningApp[]): void {
+    const ids = new Set(running.map((a) => a.viewId));
+    for (const v of [...this.views.values()]) if (!ids.has(v.viewId)) this.destroy(v);
+    for (const app of running) {
+      const existing = this.views.get(app.viewId);
+      if (!existing) this.create(app);
+      else {
+        existing.hidden = app.hidden;
+        if (existing.frameEpoch !== app.frameEpoch) {
+          // Retry of a view whose page never attached: load the page again.
+          existing.frameEpoch = app.frameEpoch;
+          this.load(existing);
+        }
+      }
+    }
+    this.layout();
+  }
+
+  setActive(viewId: string | undefined): void {
+    this.active = viewId;
+    this.layout();
+  }
+
+  /** Where the UI's placeholder is (CSS px of the main window); undefined: show no view. */
+  place(bounds: AppViewBounds | undefined): void {
+    this.bounds = bounds;
+    this.layout();
+  }
+
+  openDevTools(viewId: string): boolean {
+    const v = this.views.get(viewId);
+    if (!v || !v.devTools || v.view.webContents.isDestroyed()) return false;
+    v.view.webContents.openDevTools({ mode: 'detach' });
+    return true;
+  }
+
+  /**
+   * Logout: wipe what every app stored. Partitions of this run and those left on disk by
+   * earlier runs (an app the user no longer has keeps its folder until then).
+   */
+  async clearAppData(): Promise<void> {
+    const names = new Set(this.partitions);
+    try {
+      for (const dir of await readdir(join(this.options.userData, 'Partitions'))) if (dir.startsWith(APP_PARTITION_PREFIX)) names.add(`persist:${dir}`);
+    } catch {
+      // No Partitions folder yet: nothing stored on disk.
+    }
+    await Promise.all(
+      [...names].map(async (partition) => {
+        const s = electronSession.fromPartition(partition);
+        await s.clearStorageData();
+        await s.clearCache();
+      }),
+    );
+    this.options.log('info', 'app storage cleared', { partitions: names.size });
+  }
+
+  dispose(): void {
+    for (const v of [...this.views.values()]) this.destroy(v);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private create(app: RunningApp): void {
+    const win = this.options.window();
+    const info = this.options.core.appView(app.viewId);
+    if (!win || win.isDestroyed() || !info) return;
+    const partition = appPartition(info.name);
+    if (!this.partitions.has(partition)) {
+      this.partitions.add(partition);
+      setupAppSession(electronSession.fromPartition(partition), {
+        appUrl: info.url,
+        rendererRoot: this.options.rendererRoot,
+        viewOf: (contents) => (contents ? this.viewOfContents(contents.id) : undefined),
+        runningView: () => [...this.views.values()].find((v) => v.name === info.name)?.viewId,
+        core: this.options.core,
+        desktopCapturer,
+        log: this.options.log,
+        logPermission: this.options.logPermission,
+      });
+    }
+    const view = new WebContentsView({
+      // secureWebPreferences decides (unit-tested); the key flags are repeated literally for the static scanner.
+      webPreferences: { ...secureWebPreferences('app', { appName: info.name, preload: this.options.preload, devTools: info.devTools }), nodeIntegration: false, contextIsolation: true, sandbox: true },
+    });
+    const v: View = { viewId: app.viewId, name: info.name, view, hidden: app.hidden, frameEpoch: app.frameEpoch, devTools: info.devTools, crashes: [] };
+    this.views.set(app.viewId, v);
+    const contents = view.webContents;
+    this.byContents.set(contents.id, app.viewId);
+    this.options.relay().watch(app.viewId, contents);
+    contents.on('will-frame-navigate', (event) => {
+      // The top frame is the shell's (guardWebContents keeps it on our pages); the app's own frame,
+      // the one child of our page, stays on the App URL's origin. Deeper frames are the app's business.
+      if (event.isMainFrame || event.frame?.parent?.parent !== null) return;
+      if (this.options.core.appNavigationAllowed(app.viewId, event.url)) return;
+      event.preventDefault();
+      this.options.log('warn', 'an app frame navigation was refused', { app: info.name, url: event.url.slice(0, 200) });
+    });
+    contents.on('render-process-gone', (_event, details) => {
+      this.options.log('error', 'an app view ended', { app: info.name, reason: details.reason });
+      const now = Date.now();
+      v.crashes = [...v.crashes.filter((t) => now - t < 60_000), now];
+      if (details.reason !== 'clean-exit' && v.crashes.length <= MAX_CRASH_RELOADS_PER_MINUTE && this.views.get(app.viewId) === v) this.load(v);
+    });
+    win.contentView.addChildView(view);
+    view.setVisible(false);
+    this.load(v);
+  }
+
+  private load(v: View): void {
+    if (v.view.webContents.isDestroyed()) return;
+    v.view.webContents.loadURL(appFramePageUrl(v.viewId)).catch((e: unknown) => this.options.log('warn', 'an app view did not load', { app: v.name, error: String(e) }));
+  }
+
+  private destroy(v: View): void {
+    this.views.delete(v.viewId);
+    this.options.relay().forget(v.viewId);
+    const contents = v.view.webContents;
+    this.byContents.delete(contents.id);
+    const win = this.options.window();
+    if (win && !win.isDestroyed()) win.contentView.removeChildView(v.view);
+    if (!contents.isDestroyed()) contents.close();
+  }
+
+  /** The view in front at the placeholder's bounds (scaled by the UI's zoom), all others hidden. */
+  private layout(): void {
+    const win = this.options.window();
+    const zoom = win && !win.isDestroyed() ? win.webContents.getZoomFactor() : 1;
+    for (const v of this.views.values()) {
+      const shown = v.viewId === this.active && !v.hidden && this.bounds !== undefined;
+      if (shown && this.bounds) {
+        const b = this.bounds;
+        v.view.setBounds({ x: Math.round(b.x * zoom), y: Math.round(b.y * zoom), width: Math.round(b.width * zoom), height: Math.round(b.height * zoom) });
+      } else if (v.hidden) {
+        v.view.setBounds({ x: 0, y: 0, ...HIDDEN_VIEW_SIZE });
+      }
+      v.view.setVisible(shown);
+    }
+  }
+}
