@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import type { Configuration } from 'electron-builder';
 import { describe, expect, it } from 'vitest';
 import { parseDeepLink } from '../../main/core/config/deep-link.js';
-import { LINK_SCHEMES, PRELOAD_BUNDLE, RENDERER_ROOT } from '../../main/electron/instance.js';
+import * as instance from '../../main/electron/instance.js';
+import { APP_FRAME_PRELOAD_BUNDLE, LINK_SCHEMES, PRELOAD_BUNDLE, RENDERER_ROOT } from '../../main/electron/instance.js';
+import { preloadNames } from '../../preload/vite.config.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const require = createRequire(join(root, 'package.json'));
@@ -88,8 +90,19 @@ describe('electron-builder.yml', () => {
     expect(packageJson.main).toBe(compiled);
   });
 
-  it('ships the compiled shell and core, the preload bundle and the renderer build, without source maps', () => {
-    expect(config.files).toEqual(expect.arrayContaining(['package.json', 'dist/main/**/*.js', PRELOAD_BUNDLE, `${RENDERER_ROOT}/**/*`, '!**/*.map']));
+  it('ships the compiled shell and core, every preload bundle and the renderer build, without source maps', () => {
+    expect(config.files).toEqual(expect.arrayContaining(['package.json', 'dist/main/**/*.js', `${RENDERER_ROOT}/**/*`, '!**/*.map']));
+    // Each bundle by name: what `npm run build:preload` writes is exactly what is packed.
+    const preloadFiles = (config.files as string[]).filter((f) => f.startsWith('dist/preload/'));
+    expect(preloadFiles.sort()).toEqual(preloadNames.map((name) => `dist/preload/${name}.cjs`).sort());
+  });
+
+  it('ships every preload the shell loads, and the shell loads every preload that is built', () => {
+    expect(config.files).toEqual(expect.arrayContaining([PRELOAD_BUNDLE, APP_FRAME_PRELOAD_BUNDLE]));
+    // Every `*PRELOAD_BUNDLE` of main/electron/instance.ts, by name, so a third one is checked too.
+    const constants = Object.entries(instance).filter(([name]) => /(^|_)PRELOAD_BUNDLE$/.test(name));
+    for (const [name, path] of constants) expect(config.files, name).toContain(path);
+    expect(constants.map(([, path]) => path).sort()).toEqual(preloadNames.map((name) => `dist/preload/${name}.cjs`).sort());
   });
 
   it('builds the installers the IT deployment guide names', () => {
@@ -100,9 +113,12 @@ describe('electron-builder.yml', () => {
     expect(config.msi?.artifactName).toBe('${name}-${version}.${ext}');
   });
 
-  it('package.json has the build scripts', () => {
+  it('package.json has the build scripts, and `npm run dist` builds everything it packs first', () => {
     expect(packageJson.scripts['build:electron']).toBe('tsc -p main/electron/tsconfig.json');
-    expect(packageJson.scripts['build:preload']).toBe('vite build --config preload/vite.config.ts');
-    expect(packageJson.scripts.dist).toBe('electron-builder');
+    // One Vite build per preload (test/unit/electron-preload.test.ts checks each bundle).
+    expect(packageJson.scripts['build:preload']).toBe(preloadNames.map((name) => `vite build --config preload/vite.config.ts --mode ${name}`).join(' && '));
+    expect(packageJson.scripts['build:renderer']).toBe('vite build --config renderer/vite.config.ts');
+    expect(packageJson.scripts.build).toBe('npm run build:electron && npm run build:preload && npm run build:renderer');
+    expect(packageJson.scripts.dist).toBe('npm run build && electron-builder');
   });
 });
