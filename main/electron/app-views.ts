@@ -12,17 +12,18 @@
  *   the app as in the browser shell (innovaphone's app library needs a parent window);
  * - is bound to its view id by its web contents (the relay asks `viewOfContents`), never by
  *   anything the page says;
- * - keeps its app frame on the App URL's origin (`will-frame-navigate`, the core decides).
+ * - keeps its top frame on the app-frame page and its app frame on the App URL's origin
+ *   (`will-frame-navigate`, `will-redirect`; the core decides the app's origin).
  * Hidden API providers are views too, never shown. A crashed view is reloaded (a few times).
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BrowserWindow, WebContentsView, desktopCapturer, session as electronSession } from 'electron';
+import { type BrowserWindow, type WebFrameMain, WebContentsView, desktopCapturer, session as electronSession } from 'electron';
 import { appFramePagePath } from '../core/bridge/app-frame.js';
 import type { AppViewBounds, RunningApp } from '../core/bridge/views.js';
 import type { AppViewInfo } from '../core/client/client.js';
 import type { Logger } from '../core/common/log.js';
-import type { AppFrameRelay } from './app-frame-relay.js';
+import { type AppFrameRelay, isAppFramePageUrl } from './app-frame-relay.js';
 import { type AppSessionCore, setupAppSession } from './app-sessions.js';
 import { SHELL_ORIGIN } from './navigation.js';
 import type { PermissionLogger } from './permissions.js';
@@ -172,14 +173,18 @@ export class AppViews {
     const contents = view.webContents;
     this.byContents.set(contents.id, app.viewId);
     this.options.relay().watch(app.viewId, contents);
-    contents.on('will-frame-navigate', (event) => {
-      // The top frame is the shell's (guardWebContents keeps it on our pages); the app's own frame,
-      // the one child of our page, stays on the App URL's origin. Deeper frames are the app's business.
-      if (event.isMainFrame || event.frame?.parent?.parent !== null) return;
-      if (this.options.core.appNavigationAllowed(app.viewId, event.url)) return;
+    // The top frame shows our app-frame page and nothing else (guardWebContents already keeps it
+    // on our own pages; no other page of ours belongs in an app view). The app's own frame, the one
+    // child of that page, stays on the App URL's origin — navigations and server redirects alike.
+    // Deeper frames are the app's own business (its CSP).
+    const guard = (event: { url: string; isMainFrame: boolean; frame: WebFrameMain | null; preventDefault(): void }, what: string) => {
+      const allowed = event.isMainFrame ? isAppFramePageUrl(event.url) : event.frame?.parent?.parent !== null || this.options.core.appNavigationAllowed(app.viewId, event.url);
+      if (allowed) return;
       event.preventDefault();
-      this.options.log('warn', 'an app frame navigation was refused', { app: info.name, url: event.url.slice(0, 200) });
-    });
+      this.options.log('warn', `an app view ${what} was refused`, { app: info.name, url: event.url.slice(0, 200), topFrame: event.isMainFrame });
+    };
+    contents.on('will-frame-navigate', (event) => guard(event, 'navigation'));
+    contents.on('will-redirect', (event) => guard(event, 'redirect'));
     contents.on('render-process-gone', (_event, details) => {
       this.options.log('error', 'an app view ended', { app: info.name, reason: details.reason });
       const now = Date.now();
@@ -187,6 +192,9 @@ export class AppViews {
       if (details.reason !== 'clean-exit' && v.crashes.length <= MAX_CRASH_RELOADS_PER_MINUTE && this.views.get(app.viewId) === v) this.load(v);
     });
     win.contentView.addChildView(view);
+    // Until the UI places it, the page lays out at the window's size (never at 0×0).
+    const { width, height } = win.getContentBounds();
+    view.setBounds({ x: 0, y: 0, width, height });
     view.setVisible(false);
     this.load(v);
   }

@@ -40,9 +40,10 @@ export const MAX_FORWARDED_ARGS = 64;
 export const MAX_FORWARDED_ARG_LENGTH = 4096;
 
 /**
- * The arguments meant for us: without the executable, and in development (`electron .` or
- * `electron dist/main/electron/main.js`, where `process.defaultApp` is true) without the
- * app path either.
+ * The arguments meant for us: without the executable, and in development (`electron .`, where
+ * `process.defaultApp` is true) without the app path either. (Start the development build with
+ * `electron .` from the repository root: `electron dist/main/electron/main.js` would make that
+ * folder the app path, and the preloads and the renderer would not be found.)
  */
 export function userArguments(argv: readonly string[], defaultApp: boolean): string[] {
   return argv.slice(defaultApp ? 2 : 1);

@@ -70,29 +70,27 @@ function createLog(): Logger {
 
 async function start(): Promise<void> {
   /** Filled in once `ready` has come and the core has started. */
-  const running: { core?: ClientCore; window?: BrowserWindow; settings: ShellSettings } = { settings: { developerMode: false, startMinimized: false } };
+  const running: { core?: ClientCore; window?: BrowserWindow; appViews?: AppViews; relay?: AppFrameRelay; settings: ShellSettings } = { settings: { developerMode: false, startMinimized: false } };
   /** Links and flags that arrived before the core was up (macOS `open-url` at launch, an early second instance). */
   const early: CommandLine[] = [];
 
   const paths = shellPaths(app.getAppPath());
-  let appViews: AppViews | undefined;
-  let relay: AppFrameRelay | undefined;
   const mainContents = () => (running.window && !running.window.isDestroyed() ? running.window.webContents : undefined);
   const openWindow = () => {
     const { developerMode, startMinimized } = running.settings;
     running.window = createMainWindow({ preload: paths.preload, devTools: developerMode, startMinimized, log });
     // The views live in the window: they go with it, and a new window (macOS re-opens one on
     // `activate`) gets the running apps' views again.
-    running.window.on('closed', () => appViews?.dispose());
-    if (running.core) appViews?.sync(running.core.snapshot().runningApps);
+    running.window.on('closed', () => running.appViews?.dispose());
+    if (running.core) running.appViews?.sync(running.core.snapshot().runningApps);
   };
   // The core's view of this shell: native app views placed where the UI says; permissions decided per app session.
   const shellPort: ShellPort = {
     view: { appViews: 'native', appDevTools: 'open' },
     permissionGate: 'session',
-    placeAppView: (bounds) => appViews?.place(bounds),
-    openAppDevTools: (viewId) => appViews?.openDevTools(viewId) ?? false,
-    clearAppData: async () => appViews?.clearAppData(),
+    placeAppView: (bounds) => running.appViews?.place(bounds),
+    openAppDevTools: (viewId) => running.appViews?.openDevTools(viewId) ?? false,
+    clearAppData: async () => running.appViews?.clearAppData(),
   };
   const run = (actions: DeepLinkActions) => {
     for (const text of actions.unhandled) log('info', 'a link was not handled: calls from links are not supported yet', { link: text });
@@ -152,21 +150,21 @@ async function start(): Promise<void> {
   const commandLine = parseCommandLine(args);
   const core = await ClientCore.start({ configDir: app.getPath('userData'), commandLine, log, shell: shellPort });
   running.core = core;
-  appViews = new AppViews({
+  running.appViews = new AppViews({
     window: () => running.window,
     core,
-    relay: () => relay!,
+    relay: () => running.relay!,
     preload: paths.appFramePreload,
     rendererRoot: paths.rendererRoot,
     userData: app.getPath('userData'),
     log,
     logPermission,
   });
-  relay = wireAppFrames(ipcMain, (id) => appViews?.viewOfContents(id), core, log);
+  running.relay = wireAppFrames(ipcMain, (id) => running.appViews?.viewOfContents(id), core, log);
   core.onEvent((event) => {
-    if (event.type === 'runningApps') appViews?.sync(event.runningApps);
-    else if (event.type === 'activeApp') appViews?.setActive(event.activeApp);
-    else if (event.type === 'snapshot') appViews?.sync(event.snapshot.runningApps);
+    if (event.type === 'runningApps') running.appViews?.sync(event.runningApps);
+    else if (event.type === 'activeApp') running.appViews?.setActive(event.activeApp);
+    else if (event.type === 'snapshot') running.appViews?.sync(event.snapshot.runningApps);
   });
   running.settings = shellSettings(await core.handle({ type: 'getSnapshot' }));
 

@@ -15,14 +15,14 @@
  *   streams). The resolved file must lie under the root, and so must its real path (a
  *   symlink in the build cannot lead out either). `/` serves `index.html`.
  * - The CSP allows no inline script or style and no eval; fetches only to ourselves; images
- *   from ourselves, data: and http(s) (app icons come from the PBX); frames from ourselves
- *   and http(s) (app frames: which app may be shown is decided in the core, not by the CSP).
- *   This matches the browser shell's policy (main/web/security-headers.ts) minus its
- *   WebSocket origins, since here the bridge is IPC.
+ *   from ourselves, data: and http(s) (app icons come from the PBX). The UI frames nothing (each
+ *   app is a view of its own); only the app-frame page, top-level in an app view, frames http(s)
+ *   (which app may be shown is decided in the core, not by the CSP). Nobody may frame our pages.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { CustomScheme, Protocol } from 'electron';
+import { appFramePagePath } from '../core/bridge/app-frame.js';
 import type { Logger } from '../core/common/log.js';
 import { SHELL_HOST, SHELL_SCHEME, parseUrl } from './navigation.js';
 
@@ -36,18 +36,25 @@ export function registerAppScheme(protocol: Protocol): void {
   protocol.registerSchemesAsPrivileged([appScheme]);
 }
 
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' https: http: data:",
-  "connect-src 'self'",
-  "frame-src 'self' https: http:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+function policy(frameSources: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' https: http: data:",
+    "connect-src 'self'",
+    `frame-src ${frameSources}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The UI and every other response: it frames nothing (app views are the main process's own views). */
+export const contentSecurityPolicy = policy("'none'");
+/** The app-frame page, top-level in each app view: it frames one app of any http(s) origin (the core decides which). */
+export const appFrameContentSecurityPolicy = policy('https: http:');
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -71,10 +78,10 @@ export function contentType(file: string): string {
   return contentTypes[nodePath.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** Headers of every response, errors included. */
-export function securityHeaders(): Record<string, string> {
+/** Headers of every response, errors included; `csp` is the UI's unless the response is the app-frame page. */
+export function securityHeaders(csp = contentSecurityPolicy): Record<string, string> {
   return {
-    'Content-Security-Policy': contentSecurityPolicy,
+    'Content-Security-Policy': csp,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
@@ -84,7 +91,8 @@ export function securityHeaders(): Record<string, string> {
 
 /** Headers of a file response. */
 export function fileHeaders(file: string): Record<string, string> {
-  return { ...securityHeaders(), 'Content-Type': contentType(file) };
+  const appFramePage = nodePath.basename(file).toLowerCase() === appFramePagePath.slice(1);
+  return { ...securityHeaders(appFramePage ? appFrameContentSecurityPolicy : contentSecurityPolicy), 'Content-Type': contentType(file) };
 }
 
 export type AppRequest = { kind: 'file'; path: string } | { kind: 'error'; status: 400 | 404 | 405; reason: string };

@@ -4,7 +4,7 @@
  */
 import { posix, win32 } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { appResponse, appScheme, contentSecurityPolicy, contentType, fileHeaders, resolveAppRequest, securityHeaders } from '../../main/electron/protocol.js';
+import { appFrameContentSecurityPolicy, appResponse, appScheme, contentSecurityPolicy, contentType, fileHeaders, resolveAppRequest, securityHeaders } from '../../main/electron/protocol.js';
 
 const root = '/opt/myapps/resources/app.asar/renderer/dist';
 const file = (url: string, method = 'GET') => resolveAppRequest(url, method, root, posix);
@@ -80,7 +80,14 @@ describe('headers and CSP', () => {
     expect(directives.get('base-uri')).toEqual(["'none'"]);
     expect(directives.get('form-action')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('frame-src')).toEqual(["'none'"]);
     expect(contentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|wasm-unsafe-eval|\*/);
+  });
+
+  it('only the app-frame page may frame an app (http or https); it differs from the UI policy in nothing else', () => {
+    expect(fileHeaders('/x/appframe.html')['Content-Security-Policy']).toBe(appFrameContentSecurityPolicy);
+    expect(appFrameContentSecurityPolicy).toBe(contentSecurityPolicy.replace("frame-src 'none'", 'frame-src https: http:'));
+    expect(fileHeaders('/x/appframe.html.js')['Content-Security-Policy']).toBe(contentSecurityPolicy);
   });
 
   it('every response, errors included, carries the CSP and nosniff', () => {

@@ -149,12 +149,12 @@ export interface ShellView {
 }
 
 /** Where the UI's placeholder for the app in front is, in CSS pixels of the main window. */
-export interface AppViewBounds {
+export type AppViewBounds = {
   x: number;
   y: number;
   width: number;
   height: number;
-}
+};
 
 /** One running app (an app view). */
 export interface RunningApp {
