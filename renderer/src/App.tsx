@@ -4,6 +4,7 @@ import { AppNotifications } from './components/AppNotifications.js';
 import { AppViews } from './components/AppViews.js';
 import { Nav, type Route } from './components/Nav.js';
 import { Notices } from './components/Notices.js';
+import { PermissionPrompts } from './components/PermissionPrompt.js';
 import { PresenceMenu } from './components/PresenceMenu.js';
 import { RunningApps } from './components/RunningApps.js';
 import { StatusBar } from './components/StatusBar.js';
@@ -114,6 +115,7 @@ export function App() {
           </main>
         </div>
         <AppNotifications />
+        {hasSnapshot && <PermissionPrompts />}
         <StatusBar />
       </div>
     </I18nContext.Provider>

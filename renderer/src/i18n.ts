@@ -109,6 +109,27 @@ const en = {
   'apps.devToolsContext': 'In the Console, open the JavaScript context menu at the top (it says “top”) and choose the frame of {title}. Its messages and errors are shown there.',
   'apps.devToolsElements': 'In the Elements panel, the app is the iframe titled “{title}” inside its app-frame page.',
   'apps.devToolsClose': 'Close',
+  'apps.permissions': 'Permissions',
+  'apps.permissionsDialog': 'Permissions of {title}',
+  'apps.permissionsHint': 'An app may not be able to ask for these itself. If it needs one, allow it here.',
+  'apps.permissionsAllowed': 'Allowed',
+  'apps.permissionsNotAllowed': 'Not allowed',
+  'apps.permissionsDenied': 'Refused by you — change it in Settings',
+  'apps.permissionsBlocked': 'Blocked by your IT department',
+  'apps.permissionsAsk': 'Allow {permissions}…',
+  'apps.permissionsAskScreen': 'Allow screen sharing…',
+
+  'permission.microphone': 'microphone',
+  'permission.camera': 'camera',
+  'permission.screen': 'screen',
+  'permission.microphone.label': 'Microphone',
+  'permission.camera.label': 'Camera',
+  'permission.screen.label': 'Screen sharing',
+
+  'permissionPrompt.text': '“{title}” wants to use your {permissions}.',
+  'permissionPrompt.remembered': 'Your answer is remembered for this app. You can change it in Settings, under App permissions.',
+  'permissionPrompt.allow': 'Allow',
+  'permissionPrompt.deny': 'Don’t allow',
 
   'notifications.label': 'Notifications',
   'notifications.open': 'Open',
@@ -167,6 +188,13 @@ const en = {
   'settings.desktopNotificationsOn': 'Desktop notifications are on.',
   'settings.desktopNotificationsBlocked': 'Notifications are blocked for this page. Allow them in your browser’s site settings.',
   'settings.desktopNotificationsUnsupported': 'This browser cannot show desktop notifications.',
+  'settings.appPermissions': 'App permissions',
+  'settings.appPermissionsHint': 'What you allowed or denied apps, and what your IT department decided. Forget an answer and the app asks again.',
+  'settings.appPermissionsNone': 'No app has asked to use your microphone, camera or screen yet.',
+  'settings.permissionGranted': 'Allowed',
+  'settings.permissionDenied': 'Denied',
+  'settings.permissionForget': 'Forget',
+  'settings.permissionForgetLabel': 'Forget {permission} for {app}',
 
   'notices.label': 'Notices',
   'notices.dismiss': 'Dismiss',
@@ -199,6 +227,8 @@ export interface I18n {
   nodes(key: MessageKey, params: Record<string, ReactNode>): ReactNode;
   /** Picks `<base>.one` or `<base>.other` by the plural rules of the locale. */
   plural(base: 'home.matches', count: number): string;
+  /** "a, b and c", in the language of the UI strings. */
+  list(items: readonly string[]): string;
 }
 
 export function makeI18n(setting: string): I18n {
@@ -206,6 +236,7 @@ export function makeI18n(setting: string): I18n {
   const lang = locale.slice(0, 2).toLowerCase();
   const table = tables[lang] ?? en;
   const rules = new Intl.PluralRules(locale);
+  const lists = new Intl.ListFormat(tables[lang] ? lang : 'en', { type: 'conjunction' });
   const t = (key: MessageKey, params?: Params): string => {
     const text: string = table[key] ?? en[key];
     return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole)) : text;
@@ -221,6 +252,7 @@ export function makeI18n(setting: string): I18n {
       return createElement(Fragment, null, ...parts);
     },
     plural: (base, count) => t(rules.select(count) === 'one' ? `${base}.one` : `${base}.other`, { count }),
+    list: (items) => lists.format(items),
   };
 }
 

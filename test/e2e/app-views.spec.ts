@@ -5,88 +5,11 @@
  * app-frame page's own guarantees — one sandboxed iframe at the URL the core built, only
  * strings from that iframe relayed (control 7), nothing for plain websites (control 8).
  *
- * The apps are tiny probe pages on an origin of their own (a local HTTP server).
+ * The apps are tiny probe pages on an origin of their own (probe-apps.ts).
  */
 import type { Frame, Page } from '@playwright/test';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { EmulatorConfig } from '../pbx/index.js';
-import { allApps, expect, logIn, shots, test, type World } from './fixtures.js';
-
-/** A probe app: says Alive, counts clicks, records every string it is posted, and contains a nested frame. */
-const probePage = `<!doctype html><html><head><meta charset="utf-8"><title>probe</title></head>
-<body><h1 id="title"></h1><p id="count">Count: 0</p><button id="inc">Count</button><p id="loads"></p>
-<iframe id="nested" src="nested.html" title="nested"></iframe>
-<script>
-  const params = new URLSearchParams(location.search);
-  document.getElementById('title').textContent = params.get('title') || 'probe';
-  const loads = Number(sessionStorage.getItem('loads') || '0') + 1;
-  sessionStorage.setItem('loads', String(loads));
-  document.getElementById('loads').textContent = 'Loads: ' + loads;
-  let count = 0;
-  document.getElementById('inc').addEventListener('click', () => { document.getElementById('count').textContent = 'Count: ' + ++count; });
-  window.received = [];
-  addEventListener('message', (e) => { if (typeof e.data === 'string') window.received.push(JSON.parse(e.data)); });
-  window.send = (msg) => parent.postMessage(JSON.stringify(msg), '*');
-  if (params.get('name') === 'search') window.send({ mt: 'RegisterApi', api: 'com.innovaphone.search' });
-  window.send({ mt: 'Alive' });
-</script></body></html>`;
-const nestedPage = `<!doctype html><title>nested</title><p>nested</p>`;
-const sitePage = `<!doctype html><title>site</title><p>A plain website</p>`;
-
-class AppServer {
-  readonly requests: string[] = [];
-  /** Paths whose first request is never answered (the app "does not load"). */
-  readonly hangOnce = new Set<string>();
-  private readonly hanging: ServerResponse[] = [];
-  private constructor(
-    private readonly server: Server,
-    readonly base: string,
-  ) {}
-
-  static async start(): Promise<AppServer> {
-    const handler: { app?: AppServer } = {};
-    const server = createServer((req, res) => handler.app!.handle(req, res));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    handler.app = new AppServer(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return handler.app;
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
-    const path = (req.url ?? '').split('?')[0]!;
-    this.requests.push(req.url ?? '');
-    if (this.hangOnce.delete(path)) {
-      this.hanging.push(res);
-      return;
-    }
-    const html = (body: string) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(body);
-    if (path.endsWith('/probe.htm')) html(probePage);
-    else if (path.endsWith('/nested.html')) html(nestedPage);
-    else if (path === '/apps/site/index.html') html(sitePage);
-    else res.writeHead(404).end();
-  }
-
-  async close(): Promise<void> {
-    for (const res of this.hanging) res.destroy();
-    this.server.closeAllConnections();
-    await new Promise((r) => this.server.close(r));
-  }
-}
-
-function appsConfig(base: string): EmulatorConfig {
-  return {
-    domain: 'example.com',
-    pbx: 'master',
-    users: [{ sip: 'alice', password: 'Secret123!', dn: 'Alice Example', cn: 'Alice Example', apps: ['probe', 'other', 'search', 'slow', 'site'], home: 'probe' }],
-    appObjects: [
-      { name: 'probe', title: 'Probe', password: 'probepwd', url: `${base}/apps/probe/probe` },
-      { name: 'other', title: 'Other App', password: 'otherpwd', url: `${base}/apps/other/probe` },
-      { name: 'search', title: 'Search', password: 'searchpwd', url: `${base}/apps/search/probe`, hidden: true, apis: { 'com.innovaphone.search': {} } },
-      { name: 'slow', title: 'Slow', password: 'slowpwd', url: `${base}/apps/slow/probe` },
-      { name: 'site', title: 'Site', password: 'x', url: `${base}/apps/site/index.html`, website: true },
-    ],
-  } as EmulatorConfig;
-}
+import { allApps, expect, logIn, shots, test, type StartOptions, type World } from './fixtures.js';
+import { AppServer, appsConfig } from './probe-apps.js';
 
 let apps: AppServer;
 test.beforeEach(async () => {
@@ -96,8 +19,8 @@ test.afterEach(async () => {
   await apps.close();
 });
 
-async function start(page: Page, world: World): Promise<void> {
-  await world.start({ config: appsConfig(apps.base) });
+async function start(page: Page, world: World, opts: Omit<StartOptions, 'config'> = {}): Promise<void> {
+  await world.start({ config: appsConfig(apps.base), ...opts });
   await world.open();
   await logIn(page, world);
   await expect(allApps(page).getByRole('button', { name: 'Probe' })).toBeVisible();
@@ -268,14 +191,26 @@ test('an app that does not load: failed with the reason, Retry loads it again; R
   await expect(slow.getByText('Loads: 2')).toBeVisible();
 });
 
-test('developer mode: Open DevTools explains how to reach the app in the browser’s DevTools', async ({ page, world }) => {
+test('DevTools: the button shows only with developer mode and app DevTools on; the browser shell explains how', async ({ page, world }) => {
   await start(page, world);
   await open(page, 'Probe');
-  await expect(page.getByRole('button', { name: 'Open DevTools' })).toHaveCount(0);
-  await page.getByRole('button', { name: 'Settings' }).click();
-  await page.getByRole('switch', { name: 'Developer mode' }).check();
-  await strip(page).getByRole('button', { name: 'Probe', exact: true }).click();
-  await page.getByRole('button', { name: 'Open DevTools' }).click();
+  const button = page.getByRole('button', { name: 'Open DevTools' });
+  await expect(button).toHaveCount(0);
+  const settings = async (developerMode: boolean, appDevTools: boolean) => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('switch', { name: 'Developer mode' }).setChecked(developerMode);
+    await page.getByRole('switch', { name: 'App DevTools' }).setChecked(appDevTools);
+    await expect.poll(() => world.core.snapshot().settings.values).toMatchObject({ developerMode, appDevTools });
+    await strip(page).getByRole('button', { name: 'Probe', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Probe' })).toBeVisible();
+  };
+  await settings(true, false);
+  await expect(button).toHaveCount(0);
+  await settings(false, true);
+  await expect(button).toHaveCount(0);
+  await settings(true, true);
+  await button.click();
+  // The browser shell opens nothing itself (openAppDevTools answers opened: false): the UI says how.
   const dialog = page.getByRole('dialog', { name: 'DevTools for Probe' });
   await expect(dialog).toContainText('F12');
   await expect(dialog).toContainText('Ctrl+Shift+I');
@@ -283,7 +218,112 @@ test('developer mode: Open DevTools explains how to reach the app in the browser
   await shots(page, 'app-devtools');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Open DevTools' })).toBeFocused();
+  await expect(button).toBeFocused();
+});
+
+/** The rows of the Permissions pop-up of the app in front, as "Label: state". */
+async function permissionStates(page: Page, title: string): Promise<string[]> {
+  const panel = page.getByRole('dialog', { name: `Permissions of ${title}` });
+  await expect(panel).toBeVisible();
+  return (await panel.getByRole('listitem').evaluateAll((items) => items.map((li) => [...li.children].map((c) => c.textContent).join(': '))));
+}
+
+test('permissions: asked from the app header, answered in the prompt naming the app, delegated to the app frame, listed in Settings with Forget', async ({ page, world }) => {
+  await start(page, world);
+  await open(page, 'Probe');
+  const host = await hostFrame(page, 'probe');
+  expect(await host.evaluate(() => document.querySelector('iframe')!.getAttribute('allow'))).toBeNull();
+  const menu = page.getByRole('button', { name: 'Permissions' });
+  await menu.click();
+  expect(await permissionStates(page, 'Probe')).toEqual(['Microphone: Not allowed', 'Camera: Not allowed', 'Screen sharing: Not allowed']);
+  await shots(page, 'app-permissions-menu');
+  await page.getByRole('button', { name: 'Allow microphone and camera…' }).click();
+
+  const prompt = page.getByRole('dialog', { name: '“Probe” wants to use your microphone and camera.' });
+  await expect(prompt).toBeVisible();
+  await expect(prompt).toHaveAccessibleDescription(/remembered for this app/);
+  await expect(prompt.getByRole('button', { name: 'Don’t allow' })).toBeFocused();
+  await shots(page, 'app-permission-prompt');
+  await prompt.getByRole('button', { name: 'Allow', exact: true }).click();
+  await expect(prompt).toHaveCount(0);
+  await expect(menu).toBeFocused();
+  // Browser shell: the grant is delegated to the app's iframe, which is reloaded to take it.
+  await expect.poll(async () => (await hostFrame(page, 'probe')).evaluate(() => document.querySelector('iframe')?.getAttribute('allow'))).toBe('microphone; camera');
+  await expect.poll(async () => (await appFrame(page, 'probe')).evaluate(() => (window as unknown as { allows?(f: string): boolean }).allows?.('microphone'))).toBe(true);
+  await menu.click();
+  expect(await permissionStates(page, 'Probe')).toEqual(['Microphone: Allowed', 'Camera: Allowed', 'Screen sharing: Not allowed']);
+  await expect(page.getByRole('button', { name: 'Allow microphone and camera…' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Allow screen sharing…' }).click();
+  const screen = page.getByRole('dialog', { name: '“Probe” wants to use your screen.' });
+  await screen.getByRole('button', { name: 'Don’t allow' }).click();
+  await expect(screen).toHaveCount(0);
+  await menu.click();
+  expect(await permissionStates(page, 'Probe')).toEqual(['Microphone: Allowed', 'Camera: Allowed', 'Screen sharing: Refused by you — change it in Settings']);
+  await expect(page.getByRole('dialog', { name: 'Permissions of Probe' }).getByRole('button')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Permissions of Probe' })).toHaveCount(0);
+  await expect(menu).toBeFocused();
+
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const section = page.getByRole('region', { name: 'App permissions' });
+  await expect(section.getByRole('listitem')).toHaveText([/^Probe\s*Microphone\s*Allowed\s*Forget$/, /^Probe\s*Camera\s*Allowed\s*Forget$/, /^Probe\s*Screen sharing\s*Denied\s*Forget$/]);
+  await section.scrollIntoViewIfNeeded();
+  await shots(page, 'settings-app-permissions');
+  await section.getByRole('button', { name: 'Forget screen for Probe' }).click();
+  await expect(section.getByRole('listitem')).toHaveText([/Probe\s*Microphone\s*Allowed/, /Probe\s*Camera\s*Allowed/]);
+  await section.getByRole('button', { name: 'Forget microphone for Probe' }).click();
+  await section.getByRole('button', { name: 'Forget camera for Probe' }).click();
+  await expect(section.getByRole('listitem')).toHaveCount(0);
+  await expect(section).toContainText('No app has asked to use your microphone, camera or screen yet.');
+  // Forgotten: the app may ask again.
+  await strip(page).getByRole('button', { name: 'Probe', exact: true }).click();
+  await menu.click();
+  expect(await permissionStates(page, 'Probe')).toEqual(['Microphone: Not allowed', 'Camera: Not allowed', 'Screen sharing: Not allowed']);
+});
+
+test('permissions: Escape answers “Don’t allow”; what IT decides is locked; websites have no Permissions', async ({ page, world }) => {
+  await start(page, world, { policy: { enforced: { appPermissions: { probe: { camera: 'denied' } } } } });
+  await open(page, 'Probe');
+  await page.getByRole('button', { name: 'Permissions' }).click();
+  expect(await permissionStates(page, 'Probe')).toEqual(['Microphone: Not allowed', 'Camera: Blocked by your IT department', 'Screen sharing: Not allowed']);
+  await page.getByRole('button', { name: 'Allow microphone…' }).click();
+  const prompt = page.getByRole('dialog', { name: '“Probe” wants to use your microphone.' });
+  await expect(prompt).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(prompt).toHaveCount(0);
+  await expect.poll(() => world.core.snapshot().settings.appPermissions.find((e) => e.app === 'probe' && e.permission === 'microphone')?.state).toBe('denied');
+
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const section = page.getByRole('region', { name: 'App permissions' });
+  const camera = section.getByRole('listitem').filter({ hasText: 'Camera' });
+  await expect(camera).toContainText('Denied');
+  await expect(camera).toContainText('Set by your IT department');
+  await expect(camera.getByRole('button')).toHaveCount(0);
+  await expect(section.getByRole('listitem').filter({ hasText: 'Microphone' }).getByRole('button', { name: 'Forget microphone for Probe' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Home', exact: true }).click();
+  await open(page, 'Site');
+  await expect(page.getByRole('button', { name: 'Reload' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Permissions' })).toHaveCount(0);
+});
+
+test('a view whose app-frame page never attached: Retry creates the page anew (frame epoch)', async ({ page, world }) => {
+  let appFramePages = 0;
+  // The first app-frame page never arrives, so the view never attaches and fails.
+  await page.route('**/appframe.html?*', (route) => (++appFramePages === 1 ? route.abort() : route.continue()));
+  await start(page, world, { appAttachTimeoutMs: 1500 });
+  await open(page, 'Probe');
+  await expect(page.getByRole('alert')).toContainText('Probe could not be loaded');
+  await expect(page.getByRole('alert')).toContainText(/The app view did not start within/);
+  const epoch = world.core.snapshot().runningApps[0]!.frameEpoch;
+  await page.getByRole('button', { name: 'Retry' }).click();
+  const probe = page.frameLocator('iframe[title="Probe"]').frameLocator('iframe[title="Probe"]');
+  await expect(probe.getByText('Loads: 1')).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(world.core.snapshot().runningApps[0]!.frameEpoch).toBe(epoch + 1);
+  expect(appFramePages).toBe(2);
+  await expect(page.locator('iframe[title="Probe"]')).toHaveCount(1);
 });
 
 test('a hidden provider runs without a tab, invisibly but at full size', async ({ page, world }) => {

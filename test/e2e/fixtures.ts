@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ClientCore } from '../../main/core/client/client.js';
+import type { ShellPort } from '../../main/core/client/shell-port.js';
 import { MemoryCredentialStore, type CredentialStore } from '../../main/core/credentials/credential-store.js';
 import { KeytarCredentialStore } from '../../main/core/credentials/keytar-store.js';
 import { createWebShell, type WebShell } from '../../main/web/server.js';
@@ -36,6 +37,10 @@ export interface StartOptions {
   config?: EmulatorConfig;
   tls?: boolean;
   sessions?: SessionStore;
+  /** The shell the core believes it runs in (default: the browser shell's). */
+  shell?: ShellPort;
+  /** How long an app view may go without its app-frame page before it fails (the core's default otherwise). */
+  appAttachTimeoutMs?: number;
 }
 
 export interface World {
@@ -67,12 +72,19 @@ export const test = base.extend<{ world: World }>({
     let pbx: PbxEmulator | undefined;
     let core: ClientCore | undefined;
     let shell: WebShell | undefined;
+    let coreOptions: Pick<StartOptions, 'shell' | 'appAttachTimeoutMs'> = {};
     const stopClient = async () => {
       await shell?.close();
       await core?.dispose();
     };
     const startClient = async () => {
-      core = await ClientCore.start({ configDir, policyFile: join(configDir, 'policy.json'), credentialStore: store, sessionOptions: { backoff: { initialMs: 400, maxMs: 3000, random: () => 1 } } });
+      core = await ClientCore.start({
+        configDir,
+        policyFile: join(configDir, 'policy.json'),
+        credentialStore: store,
+        sessionOptions: { backoff: { initialMs: 400, maxMs: 3000, random: () => 1 } },
+        ...coreOptions,
+      });
       shell = await createWebShell({ host: core, rendererDir });
     };
     const world: World = {
@@ -92,6 +104,7 @@ export const test = base.extend<{ world: World }>({
         await stopClient();
         await pbx?.stop();
         if (opts.policy) writeFileSync(join(configDir, 'policy.json'), JSON.stringify(opts.policy));
+        coreOptions = { ...(opts.shell && { shell: opts.shell }), ...(opts.appAttachTimeoutMs !== undefined && { appAttachTimeoutMs: opts.appAttachTimeoutMs }) };
         pbx = await PbxEmulator.start({ config: opts.config ?? e2eConfig(iconBase), port: 0, tls: opts.tls === true, ...(opts.sessions && { sessions: opts.sessions }) });
         await startClient();
       },

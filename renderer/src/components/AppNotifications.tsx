@@ -2,6 +2,7 @@ import { memo, useCallback, useEffect, useId, useRef } from 'react';
 import type { AppNotification, RunningApp } from '../../../main/core/bridge/views.js';
 import { showDesktopNotification } from '../desktopNotifications.js';
 import { useI18n } from '../i18n.js';
+import { useAvoidedOverlay } from '../overlays.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
 import { ErrorAlert } from './ErrorAlert.js';
@@ -14,6 +15,7 @@ const noApps: RunningApp[] = [];
  * Notifications of apps, as toasts in the window (the region "Notifications") and, where the
  * user allowed it, as OS notifications too. Opening one (its title button, or a click on the
  * OS notification) and dismissing it go to the core, which removes it from the list.
+ * While there are any, app views keep clear of the stack (Electron: a native view above the page).
  */
 export function AppNotifications() {
   const { t } = useI18n();
@@ -23,9 +25,11 @@ export function AppNotifications() {
   const open = useCallback((id: string) => void run({ type: 'notificationClicked', id, action: '' }), [run]);
   const dismiss = useCallback((id: string) => void run({ type: 'dismissNotification', id }), [run]);
   useDesktopNotifications(notifications, open);
+  const stackRef = useRef<HTMLElement>(null);
+  useAvoidedOverlay(stackRef, notifications.length > 0);
   // Always present (even empty) so that notifications arriving later are announced; a landmark only when it has any.
   return (
-    <section className="toasts" aria-label={notifications.length ? t('notifications.label') : undefined} aria-live="polite">
+    <section ref={stackRef} className="toasts" aria-label={notifications.length ? t('notifications.label') : undefined} aria-live="polite">
       {notifications.map((n) => (
         <Toast key={n.id} notification={n} appTitle={apps.find((a) => a.viewId === n.viewId)?.title ?? n.app} onOpen={open} onDismiss={dismiss} />
       ))}

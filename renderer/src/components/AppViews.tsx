@@ -1,32 +1,48 @@
 import { memo, useEffect, useId, useMemo, useRef, useState, type RefObject } from 'react';
-import type { RunningApp } from '../../../main/core/bridge/views.js';
+import type { AppPermission, RunningApp } from '../../../main/core/bridge/views.js';
 import { appFrameUrl } from '../appFrameUrl.js';
+import { useAppViewPlacement } from '../appViewPlacement.js';
 import { useI18n } from '../i18n.js';
+import { useHidingOverlay } from '../overlays.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
+import { AppPermissionsMenu } from './AppPermissionsMenu.js';
 import { ErrorAlert } from './ErrorAlert.js';
 
 /**
- * Every running app's view: an iframe of our app-frame page per app, mounted for as long as
- * the app runs, so switching apps never reloads one. Only the app in front is visible; the
- * others, hidden API providers included, keep running invisibly (`visibility: hidden` at
- * full size — never `display: none`, which browsers may throttle and which would give the app
- * a zero-size layout). With no app in front the whole layer is invisible and the screen
- * below shows.
+ * Every running app's view. How depends on the shell (`snapshot.shell.appViews`):
+ *
+ * - `frames` (browser shell): an iframe of our app-frame page per app, mounted for as long as
+ *   the app runs, so switching apps never reloads one. Only the app in front is visible; the
+ *   others, hidden API providers included, keep running invisibly (`visibility: hidden` at
+ *   full size — never `display: none`, which browsers may throttle and which would give the
+ *   app a zero-size layout).
+ * - `native` (Electron): no frames at all. A placeholder marks where the app in front goes and
+ *   its bounds go to the core (`placeAppView`, see appViewPlacement.ts); the main process lays
+ *   the app's own view over it and hides the others. While the app is loading or failed, a
+ *   menu or dialog is open, the view is hidden so the UI's own content shows.
+ *
+ * Either way each app's frame or placeholder is keyed by `viewId:frameEpoch`: a bumped epoch
+ * (Retry after the page never attached) creates the app-frame page anew. With no app in front
+ * the whole layer is invisible and the screen below shows.
  */
 export function AppViews({ apps, shownViewId, layerRef }: { apps: RunningApp[]; shownViewId: string | undefined; layerRef?: RefObject<HTMLDivElement | null> }) {
-  const developerMode = useUi((s) => s.snapshot?.settings.values.developerMode ?? false);
+  const native = useUi((s) => s.snapshot?.shell.appViews === 'native');
   const byId = useMemo(() => new Map(apps.map((app) => [app.viewId, app])), [apps]);
   const order = useStableOrder(apps);
   const shown = shownViewId === undefined ? undefined : byId.get(shownViewId);
   return (
     <div ref={layerRef} className={shown ? 'app-layer' : 'app-layer app-layer-idle'}>
-      <div className="app-header">{shown && <AppHeader key={shown.viewId} app={shown} developerMode={developerMode} />}</div>
+      <div className="app-header">{shown && <AppHeader key={shown.viewId} app={shown} />}</div>
       <div className="app-stage">
-        {order.map((viewId) => {
-          const app = byId.get(viewId);
-          return app && <AppView key={viewId} app={app} shown={app === shown} />;
-        })}
+        {native ? (
+          <NativeAppStage app={shown} />
+        ) : (
+          order.map((viewId) => {
+            const app = byId.get(viewId);
+            return app && <AppView key={`${viewId}:${app.frameEpoch}`} app={app} shown={app === shown} />;
+          })
+        )}
       </div>
     </div>
   );
@@ -48,22 +64,42 @@ function useStableOrder(apps: RunningApp[]): string[] {
 }
 
 const AppView = memo(function AppView({ app, shown }: { app: RunningApp; shown: boolean }) {
-  const { t } = useI18n();
-  // Fixed for the life of the view: a new src would reload the app.
+  // Fixed for the life of the view (its key holds the epoch): a new src would reload the app.
   const src = useMemo(() => appFrameUrl(app.viewId), [app.viewId]);
   return (
     <div className={shown ? 'app-view app-view-shown' : 'app-view'} data-view={app.viewId}>
       <iframe className="app-frame" src={src} title={app.title} />
-      {shown && app.state === 'starting' && (
-        <div className="app-overlay">
-          <div className="spinner spinner-inline" aria-hidden="true" />
-          <p>{t('apps.loading', { title: app.title })}</p>
-        </div>
-      )}
-      {shown && app.state === 'failed' && <AppFailed app={app} />}
+      {shown && <AppState app={app} />}
     </div>
   );
 });
+
+/** Electron: where the app in front goes. Its view is shown there only while the app is alive. */
+function NativeAppStage({ app }: { app: RunningApp | undefined }) {
+  const [placeholder, setPlaceholder] = useState<HTMLDivElement | null>(null);
+  useAppViewPlacement(placeholder, app?.state === 'alive');
+  if (!app) return null;
+  return (
+    <div key={`${app.viewId}:${app.frameEpoch}`} className="app-view app-view-shown" data-view={app.viewId}>
+      <div ref={setPlaceholder} className="app-placeholder" role="region" aria-label={app.title} />
+      <AppState app={app} />
+    </div>
+  );
+}
+
+/** Loading, or failed with Retry, over the app in front. */
+function AppState({ app }: { app: RunningApp }) {
+  const { t } = useI18n();
+  if (app.state === 'starting')
+    return (
+      <div className="app-overlay">
+        <div className="spinner spinner-inline" aria-hidden="true" />
+        <p>{t('apps.loading', { title: app.title })}</p>
+      </div>
+    );
+  if (app.state === 'failed') return <AppFailed app={app} />;
+  return null;
+}
 
 function AppFailed({ app }: { app: RunningApp }) {
   const { t } = useI18n();
@@ -82,11 +118,28 @@ function AppFailed({ app }: { app: RunningApp }) {
   );
 }
 
+/** `openAppDevTools` answers `{ opened }`; anything else counts as not opened. */
+function devToolsOpened(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'opened' in value && value.opened === true;
+}
+
 /** Title and actions of the app in front; its heading takes focus when the app comes to the front. */
-function AppHeader({ app, developerMode }: { app: RunningApp; developerMode: boolean }) {
+function AppHeader({ app }: { app: RunningApp }) {
   const { t } = useI18n();
   const { failure, run } = useCommand();
+  // The core refuses app DevTools unless both are on; the button shows only then.
+  const devToolsAllowed = useUi((s) => {
+    const values = s.snapshot?.settings.values;
+    return values !== undefined && values.developerMode && values.appDevTools;
+  });
+  const devToolsExplained = useUi((s) => s.snapshot?.shell.appDevTools !== 'open');
   const [devTools, setDevTools] = useState(false);
+  const openDevTools = async () => {
+    const result = await run({ type: 'openAppDevTools', viewId: app.viewId });
+    // Opened by the shell (Electron): nothing more to do. Not opened (browser shell): say how.
+    if (result.ok && !devToolsOpened(result.value)) setDevTools(true);
+  };
+  const request = (permissions: AppPermission[]) => void run({ type: 'requestAppPermission', viewId: app.viewId, permissions });
   return (
     <>
       <h1 className="app-title" tabIndex={-1}>
@@ -96,8 +149,9 @@ function AppHeader({ app, developerMode }: { app: RunningApp; developerMode: boo
         <button type="button" className="button" onClick={() => void run({ type: 'reloadApp', viewId: app.viewId })}>
           {t('apps.reload')}
         </button>
-        {developerMode && (
-          <button type="button" className="button" aria-haspopup="dialog" onClick={() => setDevTools(true)}>
+        {!app.website && <AppPermissionsMenu app={app} onRequest={request} />}
+        {devToolsAllowed && (
+          <button type="button" className="button" aria-haspopup={devToolsExplained ? 'dialog' : undefined} onClick={() => void openDevTools()}>
             {t('apps.devTools')}
           </button>
         )}
@@ -110,13 +164,14 @@ function AppHeader({ app, developerMode }: { app: RunningApp; developerMode: boo
 
 /**
  * The browser shell cannot open DevTools itself: this says how, and how to find the app's
- * frame there. (Electron will open the app view's DevTools directly.)
+ * frame there. (Electron opens the app view's DevTools directly.)
  */
 function DevToolsDialog({ title, onClose }: { title: string; onClose: () => void }) {
   const { t } = useI18n();
   const id = useId();
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
+  useHidingOverlay(true);
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog || dialog.open) return;

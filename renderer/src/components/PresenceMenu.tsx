@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { Activity, OwnPresenceView } from '../../../main/core/bridge/views.js';
 import { useI18n } from '../i18n.js';
+import { useHidingOverlay } from '../overlays.js';
 import { ownActivities, ownPresenceKind } from '../presence.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
@@ -10,6 +11,7 @@ import { PresenceDot } from './PresenceDot.js';
 /**
  * The user's own name and presence, with a pop-up to change both. Choosing an activity applies
  * it at once; the note is applied with Enter or "Save note". Escape or a click outside closes.
+ * While open it is an overlay that hides the app view (Electron: a native view above the page).
  */
 export function PresenceMenu() {
   const user = useUi((s) => s.snapshot?.user);
@@ -19,6 +21,7 @@ export function PresenceMenu() {
   const id = useId();
   const rootRef = useRef<HTMLDivElement>(null);
   const triggerRef = useRef<HTMLButtonElement>(null);
+  useHidingOverlay(open && own !== undefined);
 
   useEffect(() => {
     if (!open) return;

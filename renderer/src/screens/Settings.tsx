@@ -1,9 +1,10 @@
 import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
-import type { SettingsView, Tile } from '../../../main/core/bridge/views.js';
+import { appPermissionNames, type AppPermissionEntry, type SettingsView, type Tile } from '../../../main/core/bridge/views.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { LockNote } from '../components/LockNote.js';
 import { desktopPermission, requestDesktopPermission } from '../desktopNotifications.js';
 import { languageChoices, useI18n, type MessageKey } from '../i18n.js';
+import { permissionLabel, permissionWord } from '../permissions.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
 
@@ -79,6 +80,7 @@ function SettingsScreen({ settings }: { settings: SettingsView }) {
 
       <DesktopNotifications />
       <MutedApps tiles={tiles} muted={value.mutedApps} onChange={(mutedApps) => void update({ mutedApps })} />
+      <AppPermissions entries={settings.appPermissions} tiles={tiles} policySource={settings.policySource} />
     </div>
   );
 }
@@ -234,5 +236,66 @@ function MutedApps({ tiles, muted, onChange }: { tiles: Tile[]; muted: string[];
         {body}
       </fieldset>
     </section>
+  );
+}
+
+/**
+ * Security control 16: the remembered answers to permission prompts and what IT decided, per
+ * App Object. "Forget" drops the user's answer (the app asks again); IT's decisions show the lock.
+ */
+function AppPermissions({ entries, tiles, policySource }: { entries: AppPermissionEntry[]; tiles: Tile[]; policySource: string | undefined }) {
+  const i18n = useI18n();
+  const { t, locale } = i18n;
+  const hintId = useId();
+  const { failure, run } = useCommand();
+  const titleOf = (app: string) => tiles.find((tile) => tile.name === app)?.title ?? app;
+  const rows = entries
+    .map((entry) => ({ entry, title: titleOf(entry.app) }))
+    .sort((a, b) => a.title.localeCompare(b.title, locale) || appPermissionNames.indexOf(a.entry.permission) - appPermissionNames.indexOf(b.entry.permission));
+  return (
+    <section className="card settings-group" aria-labelledby={`${hintId}-heading`}>
+      <h2 id={`${hintId}-heading`}>{t('settings.appPermissions')}</h2>
+      <p id={hintId} className="hint">
+        {t('settings.appPermissionsHint')}
+      </p>
+      {rows.length === 0 ? (
+        <p className="empty">{t('settings.appPermissionsNone')}</p>
+      ) : (
+        <ul className="permission-entries" aria-describedby={hintId}>
+          {rows.map(({ entry, title }) => (
+            <PermissionEntry
+              key={`${entry.app}\n${entry.permission}`}
+              entry={entry}
+              title={title}
+              policySource={policySource}
+              onForget={() => void run({ type: 'resetAppPermission', app: entry.app, permission: entry.permission })}
+            />
+          ))}
+        </ul>
+      )}
+      <ErrorAlert failure={failure} />
+    </section>
+  );
+}
+
+function PermissionEntry({ entry, title, policySource, onForget }: { entry: AppPermissionEntry; title: string; policySource: string | undefined; onForget: () => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const id = useId();
+  return (
+    <li className="permission-entry">
+      <span className="permission-app">{title}</span>
+      <span>{permissionLabel(i18n, entry.permission)}</span>
+      <span className={entry.state === 'granted' ? 'permission-state permission-allowed' : 'permission-state permission-notAllowed'}>
+        {t(entry.state === 'granted' ? 'settings.permissionGranted' : 'settings.permissionDenied')}
+      </span>
+      {entry.locked ? (
+        <LockNote id={`${id}-lock`} source={policySource} />
+      ) : (
+        <button type="button" className="button" aria-label={t('settings.permissionForgetLabel', { permission: permissionWord(i18n, entry.permission), app: title })} onClick={onForget}>
+          {t('settings.permissionForget')}
+        </button>
+      )}
+    </li>
   );
 }

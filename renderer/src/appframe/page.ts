@@ -1,0 +1,156 @@
+/**
+ * The app-frame page (docs/architecture.md, "The app view"): one per app view. It decides
+ * nothing. Over its transport (transport.ts: its own WebSocket in the browser shell, where the
+ * UI frames it as `appframe.html?view=<viewId>&token=<token>`; IPC in Electron, where it is the
+ * top frame of the app's own view) the core tells it which app to show (`load`) and what to
+ * post to it (`post`); the page answers with the app's string messages and whether its iframe
+ * loaded.
+ *
+ * Security (docs: security.md, controls 3, 7, 8 and 16):
+ * - ONE app iframe, sandboxed without `allow-top-navigation`, so neither an app nor a plain
+ *   website can navigate this page or the UI; no referrer (our URLs carry the token). Both
+ *   are set before `src`, so they apply from the iframe's first navigation.
+ * - Permissions (control 16): the iframe's permissions policy is exactly the `allow` the core
+ *   sent with `load` — none when it is empty — set before `src` too; the page adds nothing.
+ * - Only strings whose `event.source` is that iframe's window are relayed (control 7):
+ *   messages of nested frames of the app, of the UI, of any other window, non-strings, and
+ *   strings over `maxAppMessageBytes` are dropped and counted in `window.__appFrameDropped`.
+ * - Plain websites (control 8): no message listener at all, and nothing is ever posted.
+ * - An App URL of our own origin is refused: with `allow-same-origin` it could reach into
+ *   this page and lift its own sandbox. So is anything but http(s).
+ *
+ * Nothing here runs on import: `startAppFramePage` reads the page's globals when called, so a
+ * test page can set things up (an init script, a fake transport) first.
+ */
+import { maxAppMessageBytes, utf8LongerThan, type FromAppFrame, type ToAppFrame } from '../../../main/core/bridge/app-frame.js';
+import type { AppFrameLinkState, AppFrameTransport } from './transport.js';
+
+declare global {
+  interface Window {
+    /** App-frame page: messages dropped by the source/type check (control 7), for tests and diagnostics. */
+    __appFrameDropped?: number;
+  }
+}
+
+/** An app iframe that has not fired `load` by then is reported failed (it may still load later). */
+export const loadTimeoutMs = 15_000;
+export const sandboxFlags = 'allow-scripts allow-same-origin allow-forms allow-popups allow-modals allow-downloads';
+
+type Load = Extract<ToAppFrame, { kind: 'load' }>;
+
+interface AppView {
+  frame: HTMLIFrameElement;
+  load: Load;
+  status: 'loading' | 'loaded' | 'failed';
+  reason: string;
+  timer: number | undefined;
+}
+
+/** Run the page on `transport`, in this window (once per page). */
+export function startAppFramePage(transport: AppFrameTransport): void {
+  let view: AppView | undefined;
+  let everOpened = false;
+  /** Set when the link opens again after a drop, until its first `load`: the core may name the app that is already shown. */
+  let reattaching = false;
+
+  const send = (frame: FromAppFrame): void => transport.send(frame);
+
+  const setLinkState = (state: AppFrameLinkState): void => {
+    document.documentElement.dataset.bridge = state;
+    if (state !== 'open') return;
+    reattaching = everOpened;
+    everOpened = true;
+  };
+
+  const receive = (frame: ToAppFrame): void => {
+    if (frame.kind === 'load') onLoad(frame);
+    else post(frame.text);
+  };
+
+  const onLoad = (load: Load): void => {
+    const again = reattaching && view !== undefined && view.load.url === load.url && view.load.website === load.website && view.load.allow === load.allow;
+    reattaching = false;
+    if (again && view) {
+      // The link came back, the app did not go away: keep it running, tell the new link where it stands.
+      view.load = load;
+      view.frame.title = load.title;
+      if (view.status === 'loaded') send({ kind: 'loaded' });
+      else if (view.status === 'failed') send({ kind: 'failed', reason: view.reason });
+      return;
+    }
+    show(load);
+  };
+
+  /** (Re)create the one app iframe; a `load` on the same link is a reload. */
+  const show = (load: Load): void => {
+    removeView();
+    const refused = refusedUrl(load.url);
+    if (refused) {
+      send({ kind: 'failed', reason: refused });
+      return;
+    }
+    const frame = document.createElement('iframe');
+    frame.title = load.title;
+    // Sandbox, referrer policy and permissions policy first: all apply from the iframe's first navigation.
+    frame.setAttribute('sandbox', sandboxFlags);
+    frame.referrerPolicy = 'no-referrer';
+    if (load.allow !== '') frame.setAttribute('allow', load.allow);
+    // Exactly as given: the core built the URL (parameters included).
+    frame.src = load.url;
+    const current: AppView = { frame, load, status: 'loading', reason: '', timer: undefined };
+    frame.addEventListener('load', () => {
+      if (view !== current || current.status === 'loaded') return;
+      window.clearTimeout(current.timer);
+      current.status = 'loaded';
+      send({ kind: 'loaded' });
+    });
+    current.timer = window.setTimeout(() => {
+      if (view !== current || current.status !== 'loading') return;
+      current.status = 'failed';
+      current.reason = `The app did not load within ${loadTimeoutMs / 1000} seconds.`;
+      send({ kind: 'failed', reason: current.reason });
+    }, loadTimeoutMs);
+    view = current;
+    if (!load.website) window.addEventListener('message', onMessage);
+    document.body.append(frame);
+  };
+
+  const removeView = (): void => {
+    window.removeEventListener('message', onMessage);
+    if (!view) return;
+    window.clearTimeout(view.timer);
+    view.frame.remove();
+    view = undefined;
+  };
+
+  /** Installed only while an app (not a website) is shown. */
+  const onMessage = (event: MessageEvent): void => {
+    const appWindow = view && !view.load.website ? view.frame.contentWindow : null;
+    if (appWindow === null || event.source !== appWindow || typeof event.data !== 'string' || utf8LongerThan(event.data, maxAppMessageBytes)) {
+      window.__appFrameDropped = (window.__appFrameDropped ?? 0) + 1;
+      return;
+    }
+    send({ kind: 'message', text: event.data });
+  };
+
+  const post = (text: string): void => {
+    if (!view || view.load.website) return;
+    view.frame.contentWindow?.postMessage(text, '*');
+  };
+
+  window.__appFrameDropped = 0;
+  transport.start({ receive, state: setLinkState });
+}
+
+/** Why an App URL is not shown, or undefined if it may be. */
+export function refusedUrl(url: string, ownOrigin: string = window.location.origin): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'The app address is not a valid URL.';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'The app address is not an http or https URL.';
+  if (parsed.origin === ownOrigin) return 'The app address is the address of myApps itself.';
+  return undefined;
+}
