@@ -263,6 +263,22 @@ describe('the Electron shell against the recording stand-in', () => {
       expect(await main.permissionRequest({ session: partition, webContentsId: win.webContentsId, permission: 'clipboard-sanitized-write', details: { requestingUrl: `${APP_URL_BASE}/x.htm`, isMainFrame: false } })).toBe(false);
     });
 
+    it("the softphone case: the app's microphone request asks the user in our UI once, naming the app; the answer is remembered", async () => {
+      const appPage = `${APP_URL_BASE}/contacts/innovaphone-contacts.htm`;
+      const check = () => main.permissionCheck({ session: partition, webContentsId: view.webContentsId, permission: 'media', requestingOrigin: appOrigin, details: { requestingUrl: appPage, mediaType: 'audio' } });
+      expect(await check()).toBe(false);
+      const asked = main.permissionRequest({ session: partition, webContentsId: view.webContentsId, permission: 'media', details: { requestingUrl: appPage, mediaTypes: ['audio'] } });
+      const prompt = await main.waitFor('webContents.send', (x) => x.channel === ipcChannels.event && (x.args[0] as { type?: string }).type === 'permissionPrompts' && (x.args[0] as { permissionPrompts: unknown[] }).permissionPrompts.length === 1);
+      const { permissionPrompts } = prompt.args[0] as { permissionPrompts: { id: string; app: string; title: string; permissions: string[] }[] };
+      expect(permissionPrompts[0]).toMatchObject({ app: 'contacts', permissions: ['microphone'] });
+      expect(await main.invoke(ipcChannels.command, trusted, { type: 'answerPermission', id: permissionPrompts[0]!.id, allow: true })).toEqual({ ok: true });
+      expect(await asked).toBe(true);
+      expect(await check()).toBe(true);
+      // Remembered: asked again, granted without a prompt; the camera was never granted.
+      expect(await main.permissionRequest({ session: partition, webContentsId: view.webContentsId, permission: 'media', details: { requestingUrl: appPage, mediaTypes: ['audio'] } })).toBe(true);
+      expect(await main.permissionCheck({ session: partition, webContentsId: view.webContentsId, permission: 'media', requestingOrigin: appOrigin, details: { requestingUrl: appPage, mediaType: 'video' } })).toBe(false);
+    });
+
     it("the view's top frame stays on our page; the app's frame on the App URL's origin", async () => {
       expect((await main.navigate(view.webContentsId, 'https://evil.test/')).defaultPrevented).toBe(true);
       const frameNav = (url: string) => main.navigate(view.webContentsId, url, { event: 'will-frame-navigate', isMainFrame: false, depth: 1 });
