@@ -80,6 +80,7 @@ describe('apps revoked while running', () => {
     const { core, pbx } = await setup();
     const mine = await openView(core, 'myapp');
     const other = await openView(core, 'contacts');
+    expect(core.snapshot().runningApps.map((a) => a.viewId)).toEqual([mine.viewId, other.viewId]);
     pbx.setUserApps('alice', appsConfig().users[0]!.apps.filter((a) => !a.startsWith('myapp')));
     const s = await until(core, (x) => x.notices.some((n) => n.id.startsWith('revoked-')));
     expect(s.runningApps.map((a) => a.viewId)).toEqual([other.viewId]);
