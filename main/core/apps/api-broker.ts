@@ -16,6 +16,9 @@ import type { AppInstance } from './app-instance.js';
 import { toApp } from './app-messages.js';
 import type { Catalog } from './catalog.js';
 
+/** Requests that may wait for one provider to start; a consumer flooding a slow provider is refused beyond it. */
+export const MAX_WAITING_REQUESTS = 256;
+
 /** A provider built into the client (`@client`, `@launcher`). */
 export interface BuiltInProvider {
   readonly name: string;
@@ -184,6 +187,11 @@ export class ClientApiBroker {
       };
       let list = this.waiting.get(key);
       if (!list) this.waiting.set(key, (list = []));
+      if (list.length >= MAX_WAITING_REQUESTS) {
+        clearTimeout(queued.timer);
+        this.fail(consumer, api, name, src, `Too many requests are waiting for "${name}" to start.`);
+        continue;
+      }
       list.push(queued);
     }
   }

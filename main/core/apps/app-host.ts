@@ -5,6 +5,7 @@
  */
 import { Emitter } from '../common/emitter.js';
 import type { Logger } from '../common/log.js';
+import { LimitLog } from '../common/rate-limit.js';
 import type { AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
 import type { AppPermission, RunningApp } from '../bridge/views.js';
 import type { AppGetLoginAnswer } from '../pbx/session.js';
@@ -34,6 +35,9 @@ export interface AppHostDeps {
   attachTimeoutMs?: number;
 }
 
+/** Channels one app may have open at once. */
+export const MAX_CHANNELS_PER_APP = 64;
+
 /** An app view whose page never connects fails after this long, with a reason and Retry. */
 export const DEFAULT_ATTACH_TIMEOUT_MS = 20_000;
 
@@ -53,6 +57,8 @@ export class AppHost extends Emitter<AppHostEvents> {
   private beforeActivity: string | undefined;
   private readonly channels = new Map<string, Channel>();
   private channelCounter = 0;
+  /** One "over its limit" log per app view and kind (keys minted here, not from outside). */
+  private readonly limitLogs = new Map<string, LimitLog>();
   readonly broker: ClientApiBroker;
 
   constructor(private readonly deps: AppHostDeps) {
@@ -117,6 +123,8 @@ export class AppHost extends Emitter<AppHostEvents> {
     if (!instance) return false;
     instance.state = 'closed';
     clearTimeout(instance.attachTimer);
+    clearTimeout(instance.heldBadge?.timer);
+    for (const kind of Object.keys(instance.limits)) this.limitLogs.delete(`${viewId}\n${kind}`);
     this.instances.delete(viewId);
     this.broker.closed(instance);
     this.deps.closed?.(instance);
@@ -313,6 +321,13 @@ export class AppHost extends Emitter<AppHostEvents> {
    * to this view. An app asking for another app's login gets an error and the PBX never hears.
    */
   private getLogin(app: AppInstance, requested: string, challenge: string): void {
+    if (!app.limits.getLogin.take()) {
+      // Every getLogin is answered, the limited ones at once with an error: the app's library
+      // reports it and retries with backoff, as after any failed login.
+      this.limited(app, 'getLogin');
+      app.queueLogin(Promise.resolve(toApp({ mt: 'Login', app: requested, error: 1, errorText: 'Too many login requests from this app; try again in a moment.' })));
+      return;
+    }
     if (requested !== app.name) {
       this.deps.log('warn', 'getLogin for another app refused', { app: app.name, requested });
       app.queueLogin(Promise.resolve(toApp({ mt: 'Login', app: requested, error: 1, errorText: `This app may only log in as "${app.name}".` })));
@@ -350,10 +365,7 @@ export class AppHost extends Emitter<AppHostEvents> {
         return;
       case 'SetBadge': {
         const value = msg.value === undefined || msg.value === null || msg.value === 0 || msg.value === '' ? undefined : String(msg.value).slice(0, 8);
-        if (app.badge !== value) {
-          app.badge = value;
-          this.changed();
-        }
+        this.setBadge(app, value);
         return;
       }
       case 'StartActivity':
@@ -369,9 +381,48 @@ export class AppHost extends Emitter<AppHostEvents> {
     }
   }
 
+  /**
+   * An app's own badge, at most as often as its badge limit allows: beyond it the latest value
+   * is held and shown when the limit allows again, so the last badge an app sets always shows.
+   */
+  private setBadge(app: AppInstance, value: string | undefined): void {
+    if (app.heldBadge) {
+      app.heldBadge.value = value;
+      return;
+    }
+    if (!app.limits.badge.take()) {
+      this.limited(app, 'badge');
+      const timer = setTimeout(() => {
+        const held = app.heldBadge;
+        app.heldBadge = undefined;
+        if (held && app.state !== 'closed') this.setBadge(app, held.value);
+      }, app.limits.badge.waitMs);
+      timer.unref?.();
+      app.heldBadge = { value, timer };
+      return;
+    }
+    if (app.badge !== value) {
+      app.badge = value;
+      this.changed();
+    }
+  }
+
+  /** An app went over one of its limits: say so in the log, once a second at most per app and kind. */
+  limited(app: AppInstance, kind: keyof AppInstance['limits']): void {
+    const key = `${app.viewId}\n${kind}`;
+    let log = this.limitLogs.get(key);
+    if (!log) this.limitLogs.set(key, (log = new LimitLog(this.deps.log, `app over its ${kind} limit`, { app: app.name })));
+    log.limited();
+  }
+
   // ------------------------------------------------------------------ channels (§1.7)
 
   private openChannel(opener: AppInstance, src: string, dst: string, args: unknown): void {
+    if ([...this.channels.values()].filter((c) => c.opener === opener).length >= MAX_CHANNELS_PER_APP) {
+      this.deps.log('warn', `app opened more than ${MAX_CHANNELS_PER_APP} channels; refused`, { app: opener.name });
+      opener.post(toApp({ mt: 'ChannelClosed', src }));
+      return;
+    }
     const target = this.byName(dst) ?? this.startByName(dst, '', true);
     if (!target) {
       opener.post(toApp({ mt: 'ChannelClosed', src }));

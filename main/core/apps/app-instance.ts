@@ -9,7 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ToAppFrame } from '../bridge/app-frame.js';
 import type { AppPermission, RunningApp } from '../bridge/views.js';
+import { RateLimiter } from '../common/rate-limit.js';
 import type { CatalogEntry } from './catalog.js';
+
+/** Strings kept for an app that has not said Alive yet; older ones go first (the newest state wins). */
+export const MAX_PENDING_POSTS = 1000;
 
 export type InstanceState = 'starting' | 'alive' | 'failed' | 'closed';
 
@@ -31,6 +35,17 @@ export class AppInstance {
   frameEpoch = 0;
   /** Running while no app-frame page is attached: the view fails when it fires (AppHost). */
   attachTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * What one app may ask for how often (security control 17). A real app asks for a login per
+   * connection to its service and sets a badge per change; these leave it plenty of room.
+   */
+  readonly limits = {
+    getLogin: new RateLimiter(5, 20),
+    badge: new RateLimiter(20, 40),
+    notification: new RateLimiter(2, 10),
+  };
+  /** A badge held back by the badge limit: the latest value, applied when the limit allows. */
+  heldBadge: { value: string | undefined; timer: ReturnType<typeof setTimeout> } | undefined;
   private send: ((frame: ToAppFrame) => void) | undefined;
   private readonly pending: string[] = [];
   private readonly logins: Promise<string>[] = [];
@@ -87,7 +102,10 @@ export class AppInstance {
     if (this.entry.website || this.state === 'closed') return;
     // Until the app says Alive its library cannot take messages; lib1 registers first, then posts Alive.
     if (this.send && this.state === 'alive') this.send({ kind: 'post', text });
-    else this.pending.push(text);
+    else {
+      if (this.pending.length >= MAX_PENDING_POSTS) this.pending.shift();
+      this.pending.push(text);
+    }
   }
 
   alive(): void {

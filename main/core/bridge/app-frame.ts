@@ -16,6 +16,8 @@
  * The frame validation below is pure (no Node API) so both shells and the page load it.
  */
 
+import { jsonNestsDeeperThan } from '../protocol/validate.js';
+
 export const appFramePagePath = '/appframe.html';
 export const appFrameBridgePath = '/app-bridge';
 
@@ -103,6 +105,7 @@ export function parseAppFrame(text: unknown, options: { hello: true }): AppFrame
 export function parseAppFrame(text: unknown, options: { hello?: boolean } = {}): AppFrameParse<FromAppFrame | AppFrameHello> {
   if (typeof text !== 'string') return { ok: false, error: 'frame is not a string' };
   if (utf8LongerThan(text, maxAppFrameBytes)) return { ok: false, error: 'frame over the size limit' };
+  if (jsonNestsDeeperThan(text)) return { ok: false, error: 'frame nested too deeply' };
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -19,6 +19,7 @@ import type { Command, CommandOf, CommandResult } from '../bridge/commands.js';
 import { applyEvent, type BridgeEvent } from '../bridge/events.js';
 import { parseCommand } from '../bridge/validate-command.js';
 import { appPermissionNames, type AppPermission, type Notice, type Snapshot } from '../bridge/views.js';
+import { Coalescer } from '../common/coalesce.js';
 import { Emitter } from '../common/emitter.js';
 import { silentLogger, type Logger } from '../common/log.js';
 import type { CommandLine } from '../config/command-line.js';
@@ -89,6 +90,11 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private readonly permissions: AppPermissions;
   private readonly shell: ShellPort;
   private stopWatchingPolicy: () => void = () => {};
+  /** Events to the UI, at most one per kind per frame (common/coalesce.ts). */
+  private readonly toUi = new Coalescer<BridgeEvent>(
+    (event) => this.emit('event', event),
+    (event) => (event.type === 'snapshot' ? undefined : event.type === 'badge' ? `badge\n${event.app}` : event.type === 'presence' ? `presence\n${event.presence.sip}` : event.type),
+  );
   /** What the OS prefers, as the UI reports it (settings "auto" / "system" follow it). */
   private system = { language: 'en', dark: false };
 
@@ -146,6 +152,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     this.launcher = new LauncherProvider({
       muted: (app) => this.config.userSettings.mutedApps.includes(app),
       changed: (notifications) => this.publish({ type: 'notifications', notifications }),
+      limited: (app) => this.apps.limited(app, 'notification'),
     });
     this.apps.addProvider(this.clientApi);
     this.apps.addProvider(this.launcher);
@@ -218,6 +225,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   async dispose(): Promise<void> {
     this.stopWatchingPolicy();
     this.endSession();
+    this.toUi.flush();
   }
 
   /** An app-frame page connects for one app view (AppFrameHost, for the shells). */
@@ -620,7 +628,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
 
   private publish(event: BridgeEvent): void {
     this.state = applyEvent(this.state, event);
-    this.emit('event', event);
+    this.toUi.push(event);
     // The @client model shows user, home links and connection: consumers see changes at once.
     if (event.type === 'user' || event.type === 'apps' || event.type === 'connection') this.apps?.broker.broadcastUpdate();
   }

@@ -34,6 +34,8 @@ export class Link {
   standbyBack = false;
   private waiter: { mts: ReadonlySet<string>; resolve: (f: Frame) => void } | undefined;
   private isClosed = false;
+  /** How the link ended, in words, when it ended on an error (a frame too large, a dead link). */
+  closeDetail: string | undefined;
 
   constructor(
     readonly transport: Transport,
@@ -45,6 +47,7 @@ export class Link {
         (text) => this.onText(text),
         (reason) => {
           this.isClosed = true;
+          if (reason.kind === 'error' || reason.kind === 'dead') this.closeDetail = reason.detail;
           resolve(reason);
         },
       );
@@ -95,7 +98,25 @@ export class Link {
     });
   }
 
+  /**
+   * No frame from the PBX can throw out of here (it runs inside the WebSocket's message event,
+   * where a throw would take the process down): whatever goes wrong handling one frame is
+   * logged with its reason, and the link goes on.
+   */
   private onText(text: string): void {
+    try {
+      this.handle(text);
+    } catch (e) {
+      this.log('error', 'a frame from the PBX could not be handled (dropped)', { error: String(e).slice(0, 300) });
+      try {
+        this.handlers.malformed(`could not be handled (${String(e).slice(0, 200)})`, text);
+      } catch {
+        // Reported already.
+      }
+    }
+  }
+
+  private handle(text: string): void {
     const parsed = parsePbxFrame(text);
     if (!parsed.ok) {
       if (parsed.ignored) this.handlers.ignored(parsed.mt);

@@ -34,8 +34,9 @@ export interface LoginOptions {
 const failed = (reason: SessionErrorReason, message: string, retry = false, pbxError?: number): LoginOutcome =>
   pbxError === undefined ? { kind: 'failed', reason, message, retry } : { kind: 'failed', reason, message, retry, pbxError };
 
-const lost = (step: string, r: 'closed' | 'timeout', seconds: number): LoginOutcome =>
-  r === 'closed' ? failed('unreachable', `The PBX closed the connection ${step}.`, true) : failed('protocol', `The PBX did not answer ${step} within ${seconds} s.`, true);
+/** The link ended or the PBX fell silent during a login step; `why` is the link's own account of its end, if it has one. */
+const lost = (step: string, r: 'closed' | 'timeout', seconds: number, why?: string): LoginOutcome =>
+  r === 'closed' ? failed('unreachable', `The PBX closed the connection during ${step}${why ? ` (${why})` : ''}.`, true) : failed('protocol', `The PBX did not answer ${step} within ${seconds} s.`, true);
 
 export async function performLogin(link: Link, secret: LoginSecret, o: LoginOptions): Promise<LoginOutcome> {
   try {
@@ -49,7 +50,7 @@ async function exchange(link: Link, secret: LoginSecret, o: LoginOptions): Promi
   const type = secret.type;
   link.send({ mt: 'Login', type, userAgent: o.userAgent } satisfies PbxOutbound);
   const auth = await link.next(['Authenticate'], o.loginTimeoutMs);
-  if (typeof auth === 'string') return lost('the login request', auth, o.loginTimeoutMs / 1000);
+  if (typeof auth === 'string') return lost('the login request', auth, o.loginTimeoutMs / 1000, link.closeDetail);
   if (auth.msg.mt !== 'Authenticate') throw new Error('unexpected frame');
   if (auth.msg.method !== 'digest') return failed('login-rejected', `The PBX asks for "${auth.msg.method}" login, which this client does not support.`);
 
@@ -63,7 +64,7 @@ async function exchange(link: Link, secret: LoginSecret, o: LoginOptions): Promi
   let timeoutMs = o.loginTimeoutMs;
   for (;;) {
     const frame = await link.next(['Authorize', 'LoginResult', 'Redirect'], timeoutMs);
-    if (typeof frame === 'string') return lost('the login', frame, timeoutMs / 1000);
+    if (typeof frame === 'string') return lost('the login', frame, timeoutMs / 1000, link.closeDetail);
     const { msg, infoJson } = frame;
     const proof = { username, secret: password, nonce, challenge, infoJson: infoJson ?? '' };
     switch (msg.mt) {

@@ -10,6 +10,7 @@
  * the PBX answered it. Session credentials live in the `SessionVault`, nowhere else.
  */
 import { Emitter } from '../common/emitter.js';
+import { LimitLog } from '../common/rate-limit.js';
 import { silentLogger, type Logger } from '../common/log.js';
 import { randomHex } from '../protocol/crypto.js';
 import {
@@ -97,6 +98,11 @@ type Subscriptions = Map<string, { target: PresenceTarget; count: number }>;
 
 export const DEFAULT_USER_AGENT = 'myApps (Desktop)';
 
+/** Apps in one app list; a PBX sending more (or never completing a list) cannot grow memory beyond this. */
+export const MAX_APPS = 5000;
+/** Sessions of one user in the session list. */
+export const MAX_SESSIONS = 500;
+
 export class PbxSession extends Emitter<PbxSessionEvents> {
   private readonly log: Logger;
   private readonly vault: SessionVault;
@@ -121,10 +127,14 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
   private appsValue: AppsSnapshot | undefined;
   private readonly sessionsValue = new Map<string, SessionEntry>();
   private userValue: UserInfo | undefined;
+  private readonly appsOverflow: LimitLog;
+  private readonly sessionsOverflow: LimitLog;
 
   constructor(private readonly opts: PbxSessionOptions) {
     super();
     this.log = opts.log ?? silentLogger;
+    this.appsOverflow = new LimitLog(this.log, `the PBX listed more than ${MAX_APPS} apps; the rest are dropped`, {}, 10_000);
+    this.sessionsOverflow = new LimitLog(this.log, `the PBX listed more than ${MAX_SESSIONS} sessions; the rest are dropped`, {}, 10_000);
     this.vault = opts.vault ?? new MemoryVault();
     this.build = opts.build ?? DEFAULT_BUILD;
     try {
@@ -424,6 +434,11 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     if (this.link !== link) return;
     switch (msg.mt) {
       case 'UpdateAppsInfo':
+        // A PBX that never says UpdateAppsComplete cannot grow this without bound.
+        if (this.pendingApps.size >= MAX_APPS && !this.pendingApps.has(msg.app.name)) {
+          this.appsOverflow.limited();
+          return;
+        }
         this.pendingApps.set(msg.app.name, msg.app);
         return;
       case 'UpdateAppsComplete':
@@ -447,6 +462,10 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
       }
       case 'SessionAdded':
       case 'SessionUpdated':
+        if (this.sessionsValue.size >= MAX_SESSIONS && !this.sessionsValue.has(msg.id)) {
+          this.sessionsOverflow.limited();
+          return;
+        }
         this.sessionsValue.set(msg.id, { ...this.sessionsValue.get(msg.id), ...msg.info, id: msg.id });
         this.emit('sessions', this.sessions);
         return;

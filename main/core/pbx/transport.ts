@@ -16,6 +16,13 @@ export interface KeepAliveOptions {
 
 export const defaultKeepAlive: KeepAliveOptions = { intervalMs: 30_000, missedPongs: 2 };
 
+/**
+ * The largest frame accepted from a PBX. The biggest real one is a legacy `UpdateApps` with
+ * every app at once (a few hundred bytes each); 8 MiB holds thousands. A larger frame ends the
+ * connection with a clear reason (ws closes with 1009) instead of filling memory.
+ */
+export const MAX_PBX_FRAME_BYTES = 8 * 1024 * 1024;
+
 export interface TransportOptions {
   trustedFingerprints?: readonly string[];
   keepAlive?: KeepAliveOptions;
@@ -58,7 +65,9 @@ export class Transport {
       this.lastLife = Date.now();
     });
     ws.on('close', (code) => this.finish({ kind: 'closed', code }));
-    ws.on('error', (e) => this.finish({ kind: 'error', detail: e.message }));
+    ws.on('error', (e: Error & { code?: string }) =>
+      this.finish({ kind: 'error', detail: e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? `the PBX sent a frame larger than ${MAX_PBX_FRAME_BYTES / 1024 / 1024} MiB` : e.message }),
+    );
     this.pingTimer = setInterval(() => {
       if (Date.now() - this.lastLife > keepAlive.intervalMs * keepAlive.missedPongs) {
         this.finish({ kind: 'dead', detail: `no answer from the PBX for ${Math.round((Date.now() - this.lastLife) / 1000)} s` });
@@ -75,6 +84,7 @@ export class Transport {
     const ws = new WebSocket(url, {
       handshakeTimeout: options.connectTimeoutMs ?? 10_000,
       perMessageDeflate: false,
+      maxPayload: MAX_PBX_FRAME_BYTES,
       ...(secure ? { createConnection: trustingTlsConnect(options.trustedFingerprints ?? []) as never } : {}),
     });
     return new Promise((resolve, reject) => {

@@ -9,6 +9,8 @@
  * PBX's, while escapes and whitespace are normalised exactly as JSON.stringify does.
  */
 
+import { MAX_JSON_DEPTH, jsonNestsDeeperThan } from './validate.js';
+
 /** Compact JSON of the value that starts at `text[start]`, members in source order. */
 export function canonicalJson(text: string): string {
   const reader = new Reader(text);
@@ -130,8 +132,12 @@ class Reader {
   }
 }
 
-/** Parse text that must hold a JSON object (every frame of every channel we speak is one). */
-export function parseJsonObject(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; reason: 'not-json' | 'not-object'; error: string } {
+/**
+ * Parse text that must hold a JSON object (every frame of every channel we speak is one), nesting
+ * at most MAX_JSON_DEPTH levels (validate.ts says why).
+ */
+export function parseJsonObject(text: string): { ok: true; value: Record<string, unknown> } | { ok: false; reason: 'not-json' | 'not-object' | 'too-deep'; error: string } {
+  if (jsonNestsDeeperThan(text)) return { ok: false, reason: 'too-deep', error: `nested deeper than ${MAX_JSON_DEPTH} levels` };
   let value: unknown;
   try {
     value = JSON.parse(text);

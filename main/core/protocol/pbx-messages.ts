@@ -228,14 +228,15 @@ export function parsePbxFrame(text: string): ParsedFrame {
   const raw = parsed.value;
   const mt = raw.mt;
   if (typeof mt !== 'string') return { ok: false, error: 'no "mt" string' };
-  if (!Object.hasOwn(pbxInbound, mt)) return { ok: false, ignored: true, mt };
+  if (!Object.hasOwn(pbxInbound, mt)) return { ok: false, ignored: true, mt: mt.slice(0, 64) };
   try {
     const msg = pbxInbound[mt as PbxInboundMt].parse(raw, mt) as PbxInbound;
     const infoJson = infoCarriers.has(mt) ? canonicalMember(text, 'info') : undefined;
     return infoJson === undefined ? { ok: true, msg } : { ok: true, msg, infoJson };
   } catch (e) {
-    if (e instanceof ValidationError) return { ok: false, error: e.message };
-    throw e;
+    // Nothing a PBX sends may throw out of here: a schema error is the expected case, anything
+    // else (a bug, a limit) is still a reason to drop this one frame and go on.
+    return { ok: false, error: e instanceof ValidationError ? e.message : `unreadable frame (${String(e).slice(0, 200)})` };
   }
 }
 

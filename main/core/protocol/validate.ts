@@ -135,3 +135,30 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOf<S> & Record<s
     },
   };
 }
+
+/**
+ * How deep JSON from outside (the PBX, an app, a bridge) may nest. Real messages nest a few
+ * levels; JSON.parse itself copes with any depth, but everything that walks a value afterwards
+ * recursively (JSON.stringify when relaying it, the order-preserving `info` reader, structured
+ * clone) would overflow the stack on a value thousands of levels deep — so such text is refused
+ * before it is parsed.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text nests deeper than `max` arrays/objects, scanned without recursion (strings skipped). */
+export function jsonNestsDeeperThan(text: string, max = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
+  }
+  return false;
+}

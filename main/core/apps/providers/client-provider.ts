@@ -16,6 +16,9 @@ export interface ClientProviderDeps {
   setAttachedToHome(app: string, reference: string, attached: boolean): boolean;
 }
 
+/** Presence and dialog subscriptions one app may hold (each is one at the PBX). */
+export const MAX_SUBSCRIPTIONS_PER_APP = 500;
+
 interface Subscription {
   consumer: AppInstance;
   kind: 'presence' | 'dialog';
@@ -50,6 +53,9 @@ export class ClientProvider implements BuiltInProvider {
         const kind = msg.mt === 'SubscribePresence' ? 'presence' : 'dialog';
         const target = targetOf(msg);
         if (!target) return reply({ mt: `${msg.mt}Result`, error: 'sip or num required' });
+        if (this.subs.filter((x) => x.consumer === consumer).length >= MAX_SUBSCRIPTIONS_PER_APP) {
+          return reply({ mt: `${msg.mt}Result`, error: `at most ${MAX_SUBSCRIPTIONS_PER_APP} subscriptions per app` });
+        }
         const off = (kind === 'presence' ? this.deps.subscribePresence(target) : this.deps.subscribeDialog(target)) ?? (() => {});
         this.subs.push({ consumer, kind, target, src, reply, off });
         return;

@@ -10,7 +10,12 @@ import type { BuiltInProvider } from '../api-broker.js';
 export interface LauncherDeps {
   muted(app: string): boolean;
   changed(notifications: AppNotification[]): void;
+  /** The app went over its notification limit (the host logs it). */
+  limited(app: AppInstance): void;
 }
+
+/** Notifications one app may have shown at once; its oldest goes when a newer one comes. */
+export const MAX_NOTIFICATIONS_PER_APP = 20;
 
 interface Shown {
   view: AppNotification;
@@ -41,9 +46,12 @@ export class LauncherProvider implements BuiltInProvider {
     const msg = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
     if (msg.mt === 'AddLocalNotification') {
       if (this.deps.muted(consumer.name)) return;
+      if (!consumer.limits.notification.take()) return this.deps.limited(consumer);
       // The app's src names the notification; ours must be unique across apps.
       this.remove((s) => s.consumer === consumer && s.view.id.endsWith(`:${src}`));
       const view: AppNotification = { id: `n${++this.counter}:${src ?? ''}`, viewId: consumer.viewId, app: consumer.name, title: text(msg.title, 200), text: text(msg.text, 1000) };
+      const mine = this.shown.filter((x) => x.consumer === consumer);
+      if (mine.length >= MAX_NOTIFICATIONS_PER_APP) this.shown = this.shown.filter((x) => x !== mine[0]);
       this.shown.push({ view, consumer, reply });
       this.deps.changed(this.notifications);
     } else if (msg.mt === 'RemoveLocalNotification') {
