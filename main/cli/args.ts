@@ -7,13 +7,13 @@ export type OptionSpec = Record<string, 'string' | 'boolean'>;
 export type ParsedOptions<S extends OptionSpec> = { [K in keyof S]?: S[K] extends 'string' ? string : boolean };
 
 export function parseOptions<S extends OptionSpec>(argv: readonly string[], spec: S): ParsedOptions<S> {
-  const out: Record<string, string | boolean> = {};
+  const out: Record<string, string | boolean> = Object.create(null) as Record<string, string | boolean>;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const m = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(arg);
     if (!m) throw new UsageError(`unexpected argument "${arg}"`);
     const [, name, inline] = m as unknown as [string, string, string | undefined];
-    const kind = spec[name];
+    const kind = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!kind) throw new UsageError(`unknown option --${name}`);
     if (kind === 'boolean') {
       if (inline !== undefined) throw new UsageError(`--${name} takes no value`);

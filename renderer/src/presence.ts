@@ -11,12 +11,12 @@ export function contactPresenceKind(p: ContactPresence | undefined): PresenceKin
   if (!p.up) return 'offline';
   // The PBX reports busy/dnd as `status: "closed"` (pbx-session.md §4.4), so a set activity
   // wins; only a closed contact without an activity is offline.
-  if (p.activity) return byActivity[p.activity] ?? 'away'; // unknown activities (e.g. "lunch") read as away
+  if (p.activity) return (Object.hasOwn(byActivity, p.activity) ? byActivity[p.activity] : undefined) ?? 'away'; // unknown activities (e.g. "lunch") read as away
   return p.status === 'closed' ? 'offline' : 'available';
 }
 
 export function ownPresenceKind(activity: Activity): PresenceKind {
-  return byActivity[activity] ?? 'available';
+  return (Object.hasOwn(byActivity, activity) ? byActivity[activity] : undefined) ?? 'available';
 }
 
 export const presenceLabel: Record<PresenceKind, MessageKey> = {

@@ -47,6 +47,29 @@ test('home links: #d label and #s presence dot', async ({ page, world }) => {
   await expect(carol.getByRole('img', { name: 'available' })).toBeVisible();
 });
 
+test('App Objects named __proto__, constructor, toString, hasOwnProperty: tiles, badges and home links, and nothing blanks', async ({ page, world }) => {
+  const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+  const config = e2eConfig(world.iconBase);
+  for (const name of names) config.appObjects.push({ name, title: `Named ${name}`, password: 'pw', url: `${world.iconBase}/apps/x/${encodeURIComponent(name)}`, presence: true });
+  config.users[0]!.apps.push(...names);
+  config.users[0]!.home = 'constructor#d=Ctor,__proto__,badger';
+  await world.start({ config });
+  await home(page, world);
+  for (const name of names) await expect(allApps(page).getByRole('button', { name: `Named ${name}` })).toBeVisible();
+  // With no badge set, none shows (an inherited member read as a badge would show here or blank the page).
+  await expect(tile(allApps(page), 'Named constructor').getByRole('img')).toHaveCount(0);
+  world.pbx.setBadge('__proto__', 4);
+  world.pbx.setBadge('constructor', 7);
+  await expect(tile(allApps(page), 'Named __proto__').getByRole('img', { name: '4 new' })).toBeVisible();
+  await expect(tile(allApps(page), 'Named constructor').getByRole('img', { name: '7 new' })).toBeVisible();
+  const homeRegion = page.getByRole('region', { name: 'Home' });
+  await expect(tile(homeRegion, 'Ctor').getByRole('img', { name: '7 new' })).toBeVisible();
+  await expect(tile(homeRegion, 'Named __proto__')).toBeVisible();
+  // Search works over them too.
+  await page.getByRole('searchbox').fill('hasOwn');
+  await expect(allApps(page).getByRole('button', { name: 'Named hasOwnProperty' })).toBeVisible();
+});
+
 test('text from the PBX is rendered as text, never as HTML', async ({ page, world }) => {
   const config = e2eConfig(world.iconBase);
   config.appObjects.push({ name: 'evil', title: '<img src=x onerror="window.pwned=1">Evil', description: '<script>window.pwned=2</script>', password: 'x', url: `${world.iconBase}/apps/evil/evil` });

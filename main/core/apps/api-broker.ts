@@ -11,6 +11,7 @@
  * - `ApiResult` goes back to the consumer with `provider` set; `ApiConsumerClosed` tells
  *   providers a consumer went away.
  */
+import { dict } from '../bridge/records.js';
 import type { Logger } from '../common/log.js';
 import type { AppInstance } from './app-instance.js';
 import { toApp } from './app-messages.js';
@@ -70,16 +71,17 @@ export class ClientApiBroker {
 
   /** `ApiUpdate` for every API: static info from the app list, dynamic model from running providers. */
   apiUpdate(): string {
-    const apis: Record<string, Record<string, Record<string, unknown>>> = {};
-    const defaults: Record<string, string> = {};
+    // API and app names come from apps and the PBX: objects without a prototype (bridge/records.ts).
+    const apis = dict<Record<string, Record<string, unknown>>>();
+    const defaults = dict<string>();
     for (const b of this.builtIns.values()) {
-      apis[b.api] = { [b.name]: { title: b.title, url: '', info: {}, model: b.model() } };
+      apis[b.api] = dict([[b.name, { title: b.title, url: '', info: {}, model: b.model() }]]);
       defaults[b.api] = b.name;
     }
     for (const entry of this.deps.catalog()?.byName.values() ?? []) {
       for (const [api, info] of Object.entries(entry.apis)) {
         const dynamic = this.registered.get(api)?.get(entry.name);
-        (apis[api] ??= {})[entry.name] = {
+        (apis[api] ??= dict())[entry.name] = {
           title: entry.title,
           url: entry.url,
           info,
@@ -94,7 +96,7 @@ export class ClientApiBroker {
       for (const [name, dynamic] of providers) {
         if (apis[api]?.[name]) continue;
         const entry = this.deps.catalog()?.byName.get(name);
-        (apis[api] ??= {})[name] = { title: entry?.title ?? name, url: entry?.url ?? '', info: {}, ...(dynamic.model !== undefined && { model: dynamic.model }), restart: dynamic.restart };
+        (apis[api] ??= dict())[name] = { title: entry?.title ?? name, url: entry?.url ?? '', info: {}, ...(dynamic.model !== undefined && { model: dynamic.model }), restart: dynamic.restart };
         defaults[api] ??= name;
       }
     }

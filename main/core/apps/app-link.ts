@@ -39,7 +39,8 @@ export function parseHomeSelection(selected: string): AppLink[] {
 
 /** `args` of a link as key/value pairs (first value wins, as lib1's `start.args`). */
 export function linkArgs(args: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(args)) if (!(k in out)) out[k] = v;
+  // Keys come from the link: a null-prototype object, so `?__proto__=x` or `?constructor=x` is an argument like any other.
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [k, v] of new URLSearchParams(args)) if (!Object.hasOwn(out, k)) out[k] = v;
   return out;
 }

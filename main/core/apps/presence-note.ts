@@ -12,7 +12,8 @@ export interface ParsedNote {
 const TAG = /(^|\s)#([A-Za-z][\w-]*)(?::(\S*))?(?=\s|$)/g;
 
 export function parsePresenceNote(note: string | undefined): ParsedNote {
-  const params: Record<string, string | number> = {};
+  // Keys come from the PBX: a null-prototype object, so `#__proto__:1` is data like any tag.
+  const params: Record<string, string | number> = Object.create(null) as Record<string, string | number>;
   if (!note) return { params, displayNote: '' };
   const displayNote = note
     .replace(TAG, (_m, lead: string, key: string, value: string | undefined) => {

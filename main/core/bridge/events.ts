@@ -1,4 +1,5 @@
 /** Events from the core to the UI: each replaces one part of the Snapshot. */
+import { dict } from './records.js';
 import type { AccountView, AppNotification, AppsView, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, PermissionPrompt, RunningApp, SessionItem, SettingsView, Snapshot, UserView } from './views.js';
 
 export type BridgeEvent =
@@ -35,13 +36,17 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
     case 'apps':
       return withOptional(s, 'apps', e.apps);
     case 'badge': {
-      const badges = { ...s.badges };
+      // Keyed by App Object names: no prototype (records.ts), whatever the snapshot came as.
+      const badges = Object.assign(dict<string>(), s.badges);
       if (e.value === undefined) delete badges[e.app];
       else badges[e.app] = e.value;
       return { ...s, badges };
     }
-    case 'presence':
-      return { ...s, presence: { ...s.presence, [e.presence.sip]: e.presence } };
+    case 'presence': {
+      const presence = Object.assign(dict<ContactPresence>(), s.presence);
+      presence[e.presence.sip] = e.presence;
+      return { ...s, presence };
+    }
     case 'ownPresence':
       return { ...s, ownPresence: e.ownPresence };
     case 'sessions':

@@ -26,12 +26,15 @@ export function openAccountSession(account: Account, deps: AccountSessionDeps): 
   const trusted = [...(account.trustedFingerprint ? [account.trustedFingerprint] : []), ...deps.config.effective.values.certificateFingerprints];
   const vault = new CredentialVault(deps.store, credentialAccount(pbxWebSocketUrl(account.address), account.username), deps.onProblem);
   const session = new PbxSession({ ...deps.sessionOptions, address: account.address, trustedFingerprints: trusted, vault, log: deps.log });
-  session.on('apps', (snapshot) => {
-    void deps.config.cacheHomeLayout(account.id, homeLayoutOf(snapshot)).then((r) => {
-      if (!r.ok) deps.log('warn', 'home screen cache not saved', { errors: r.errors });
-    });
-  });
+  session.on('apps', (snapshot) => cacheHome(deps.config, account.id, snapshot, deps.log));
   return session;
+}
+
+/** Remember the home screen for the next start (also after the user edits it: the PBX does not echo SetApps). */
+export function cacheHome(config: ConfigService, accountId: string, snapshot: AppsSnapshot, log: Logger): void {
+  void config.cacheHomeLayout(accountId, homeLayoutOf(snapshot)).then((r) => {
+    if (!r.ok) log('warn', 'home screen cache not saved', { errors: r.errors });
+  });
 }
 
 function homeLayoutOf(snapshot: AppsSnapshot): { apps: CachedApp[]; selected: string } {

@@ -17,6 +17,7 @@ import { LauncherProvider } from '../apps/providers/launcher-provider.js';
 import type { AppFrameHost, AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
 import type { Command, CommandOf, CommandResult } from '../bridge/commands.js';
 import { applyEvent, type BridgeEvent } from '../bridge/events.js';
+import { dict, own } from '../bridge/records.js';
 import { parseCommand } from '../bridge/validate-command.js';
 import { appPermissionNames, type AppPermission, type Notice, type Snapshot } from '../bridge/views.js';
 import { Coalescer } from '../common/coalesce.js';
@@ -34,7 +35,7 @@ import { pbxWebSocketUrl } from '../pbx/address.js';
 import type { AppsSnapshot, PbxSession, PbxSessionOptions } from '../pbx/session.js';
 import { displayFingerprint } from '../pbx/tls-trust.js';
 import type { App } from '../protocol/pbx-messages.js';
-import { openAccountSession } from './account-session.js';
+import { cacheHome, openAccountSession } from './account-session.js';
 import { browserShellPort, type ShellPort } from './shell-port.js';
 import { accountView, appsView, badgeOf, contactPresence, loginView, ownPresenceView, sessionItems, settingsView } from './view-model.js';
 
@@ -119,8 +120,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     this.state = {
       connection: { kind: 'disconnected', reason: 'initial' },
       login: loginView(config, store.kind === 'keychain'),
-      badges: {},
-      presence: {},
+      badges: dict(),
+      presence: dict(),
       ownPresence: { activity: '', note: '' },
       sessions: [],
       settings: settingsView(config, options.policyFile, this.permissions.entries()),
@@ -226,6 +227,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     this.stopWatchingPolicy();
     this.endSession();
     this.toUi.flush();
+    // Nothing the user changed may be lost to a quick quit: pending settings writes finish first.
+    await this.config.settled();
   }
 
   /** An app-frame page connects for one app view (AppFrameHost, for the shells). */
@@ -439,8 +442,9 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     if (bad.length) return { ok: false, error: 'Invalid app links.', details: bad.slice(0, 10) };
     const selected = links.join(',');
     this.session!.setApps(selected);
-    // The PBX does not echo SetApps: show the new selection now.
+    // The PBX does not echo SetApps: show the new selection now, and remember it for the next start.
     this.showApps({ ...this.lastApps, selected }, false);
+    if (this.sessionAccount) cacheHome(this.config, this.sessionAccount.id, this.lastApps, this.log);
     return { ok: true };
   }
 
@@ -451,7 +455,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     const account = this.config.activeAccount;
     if (!account) return;
     this.publish({ type: 'account', account: accountView(account) });
-    const cached = this.config.settingsFile.homeLayoutCache[account.id];
+    const cached = own(this.config.settingsFile.homeLayoutCache, account.id);
     if (cached) {
       const apps: App[] = cached.apps.map((a) => ({ ...a, ...(a.hidden !== undefined && { info: { hidden: a.hidden } }) }));
       this.showApps({ apps, deviceApps: [], selected: cached.selected }, true, account);
@@ -528,7 +532,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       { type: 'apps', apps: undefined },
       { type: 'sessions', sessions: [] },
     ] satisfies BridgeEvent[]) this.publish(e);
-    this.state = { ...this.state, badges: {}, presence: {} };
+    this.state = { ...this.state, badges: dict(), presence: dict() };
   }
 
   /** Rebuild the catalog and tiles from an app list, and keep presence subscriptions in step. */
@@ -575,7 +579,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private clientModel(): unknown {
     const start = this.appStart();
     const conn = this.state.connection;
-    const home: Record<string, string[]> = {};
+    const home = dict<string[]>();
     for (const l of this.state.apps?.home ?? []) (home[l.app] ??= []).push(l.link);
     const { values, locked } = this.config.effective;
     const adminSettings = Object.fromEntries(['developerMode', 'appDevTools'].map((k) => [k, { value: values[k as 'developerMode' | 'appDevTools'], force: locked.has(k as 'developerMode') }]));

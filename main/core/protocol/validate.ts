@@ -104,7 +104,8 @@ export function record<T>(value: Schema<T>): Schema<Record<string, T>> {
   return {
     parse(v, path) {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'object', v);
-      const out: Record<string, T> = {};
+      // Keys come from outside (API names, settings keys): no prototype, so "__proto__" stays a key.
+      const out = Object.create(null) as Record<string, T>;
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = value.parse(x, `${path}.${k}`);
       return out;
     },

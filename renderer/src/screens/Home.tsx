@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { own } from '../../../main/core/bridge/records.js';
 import type { ContactPresence, HomeLink, Tile as TileView } from '../../../main/core/bridge/views.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Tile } from '../components/Tile.js';
@@ -118,7 +119,7 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
                   description={tile.text}
                   iconUrl={tile.iconUrl}
                   website={tile.website}
-                  badge={badges[tile.name]}
+                  badge={own(badges, tile.name)}
                   showPresence={false}
                   presence={undefined}
                   active={i === activeTile}
@@ -167,9 +168,9 @@ function HomeLinks({ baseId, links, tiles, badges, presence, onOpen }: HomeLinks
           description={tile.text}
           iconUrl={tile.iconUrl}
           website={tile.website}
-          badge={badges[tile.name]}
+          badge={own(badges, tile.name)}
           showPresence={link.presenceSip !== undefined}
-          presence={link.presenceSip === undefined ? undefined : presence[link.presenceSip]}
+          presence={link.presenceSip === undefined ? undefined : own(presence, link.presenceSip)}
           active={false}
           hidden={false}
           onOpen={onOpen}
