@@ -1,10 +1,12 @@
-/** Loads the shared protocol vectors (`../shared/vectors/protocol-vectors.json`, beside the repo). */
+/**
+ * Loads the protocol vectors the formula tests check against: `test/vectors/protocol-vectors.json`
+ * in this repository (where each set comes from: test/vectors/README.md). `MYAPPS_VECTORS`
+ * names another file of the same shape, e.g. to try vectors captured from your own PBX.
+ */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
 
-const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
-export const vectorsPath = process.env.MYAPPS_VECTORS ?? resolve(repoRoot, '../shared/vectors/protocol-vectors.json');
+export const vectorsPath = process.env.MYAPPS_VECTORS ?? fileURLToPath(new URL('../vectors/protocol-vectors.json', import.meta.url));
 
 export interface Vectors {
   login: { type: 'user' | 'session'; domain: string; username: string; password: string; nonce: string; challenge: string; response: string }[];
