@@ -1,6 +1,6 @@
 /**
  * applib.js — the sample apps' app library: a small re-implementation, written from
- * shared/protocol/app-hosting.md §1–§3, of what innovaphone's lib1 and AppWebsocket Connection do
+ * docs/protocol/app-hosting.md §1–§3, of what innovaphone's lib1 and AppWebsocket Connection do
  * in an app page, so the client is tested against apps that behave like real ones.
  *
  * - `start`: URL parameters (lang, scheme, name, title, url, originalUrl; the rest in args/margs),

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the quality bars of shared/design/product.md, measured — not asserted by
+ * `npm run bench`: the quality bars of the product (README, "Speed"), measured — not asserted by
  * timed tests. Prints one line per measurement with the ratio to its bar.
  *
  * 1. Login to tiles, 200 apps: click "Log in" → 200 tiles on screen, in Chromium through the

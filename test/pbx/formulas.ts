@@ -3,7 +3,7 @@
  * `main/core/protocol/digest.ts` (only the SHA-256/RC4 primitives are shared) so that a
  * wrong formula in the client cannot be masked by the same mistake here.
  * Sources: pbx-session.md §3.2–3.6, app-hosting.md §2.3/§2.5; pinned by
- * test/unit/pbx-emulator-formulas.test.ts against shared/vectors/protocol-vectors.json.
+ * test/unit/pbx-emulator-formulas.test.ts against test/vectors/protocol-vectors.json.
  */
 import { rc4DecryptHex, rc4EncryptHex, sha256Hex } from '../../main/core/protocol/crypto.js';
 

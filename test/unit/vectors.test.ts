@@ -1,5 +1,5 @@
 /**
- * Every vector of shared/vectors/protocol-vectors.json against the client's formulas.
+ * Every vector of test/vectors/protocol-vectors.json against the client's formulas.
  * Each case also checks that a one-character change breaks the result, so a formula that
  * ignored an input could not pass.
  */

@@ -1,5 +1,5 @@
 /**
- * PbxSession: one user's myApps session with a PBX (`shared/protocol/pbx-session.md`).
+ * PbxSession: one user's myApps session with a PBX (`docs/protocol/pbx-session.md`).
  *
  * It owns the connection, logs in (user, session, 2FA — see login.ts), follows redirects,
  * keeps the link alive, reconnects with backoff by session login, and turns the PBX's

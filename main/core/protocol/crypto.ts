@@ -4,7 +4,7 @@
  * (`pbx-session.md` §3, `app-hosting.md` §2.3/§2.5).
  *
  * This file is deliberately tiny and formula-free: the PBX emulator shares it, and the
- * vectors in `shared/vectors/protocol-vectors.json` pin it down. The message formulas that
+ * vectors in `test/vectors/protocol-vectors.json` pin it down. The message formulas that
  * combine these primitives live in `digest.ts` (client) and are written again independently
  * in the emulator, so a formula bug cannot hide on both sides.
  */

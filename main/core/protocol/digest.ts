@@ -1,6 +1,6 @@
 /**
  * The myApps digest and cipher formulas, one function each, named after what they protect.
- * Every formula is pinned by `shared/vectors/protocol-vectors.json` (see test/unit/vectors.test.ts).
+ * Every formula is pinned by `test/vectors/protocol-vectors.json` (see test/unit/vectors.test.ts).
  *
  * `infoJson` arguments are the PBX's `info` object re-serialised with JSON.stringify, which
  * keeps the key order of the received text (see json.ts for why that is safe).

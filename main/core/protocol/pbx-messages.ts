@@ -1,5 +1,5 @@
 /**
- * The myApps client ⇄ PBX messages (`shared/protocol/pbx-session.md`), one definition per
+ * The myApps client ⇄ PBX messages (`docs/protocol/pbx-session.md`), one definition per
  * message, named as the protocol names it.
  *
  * Inbound messages (PBX → client) are schemas: `parsePbxFrame` validates every frame at the
