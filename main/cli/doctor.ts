@@ -7,12 +7,15 @@
  *                     [--trust-fingerprint <sha256>] [--timeout <ms>] [--verbose]
  *
  * The password comes from MYAPPS_PASSWORD or a prompt that does not echo. Nothing is stored.
- * Exit codes: 0 ok, 2 usage, 3 unreachable, 4 authentication, 5 certificate, 6 forged digest,
- * 7 app login refused, 1 anything else.
+ * Exit codes (README.md has the table):
+ *   0 ok, 2 usage, 3 unreachable or the connection was lost, 4 authentication, 5 certificate,
+ *   6 forged digest, 7 app login refused, 8 app login timed out, 1 anything else.
+ * Whatever fails, the last line on stdout is `{"step":"error","reason":…,"message":…}` and
+ * stderr gets one plain sentence: never a stack trace (bin/doctor.ts catches the unexpected).
  */
 import { stderrLogger, silentLogger } from '../core/common/log.js';
 import { loginMessageJson } from '../core/apps/login-message.js';
-import { PbxSession } from '../core/pbx/session.js';
+import { AppGetLoginError, PbxSession } from '../core/pbx/session.js';
 import type { SessionErrorReason } from '../core/pbx/state.js';
 import { normalizeFingerprint } from '../core/pbx/tls-trust.js';
 import { parseOptions, UsageError } from './args.js';
@@ -22,7 +25,10 @@ const usage = `usage: npm run doctor -- --pbx <url|host> --user <name> [--app <n
                      [--trust-fingerprint <sha256>] [--timeout <ms>] [--verbose]
 password: MYAPPS_PASSWORD, or typed at the prompt (not echoed)`;
 
-const exitCodes: Partial<Record<SessionErrorReason | 'app-login' | 'usage', number>> = {
+export type DoctorReason = SessionErrorReason | 'app-login' | 'app-login-timeout' | 'usage';
+
+/** Exit codes by reason; README.md's doctor table lists each (test/integration/doctor.test.ts checks). Others exit 1. */
+export const exitCodes: Readonly<Partial<Record<DoctorReason, number>>> = {
   usage: 2,
   unreachable: 3,
   'auth-failed': 4,
@@ -31,9 +37,17 @@ const exitCodes: Partial<Record<SessionErrorReason | 'app-login' | 'usage', numb
   'certificate-untrusted': 5,
   'forged-digest': 6,
   'app-login': 7,
+  'app-login-timeout': 8,
 };
 
 type Out = (record: Record<string, unknown>) => void;
+
+/** The error line and the one sentence on stderr; returns the exit code of `reason`. */
+function failure(out: Out, reason: DoctorReason, message: string, extra: Record<string, unknown> = {}): number {
+  out({ step: 'error', reason, message, ...extra });
+  process.stderr.write(`doctor: ${message}\n`);
+  return exitCodes[reason] ?? 1;
+}
 
 export async function doctor(argv: readonly string[], out: Out, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let options;
@@ -55,6 +69,11 @@ export async function doctor(argv: readonly string[], out: Out, env: NodeJS.Proc
   }
   const timeoutMs = Number(options.timeout ?? 15_000);
   const password = env.MYAPPS_PASSWORD ?? (await readPassword(`Password for ${options.user}: `));
+  if (password === undefined) {
+    out({ step: 'error', reason: 'usage', message: 'no password: set MYAPPS_PASSWORD or type it at the prompt' });
+    process.stderr.write('\ndoctor: no password: set MYAPPS_PASSWORD or type it at the prompt\n');
+    return exitCodes.usage!;
+  }
 
   const session = new PbxSession({
     address: options.pbx,
@@ -76,41 +95,45 @@ export async function doctor(argv: readonly string[], out: Out, env: NodeJS.Proc
   try {
     const state = await session.login({ username: options.user, password });
     if (state.kind !== 'logged-in') {
-      const failure = state.kind === 'error' ? state : { reason: 'unreachable' as const, message: `The PBX could not be reached (${state.kind}).` };
-      out({ step: 'error', reason: failure.reason, message: failure.message, ...('fingerprint256' in failure && failure.fingerprint256 && { fingerprint256: failure.fingerprint256 }) });
-      process.stderr.write(`doctor: ${failure.message}\n`);
-      return exitCodes[failure.reason] ?? 1;
+      const failed = state.kind === 'error' ? state : { reason: 'unreachable' as const, message: `The PBX could not be reached (${state.kind}).` };
+      return failure(out, failed.reason, failed.message, 'fingerprint256' in failed && failed.fingerprint256 ? { fingerprint256: failed.fingerprint256 } : {});
     }
     out({ step: 'login-result', ok: true, url: state.url, standby: state.standby });
     out({ step: 'user', ...state.user });
     const snapshot = await withTimeout(appsDone, timeoutMs);
-    if (!snapshot) {
-      out({ step: 'error', reason: 'protocol', message: `The PBX sent no app list within ${timeoutMs} ms.` });
-      return 1;
-    }
+    if (!snapshot) return failure(out, 'protocol', `The PBX sent no app list within ${timeoutMs} ms.`);
     for (const app of snapshot.apps) {
       out({ step: 'app', name: app.name, title: app.title ?? '', url: app.url, website: app.website === true, hidden: app.info?.hidden === true, ...(app.info?.apis && { apis: Object.keys(app.info.apis) }) });
     }
     out({ step: 'complete', apps: snapshot.apps.length, selected: snapshot.selected, deviceApps: snapshot.deviceApps.map((d) => d.name) });
 
     if (options.app !== undefined && options.challenge !== undefined) {
-      const answer = await session.appGetLogin(options.app, options.challenge);
-      if (answer.result.error !== undefined) {
-        const message = `The PBX refused a login for app "${options.app}": ${answer.result.errorText ?? `error ${answer.result.error}`}.`;
-        out({ step: 'error', reason: 'app-login', message, error: answer.result.error });
-        process.stderr.write(`doctor: ${message}\n`);
-        return exitCodes['app-login']!;
+      const app = options.app;
+      let answer;
+      try {
+        answer = await session.appGetLogin(app, options.challenge, timeoutMs);
+      } catch (e) {
+        if (!(e instanceof AppGetLoginError)) throw e;
+        if (e.reason === 'timeout') return failure(out, 'app-login-timeout', `The PBX did not answer the app login for "${app}" within ${timeoutMs} ms.`);
+        // The link ended (or the session with it) before the answer came.
+        return failure(out, 'unreachable', `No app login for "${app}": ${lowerFirst(e.message.replace(/\.$/, ''))}.`);
       }
-      out({ step: 'app-login', app: options.app, message: JSON.parse(loginMessageJson(answer)) as unknown });
+      if (answer.result.error !== undefined) {
+        const message = `The PBX refused a login for app "${app}": ${answer.result.errorText ?? `error ${answer.result.error}`}.`;
+        return failure(out, 'app-login', message, { error: answer.result.error });
+      }
+      out({ step: 'app-login', app, message: JSON.parse(loginMessageJson(answer)) as unknown });
     }
     return 0;
   } catch (e) {
-    out({ step: 'error', reason: 'internal', message: (e as Error).message });
-    process.stderr.write(`doctor: ${(e as Error).message}\n`);
-    return 1;
+    return failure(out, 'internal', e instanceof Error ? e.message : String(e));
   } finally {
     session.close();
   }
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** `promise`'s value, or undefined after `ms`; the timer never outlives the race. */

@@ -98,6 +98,18 @@ describe('apps revoked while running', () => {
   });
 });
 
+describe('an IT policy that becomes unreadable while apps run', () => {
+  it('fails closed: every running app is closed with a notice, and no app is listed', async () => {
+    const { core, dir } = await setup({ core: { policyPollMs: 20 } });
+    const mine = await openView(core, 'myapp');
+    writeFileSync(join(dir, 'policy.json'), '{"enforced": {"blockedApps": ["ga');
+    const s = await until(core, (x) => x.notices.some((n) => n.id.startsWith('revoked-')));
+    expect(s.runningApps.some((a) => a.viewId === mine.viewId)).toBe(false);
+    expect(s.apps?.tiles).toEqual([]);
+    expect(s.notices.some((n) => n.severity === 'error' && n.text.includes('policy.json'))).toBe(true);
+  });
+});
+
 describe('logout', () => {
   it('closes every app view and asks the shell to wipe the app partitions', async () => {
     const { shell, calls } = nativeShell();

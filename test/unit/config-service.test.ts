@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogLevel } from '../../main/core/common/log.js';
 import { parseCommandLine } from '../../main/core/config/command-line.js';
 import { ConfigService } from '../../main/core/config/config-service.js';
+import { appAllowed, appDevToolsAllowed, usernameAllowed } from '../../main/core/config/effective.js';
 
 let dir: string;
 let policyFile: string;
@@ -144,5 +145,82 @@ describe('ConfigService as a whole', () => {
     const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((name) => config.updateSettings({ mutedApps: [name] })));
     expect(results.every((r) => r.ok && r.saved)).toBe(true);
     expect((await onDisk()).settings).toEqual({ mutedApps: ['e'] });
+  });
+});
+
+describe('ConfigService: an IT policy that cannot be read fails closed', () => {
+  const truncated = '{"enforced":{"developerMode":false,"blockedApps":["games"],"usernamePattern":"[a-z]+\\\\.[a-z]+","appDevTools":fal';
+
+  it('at start: developer mode and app DevTools stay off whatever the command line and the user say, and cannot be changed', async () => {
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ version: 1, accounts: [], settings: { developerMode: true, appDevTools: true }, homeLayoutCache: {}, appPermissions: {} }));
+    await writeFile(policyFile, truncated);
+    const config = await open({ commandLine: parseCommandLine(['--developer-mode']) });
+    expect(config.effective.values).toMatchObject({ developerMode: false, appDevTools: false, certificateFingerprints: [], appsBlockedByPolicyError: true, usernamesBlockedByPolicyError: true });
+    expect(appDevToolsAllowed(config.effective)).toBe(false);
+    expect(config.problems.filter((p) => p.field?.startsWith('enforced.')).map((p) => [p.field, p.severity])).toEqual(
+      ['developerMode', 'appDevTools', 'certificateFingerprints', 'usernamePattern', 'allowedApps', 'blockedApps'].map((k) => [`enforced.${k}`, 'error']),
+    );
+    for (const key of ['developerMode', 'appDevTools'] as const) {
+      const refused = await config.updateSettings({ [key]: true });
+      expect(refused).toEqual({ ok: false, errors: [{ source: join(dir, 'settings.json'), field: `settings.${key}`, reason: `is locked: the IT policy (${policyFile}) could not be read for it, so it keeps its safe value until IT fixes the policy`, severity: 'error' }] });
+    }
+    expect(config.effective.values.developerMode).toBe(false);
+    // Settings the policy does not touch still change.
+    expect(await config.updateSettings({ scheme: 'dark' })).toMatchObject({ ok: true, saved: true });
+  });
+
+  it('refuses every account while the enforced user-name pattern cannot be read, naming the IT policy', async () => {
+    await writeFile(policyFile, JSON.stringify({ enforced: { usernamePattern: ['[a-z]+'] } }));
+    const config = await open();
+    expect(usernameAllowed('alice', config.effective)).toBe(false);
+    const refused = await config.saveAccount({ address: 'pbx.example.com', username: 'alice' });
+    expect(refused).toEqual({
+      ok: false,
+      errors: [expect.objectContaining({ field: 'account.username', reason: `no user name may log in: the user name pattern of the IT policy (${policyFile}) could not be read; ask your IT department to fix the policy` })],
+    });
+    expect(config.usernameRefusal('alice')).toBe(`no user name may log in: the user name pattern of the IT policy (${policyFile}) could not be read; ask your IT department to fix the policy`);
+    expect(config.settingsFile.accounts).toEqual([]);
+  });
+
+  it('applies the same rules when the policy is read again while the client runs, and lifts them once it is fixed', async () => {
+    await writePolicy({ enforced: { blockedApps: ['games'], developerMode: true } });
+    const config = await open();
+    expect([appAllowed('contacts', config.effective), appAllowed('games', config.effective), config.effective.values.developerMode]).toEqual([true, false, true]);
+
+    // IT's tool writes the file in place and the client reads it half-written.
+    await writeFile(policyFile, truncated);
+    const reloaded = config.next('policyReloaded');
+    const changed = config.next('changed');
+    await config.reloadPolicy();
+    const problems = await reloaded;
+    expect(problems.filter((p) => p.field !== undefined).map((p) => p.reason)).toEqual(expect.arrayContaining(['the IT policy file could not be read — no app may run until the IT policy is fixed']));
+    const { effective } = await changed;
+    expect([appAllowed('contacts', effective), effective.values.developerMode, usernameAllowed('alice', effective)]).toEqual([false, false, false]);
+    expect((await config.updateSettings({ developerMode: true })).ok).toBe(false);
+
+    // A type error in one security key on the next read: only that key fails closed.
+    await writePolicy({ enforced: { blockedApps: 'games', developerMode: true } });
+    await config.reloadPolicy();
+    expect([appAllowed('contacts', config.effective), config.effective.values.developerMode, usernameAllowed('alice', config.effective)]).toEqual([false, true, true]);
+
+    await writePolicy({ enforced: { blockedApps: ['games'] } });
+    await config.reloadPolicy();
+    expect([appAllowed('contacts', config.effective), appAllowed('games', config.effective), config.effective.locked.has('developerMode')]).toEqual([true, false, false]);
+    expect((await config.updateSettings({ developerMode: true })).ok).toBe(true);
+  });
+
+  it('watchPolicy picks up a policy file that turns unreadable', async () => {
+    await writePolicy({ enforced: { developerMode: true } });
+    const config = await open();
+    const reloaded = config.next('policyReloaded');
+    const stop = config.watchPolicy(10);
+    try {
+      await writeFile(policyFile, '{"enforced":{"developerMode":tr');
+      const problems = await reloaded;
+      expect(problems[0]?.reason).toMatch(/^The IT policy file is not valid JSON/);
+      expect([config.effective.values.developerMode, config.effective.locked.has('developerMode')]).toEqual([false, true]);
+    } finally {
+      stop();
+    }
   });
 });

@@ -1,7 +1,9 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AtomicWriteSteps, fileSystemSteps, writeFileAtomic } from '../../main/core/config/atomic-write.js';
 import { ConfigService } from '../../main/core/config/config-service.js';
@@ -225,6 +227,103 @@ describe('damaged files', () => {
     expect(await readFile(settings, 'utf8')).not.toContain('hunter2');
     // Repaired once: the next start finds nothing to report.
     expect((await open()).problems).toEqual([]);
+  });
+});
+
+describe('backups are readable by their owner only, like settings.json', () => {
+  const modeOf = async (name: string) => (await stat(join(dir, name))).mode & 0o777;
+  const partlyInvalid = JSON.stringify({ version: 1, accounts: [account], settings: { scheme: 'blue' } });
+
+  // 0o600: what the app writes. 0o644: a file saved by an editor or a sync tool under the usual umask.
+  it.each([['0600', 0o600], ['0644', 0o644]])('a partly invalid file of mode %s: the corrupt-* backup is 0600, as is the repaired file', async (_, mode) => {
+    await writeFile(settings, partlyInvalid, { mode });
+    await chmod(settings, mode);
+    const config = await open();
+    expect(config.problems.at(-1)?.reason).toContain(`kept as settings.json.corrupt-${stamp}`);
+    expect(await modeOf(`settings.json.corrupt-${stamp}`)).toBe(0o600);
+    expect(await modeOf('settings.json')).toBe(0o600);
+  });
+
+  it.each([['0600', 0o600], ['0644', 0o644]])('a corrupt file of mode %s: moved aside as a 0600 backup', async (_, mode) => {
+    await writeFile(settings, '{"version":1,"accounts":[', { mode });
+    await chmod(settings, mode);
+    await open();
+    expect(await files()).toEqual([`settings.json.corrupt-${stamp}`]);
+    expect(await modeOf(`settings.json.corrupt-${stamp}`)).toBe(0o600);
+  });
+
+  it('the backup of an upgraded file (settings.json.v0) is 0600', async () => {
+    await writeFile(settings, JSON.stringify({ pbx: 'pbx.example.com', user: 'alice' }), { mode: 0o644 });
+    await chmod(settings, 0o644);
+    await open();
+    expect(await modeOf('settings.json.v0')).toBe(0o600);
+  });
+});
+
+describe('saving on a read-only file system', () => {
+  const run = promisify(execFile);
+  const isRoot = process.getuid?.() === 0;
+
+  /** Runs `test` on a read-only bind mount of a fresh directory (needs root), then unmounts; the reason when none can be made. */
+  async function onReadOnlyMount(test: (path: string) => Promise<void>): Promise<string | undefined> {
+    const source = join(dir, 'src');
+    const path = join(dir, 'ro');
+    await mkdir(source);
+    await mkdir(path);
+    try {
+      await run('mount', ['-o', 'bind,ro', source, path]);
+    } catch (e) {
+      return `mount -o bind,ro failed: ${(e as Error).message.split('\n')[0]}`;
+    }
+    try {
+      await test(path);
+    } finally {
+      await run('umount', [path]);
+    }
+    return undefined;
+  }
+
+  it('the injected write step fails with EROFS: the reason says EROFS and the change applies to this run', async () => {
+    const erofs: AtomicWriteSteps = {
+      ...fileSystemSteps,
+      async write() {
+        throw Object.assign(new Error('read-only file system'), { code: 'EROFS' });
+      },
+    };
+    const config = await open({ writeSteps: erofs });
+    expect(await config.updateSettings({ scheme: 'dark' })).toEqual({
+      ok: true,
+      value: undefined,
+      saved: false,
+      reason: 'the settings could not be saved (EROFS); this change applies to this run only',
+    });
+    expect(config.effective.values.scheme).toBe('dark');
+  });
+
+  it.skipIf(!isRoot)('for real (root: a read-only bind mount): the reason says EROFS, also for a config directory that does not exist yet', async (ctx) => {
+    const skipped = await onReadOnlyMount(async (ro) => {
+      for (const configDir of [ro, join(ro, 'myapps-desktop'), join(ro, 'a', 'b', 'myapps-desktop')]) {
+        const config = await ConfigService.open({ dir: configDir, policyFile: noPolicy, now });
+        const result = await config.updateSettings({ scheme: 'dark' });
+        expect(result, configDir).toEqual({ ok: true, value: undefined, saved: false, reason: 'the settings could not be saved (EROFS); this change applies to this run only' });
+        expect(config.effective.values.scheme).toBe('dark');
+      }
+    });
+    if (skipped !== undefined) {
+      console.warn(`skipped: ${skipped}`);
+      ctx.skip();
+    }
+  });
+
+  it.skipIf(isRoot)('for real (not root: a directory without write permission): a missing config directory reports EACCES, not ENOENT', async () => {
+    const locked = join(dir, 'locked');
+    await mkdir(locked, { mode: 0o500 });
+    try {
+      const config = await ConfigService.open({ dir: join(locked, 'a', 'myapps-desktop'), policyFile: noPolicy, now });
+      expect(await config.updateSettings({ scheme: 'dark' })).toMatchObject({ ok: true, saved: false, reason: 'the settings could not be saved (EACCES); this change applies to this run only' });
+    } finally {
+      await chmod(locked, 0o700);
+    }
   });
 });
 

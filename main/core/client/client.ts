@@ -25,7 +25,7 @@ import { Emitter } from '../common/emitter.js';
 import { silentLogger, type Logger } from '../common/log.js';
 import type { CommandLine } from '../config/command-line.js';
 import { ConfigService, type SettingsPatch } from '../config/config-service.js';
-import { appAllowed, appDevToolsAllowed, usernameAllowed } from '../config/effective.js';
+import { appAllowed, appDevToolsAllowed } from '../config/effective.js';
 import type { Account } from '../config/settings.js';
 import { MemoryCredentialStore, type CredentialStore } from '../credentials/credential-store.js';
 import { KeytarCredentialStore } from '../credentials/keytar-store.js';
@@ -169,7 +169,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       this.publishIfChanged({ type: 'settings', settings: settingsView(config, options.policyFile, this.permissions.entries()) }, this.state.settings);
       this.publishIfChanged({ type: 'login', login: loginView(config, this.store.kind === 'keychain') }, this.state.login);
       const after = config.effective.values;
-      const filterChanged = JSON.stringify([before.allowedApps, before.blockedApps]) !== JSON.stringify([after.allowedApps, after.blockedApps]);
+      const filterChanged = JSON.stringify([before.allowedApps, before.blockedApps, before.appsBlockedByPolicyError]) !== JSON.stringify([after.allowedApps, after.blockedApps, after.appsBlockedByPolicyError]);
       if (filterChanged && this.lastApps) this.showApps(this.lastApps, false);
       // What running apps were granted may have changed (an answer, a reset in Settings).
       if (JSON.stringify(this.apps.running) !== JSON.stringify(this.state.runningApps)) this.apps.changed();
@@ -358,6 +358,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       case 'setSystemPreferences':
         this.system = { language: c.language, dark: c.dark };
         this.apps.pushStart();
+        // The @client model carries lang and scheme: its consumers hear of the change too.
+        this.apps.broker.broadcastUpdate();
         return { ok: true };
       case 'dismissNotice':
         this.publish({ type: 'notices', notices: this.state.notices.filter((n) => n.id !== c.id) });
@@ -401,7 +403,9 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     } catch (e) {
       return { ok: false, error: (e as Error).message };
     }
-    if (!usernameAllowed(username, this.config.effective)) return { ok: false, error: 'This username is not allowed here (set by your IT department).' };
+    const refusal = this.config.usernameRefusal(username);
+    // The refusal reads after a field name ("… does not match", "no user name may …"): made a sentence here.
+    if (refusal !== undefined) return { ok: false, error: refusal.startsWith('does not') ? `This username ${refusal}.` : `${refusal[0]!.toUpperCase()}${refusal.slice(1)}.` };
     const saved = await this.config.saveAccount({ ...this.existingAccount(pbx, username), address: pbx, username });
     if (!saved.ok) return { ok: false, error: saved.errors.map((e) => e.reason).join('; ') };
     // "Stay logged in" off: the session lives in memory only, and nothing stays in the keychain.

@@ -121,6 +121,7 @@ export class ConfigService extends Emitter<ConfigEvents> {
       const field = `settings.${key}`;
       const parser = Object.hasOwn(userSettingFields, key) ? userSettingFields[key as keyof typeof userSettingFields] : undefined;
       if (!parser) errors.push(this.error(field, 'is not a setting'));
+      else if (this.failedClosed(key)) errors.push(this.error(field, `is locked: the IT policy (${this.policySource}) could not be read for it, so it keeps its safe value until IT fixes the policy`));
       else if (this.current.locked.has(key as EffectiveKey)) errors.push(this.error(field, `is enforced by the IT policy (${this.policySource}) and cannot be changed`));
       else if (value === null) delete settings[key];
       else settings[key] = parser(value, field, (f, reason) => errors.push(this.error(f, reason)));
@@ -130,18 +131,22 @@ export class ConfigService extends Emitter<ConfigEvents> {
     return this.commit(undefined);
   }
 
+  /** Resolves when every change made so far is on disk (or failed to get there): the client closing waits for it. */
+  async settled(): Promise<void> {
+    await this.writes;
+  }
+
   /** Adds or replaces an account. The first account saved becomes the active one. */
   async saveAccount(input: AccountInput): Promise<ChangeResult<Account>> {
     const errors: ConfigProblem[] = [];
     const account = whole(accountSchema)({ ...input, id: input.id ?? randomUUID() }, 'account', (f, reason) => errors.push(this.error(f, reason)));
     if (!account) return { ok: false, errors };
-    const { pbx, usernamePattern } = this.policy.enforced;
+    const { pbx } = this.policy.enforced;
     if (pbx !== undefined && pbxWebSocketUrl(pbx) !== pbxWebSocketUrl(account.address)) {
       errors.push(this.error('account.address', `the IT policy (${this.policySource}) requires the PBX "${pbx}"`));
     }
-    if (usernamePattern !== undefined && !compileUsernamePattern(usernamePattern).test(account.username)) {
-      errors.push(this.error('account.username', `does not match the user name pattern required by the IT policy (${this.policySource})`));
-    }
+    const refusal = this.usernameRefusal(account.username);
+    if (refusal !== undefined) errors.push(this.error('account.username', refusal));
     if (errors.length > 0) return { ok: false, errors };
     const exists = this.file.accounts.some((a) => a.id === account.id);
     this.file = {
@@ -150,6 +155,21 @@ export class ConfigService extends Emitter<ConfigEvents> {
       activeAccount: this.file.activeAccount ?? account.id,
     };
     return this.commit(account);
+  }
+
+  /**
+   * Why the IT policy refuses this user name, or undefined when it may log in: it must match the
+   * enforced pattern, and while that pattern cannot be read (it failed closed) no name may.
+   */
+  usernameRefusal(username: string): string | undefined {
+    if (this.failedClosed('usernamePattern')) {
+      return `no user name may log in: the user name pattern of the IT policy (${this.policySource}) could not be read; ask your IT department to fix the policy`;
+    }
+    const { usernamePattern } = this.policy.enforced;
+    if (usernamePattern !== undefined && !compileUsernamePattern(usernamePattern).test(username)) {
+      return `does not match the user name pattern required by the IT policy (${this.policySource})`;
+    }
+    return undefined;
   }
 
   /** Removes an account and its home-screen cache (its keychain entry is the credential store's). */
@@ -240,6 +260,11 @@ export class ConfigService extends Emitter<ConfigEvents> {
     if (!parsed) return { ok: false, errors };
     this.file = { ...this.file, homeLayoutCache: { ...this.file.homeLayoutCache, [accountId]: parsed } };
     return this.commit(undefined);
+  }
+
+  /** Whether the enforced value of `key` could not be read and applies its safe value instead. */
+  private failedClosed(key: string): boolean {
+    return (this.policy.failedClosed ?? []).some((k) => k === key);
   }
 
   private hasAccount(id: string): boolean {

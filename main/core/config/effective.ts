@@ -8,10 +8,11 @@
  * user's saved choice beats IT's suggested default; built-in defaults come last.
  */
 import type { CommandLineOptions } from './command-line.js';
-import { type Policy, compileUsernamePattern } from './policy.js';
+import { type Policy, type SecurityKey, compileUsernamePattern } from './policy.js';
 import { type Account, type UserSettings, defaultUserSettings } from './settings.js';
 
-export interface EffectiveValues {
+/** The values resolved key by key through the precedence levels. */
+export interface ResolvedValues {
   pbx: string | undefined;
   username: string | undefined;
   usernamePattern: string | undefined;
@@ -27,7 +28,17 @@ export interface EffectiveValues {
   certificateFingerprints: string[];
 }
 
-export type EffectiveKey = keyof EffectiveValues;
+export interface EffectiveValues extends ResolvedValues {
+  /**
+   * The enforced `allowedApps` or `blockedApps` could not be read and failed closed: no app may
+   * run (`appAllowed`). A flag of its own, because an empty `allowedApps` means "every app".
+   */
+  appsBlockedByPolicyError: boolean;
+  /** The enforced `usernamePattern` could not be read and failed closed: no user name is allowed (`usernameAllowed`). */
+  usernamesBlockedByPolicyError: boolean;
+}
+
+export type EffectiveKey = keyof ResolvedValues;
 export type Source = 'enforced' | 'command-line' | 'user' | 'policy-default' | 'built-in';
 
 export const effectiveKeys: readonly EffectiveKey[] = [
@@ -60,12 +71,30 @@ export const builtInDefaults: Readonly<EffectiveValues> = Object.freeze({
   allowedApps: [],
   blockedApps: [],
   certificateFingerprints: [],
+  appsBlockedByPolicyError: false,
+  usernamesBlockedByPolicyError: false,
+});
+
+/**
+ * What an enforced security key that could not be read applies instead, locked (with the two
+ * flags above for user names and apps). docs/it-deployment.md lists the same.
+ */
+export const failClosedValues: Readonly<Pick<ResolvedValues, SecurityKey>> = Object.freeze({
+  developerMode: false,
+  appDevTools: false,
+  /** None: nothing is trusted by the policy (an account's own trusted fingerprint is the user's choice). */
+  certificateFingerprints: [],
+  /** No pattern, and `usernamesBlockedByPolicyError` refuses every name. */
+  usernamePattern: undefined,
+  /** Empty, and `appsBlockedByPolicyError` refuses every app. */
+  allowedApps: [],
+  blockedApps: [],
 });
 
 export interface Effective {
   values: Readonly<EffectiveValues>;
   sources: Readonly<Record<EffectiveKey, Source>>;
-  /** Keys set by the enforced policy: the UI shows them read-only and updates are refused. */
+  /** Keys set by the enforced policy, or failed closed by it: the UI shows them read-only and updates are refused. */
   locked: ReadonlySet<EffectiveKey>;
 }
 
@@ -90,6 +119,7 @@ function userLevel({ settings, account }: Levels['user']): Level {
 
 export function resolveEffective(levels: Levels): Effective {
   const enforced: Level = levels.policy.enforced;
+  const failedClosed = new Set<EffectiveKey>(levels.policy.failedClosed ?? []);
   const ordered: [Source, Level][] = [
     ['enforced', enforced],
     ['command-line', commandLineLevel(levels.commandLine)],
@@ -99,28 +129,40 @@ export function resolveEffective(levels: Levels): Effective {
   ];
   const values: Record<string, unknown> = {};
   const sources: Record<string, Source> = {};
+  const failClosed: Level = failClosedValues;
   for (const key of effectiveKeys) {
-    const [source, level] = ordered.find(([, l]) => l[key] !== undefined) ?? ['built-in', levels.builtIn];
+    // A security key the policy meant to enforce but that could not be read: its safe value, as if enforced.
+    const [source, level]: [Source, Level] = failedClosed.has(key) ? ['enforced', failClosed] : (ordered.find(([, l]) => l[key] !== undefined) ?? ['built-in', levels.builtIn]);
     const value = level[key];
     values[key] = Array.isArray(value) ? [...value] : value;
     sources[key] = source;
   }
+  values.appsBlockedByPolicyError = failedClosed.has('allowedApps') || failedClosed.has('blockedApps');
+  values.usernamesBlockedByPolicyError = failedClosed.has('usernamePattern');
   return {
     values: values as unknown as EffectiveValues,
     sources: sources as Record<EffectiveKey, Source>,
-    locked: new Set(effectiveKeys.filter((k) => enforced[k] !== undefined)),
+    locked: new Set(effectiveKeys.filter((k) => enforced[k] !== undefined || failedClosed.has(k))),
   };
 }
 
-/** Whether the app with this App Object name may run: blocked wins; an empty allow-list allows all. */
+/**
+ * Whether the app with this App Object name may run: none while the policy's app filter failed
+ * closed; blocked wins; an empty allow-list allows all.
+ */
 export function appAllowed(name: string, effective: Effective): boolean {
-  const { allowedApps, blockedApps } = effective.values;
+  const { allowedApps, blockedApps, appsBlockedByPolicyError } = effective.values;
+  if (appsBlockedByPolicyError) return false;
   if (blockedApps.includes(name)) return false;
   return allowedApps.length === 0 || allowedApps.includes(name);
 }
 
-/** Whether a user name satisfies the effective pattern (whole-name match); no pattern allows all. */
+/**
+ * Whether a user name satisfies the effective pattern (whole-name match); no pattern allows
+ * all — unless the enforced pattern failed closed, then none is allowed.
+ */
 export function usernameAllowed(name: string, effective: Effective): boolean {
+  if (effective.values.usernamesBlockedByPolicyError) return false;
   const source = effective.values.usernamePattern;
   if (source === undefined) return true;
   try {

@@ -4,8 +4,8 @@
  * an old one is backed up before it is upgraded, and a file from a newer version of the app
  * is not touched at all. Each of these is reported as a problem in plain words.
  */
-import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { chmod, copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type AtomicWriteSteps, fileSystemSteps, removeStaleTempFiles, writeFileAtomic } from './atomic-write.js';
 import { migrate } from './migrations.js';
 import { SETTINGS_FILE_NAME } from './paths.js';
@@ -29,8 +29,42 @@ export function settingsPath(dir: string): string {
 }
 
 export async function saveSettings(dir: string, file: SettingsFile, steps: AtomicWriteSteps = fileSystemSteps): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirectory(dir);
   await writeFileAtomic(settingsPath(dir), JSON.stringify(file, null, 2) + '\n', steps);
+}
+
+/**
+ * `mkdir -p` that fails with the real cause. Node's recursive mkdir reports ENOENT when it
+ * cannot create a missing directory for another reason (a read-only file system: EROFS; no
+ * permission: EACCES), so on ENOENT the missing directories are created one by one, and the
+ * first that fails says why.
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    return;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const missing: string[] = [];
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const found = await stat(at).then(
+      () => true,
+      () => false,
+    );
+    if (found || dirname(at) === at) break;
+    missing.unshift(at);
+  }
+  for (const at of missing) {
+    await mkdir(at, { mode: 0o700 }).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    });
+  }
+}
+
+/** Backups hold what settings.json holds (PBX addresses, user names): readable by their owner only, as settings.json is written. */
+async function ownerOnly(path: string): Promise<void> {
+  await chmod(path, 0o600);
 }
 
 function errorText(e: unknown): string {
@@ -64,12 +98,16 @@ export async function loadSettings(dir: string, options: SettingsStoreOptions = 
       report(`The settings file ${what} and could not be moved aside (${errorText(e)}). This run uses default settings and leaves the file untouched.`, 'error', field);
       return defaults(false);
     }
+    // The file keeps the mode it had, perhaps one an editor gave it; the backup is owner-only.
+    // It is moved aside already, so a failure here costs nothing but that narrowing.
+    await ownerOnly(backup).catch(() => {});
     report(`The settings file ${what}. It was kept as ${basename(backup)} and the app started with default settings.`, 'error', field);
     return defaults(true);
   };
   const backUp = async (suffix: string): Promise<string | undefined> => {
     try {
       await copyFile(path, `${path}.${suffix}`);
+      await ownerOnly(`${path}.${suffix}`);
       return basename(`${path}.${suffix}`);
     } catch (e) {
       report(`The settings file could not be backed up (${errorText(e)}), so it is left untouched and changes are not saved.`, 'error');
