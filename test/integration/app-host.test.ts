@@ -5,8 +5,8 @@
  * app pages; these pin down the protocol details.
  */
 import { describe, expect, it } from 'vitest';
-import { appLoginDigest } from '../../main/core/protocol/digest.js';
-import { openView, setup, until, viewOf } from '../support/core-apps.js';
+import { appLoginDigest, appSessionKey } from '../../main/core/protocol/digest.js';
+import { appsConfig, openView, setup, until, viewOf, type FakeView } from '../support/core-apps.js';
 
 describe('app views', () => {
   it('load URL: .htm with lang, scheme, name, title and the link arguments, all encoded', async () => {
@@ -21,14 +21,34 @@ describe('app views', () => {
     expect(core.snapshot().runningApps).toEqual([expect.objectContaining({ name: 'myapp', state: 'alive', hidden: false })]);
   });
 
-  it('plain websites: the bare URL, and no message either way', async () => {
+  it('plain websites: the bare URL, and no message either way, though alive — while an app next to it gets every one', async () => {
     const { core, pbx } = await setup();
-    const view = await openView(core, 'website?x=1');
-    expect(view.frames[0]).toEqual({ kind: 'load', url: 'https://www.example.com/', website: true, title: 'Website', allow: '' });
-    view.post({ mt: 'getLogin', app: 'website', challenge: '1' });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(pbx.framesOf('AppGetLogin')).toHaveLength(0);
-    expect(view.posted).toEqual([]);
+    const app = await openView(core, 'myapp'); // the positive control: a real app
+    const site = await openView(core, 'website?x=1');
+    expect(site.frames[0]).toEqual({ kind: 'load', url: 'https://www.example.com/', website: true, title: 'Website', allow: '' });
+    site.loaded();
+    await until(core, (s) => s.runningApps.find((a) => a.name === 'website')?.state === 'alive');
+
+    // Nothing the website posts is heard (were it, the PBX would see its AppGetLogin before the app's).
+    site.post({ mt: 'getLogin', app: 'website', challenge: '1' });
+    site.post({ mt: 'ConsumeApi', api: 'com.innovaphone.client' });
+    site.post({ mt: 'OpenChannel', src: 'x', dst: 'myapp' });
+    app.post({ mt: 'ConsumeApi', api: 'com.innovaphone.client' });
+    app.post({ mt: 'getLogin', app: 'myapp', challenge: '2' });
+    await app.next((m) => m.mt === 'Login');
+    expect(pbx.framesOf('AppGetLogin').map((f) => f.msg.app)).toEqual(['myapp']);
+    expect(app.posted.map((m) => m.mt)).toEqual(['ApiUpdate', 'Login']);
+
+    // What is posted to every app is not posted to the website; each step is checked done at the app.
+    await core.handle({ type: 'setSystemPreferences', language: 'de', dark: true });
+    expect(app.posted.filter((m) => m.mt === 'SetLang' || m.mt === 'SetScheme')).toEqual([{ mt: 'SetLang', lang: 'de' }, { mt: 'SetScheme', scheme: 'dark' }]);
+    expect(await core.handle({ type: 'setHome', links: ['myapp?pinned=1'] })).toEqual({ ok: true });
+    expect(await app.next((m) => m.mt === 'ApiUpdate' && JSON.stringify(m).includes('myapp?pinned=1'))).toBeDefined();
+    await core.handle({ type: 'openApp', link: 'website?x=2' });
+    await core.handle({ type: 'openApp', link: 'myapp?x=2' });
+    expect(await app.next((m) => m.mt === 'SetArgs')).toEqual({ mt: 'SetArgs', args: { x: '2' } });
+    expect(site.posted).toEqual([]);
+    expect(site.frames).toHaveLength(1);
   });
 
   it('only apps the PBX lists (and not hidden ones) can be opened; unknown views cannot attach', async () => {
@@ -57,19 +77,22 @@ describe('app login (control 7)', () => {
     a.post({ mt: 'getLogin', app: 'contacts', challenge: '1' });
     expect(await a.next((m) => m.mt === 'Login')).toMatchObject({ error: 1, errorText: expect.stringMatching(/only log in as "myapp"/) });
     b.post({ mt: 'getLogin', app: 'contacts', challenge: '2' });
+    // b asked after a, on the same PBX socket: had a's request gone out, the PBX would have it
+    // first, and its answer would have come before b's.
     await b.next((m) => m.mt === 'Login' && m.pbxObj === 'contacts');
-    await new Promise((r) => setTimeout(r, 50));
     expect(pbx.framesOf('AppGetLogin').map((f) => f.msg.app)).toEqual(['contacts']);
     expect(a.posted.filter((m) => m.mt === 'Login' && m.key)).toEqual([]);
   });
 
-  it('answers getLogins in the order they were asked', async () => {
-    const { core } = await setup();
+  it('answers getLogins in the order they were asked, though the PBX answers them last first', async () => {
+    const { core, pbx } = await setup();
     const view = await openView(core, 'myapp');
+    pbx.holdAppLogins();
     for (const c of ['1', '2', '3', '4']) view.post({ mt: 'getLogin', app: 'myapp', challenge: c });
+    await pbx.waitFor('AppGetLogin', (m) => m.challenge === '4');
+    expect(pbx.releaseAppLogins('reversed')).toBe(4);
     await view.next(() => view.posted.filter((m) => m.mt === 'Login').length === 4);
     const keys = view.posted.filter((m) => m.mt === 'Login').map((m) => m.key);
-    const { appSessionKey } = await import('../../main/core/protocol/digest.js');
     expect(keys).toEqual(['1', '2', '3', '4'].map((c) => appSessionKey(c, 'app-secret')));
   });
 
@@ -118,12 +141,15 @@ describe('Client APIs', () => {
     expect(await provider.next((m) => m.mt === 'ApiRequest')).toMatchObject({ consumer: 'consumer', src: 'd1' });
     const updates = () => consumer.posted.filter((m) => m.mt === 'ApiUpdate').length;
     const before = updates();
+    expect(consumer.posted.filter((m) => m.mt === 'ApiUpdate').at(-1)).toHaveProperty(['apis', 'com.example.lazy', 'lazy']);
     // The PBX sends the same app list again: an apps event, but the model is unchanged.
-    const resent = new Promise((r) => core.onEvent((e) => e.type === 'apps' && r(e)));
-    pbx.setUserApps('alice', [...pbx.config.users[0]!.apps]);
-    await resent;
-    await new Promise((r) => setTimeout(r, 50));
-    expect(updates()).toBe(before);
+    const apps = [...pbx.config.users[0]!.apps];
+    pbx.setUserApps('alice', apps);
+    // Positive control: a list that does change the model, sent after it on the same socket, is
+    // the one more ApiUpdate.
+    pbx.setUserApps('alice', apps.filter((a) => a !== 'lazy'));
+    await consumer.next((m) => m.mt === 'ApiUpdate' && !JSON.stringify(m).includes('com.example.lazy'));
+    expect(updates()).toBe(before + 1);
   });
 
   it('a provider that never registers: ApiResult with errorText after the timeout', async () => {
@@ -162,8 +188,31 @@ describe('Client APIs', () => {
     expect(core.snapshot().notifications).toEqual([]);
     await core.handle({ type: 'updateSettings', patch: { mutedApps: ['consumer'] } });
     app.post({ mt: 'ApiRequest', api: 'com.innovaphone.launcher', provider: '*', src: 'n2', msg: { mt: 'AddLocalNotification', title: 'Muted' } });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(core.snapshot().notifications).toEqual([]);
+    // Positive control: an app that is not muted, asking after it, gets its notification shown.
+    const other = await openView(core, 'myapp');
+    other.post({ mt: 'ApiRequest', api: 'com.innovaphone.launcher', provider: '*', src: 'n3', msg: { mt: 'AddLocalNotification', title: 'Not muted' } });
+    const shown = await until(core, (x) => x.notifications.length > 0);
+    expect(shown.notifications.map((n) => [n.app, n.title])).toEqual([['myapp', 'Not muted']]);
+  });
+});
+
+describe('@client SetAttachedToHome', () => {
+  it('an app pins its own links to the home screen, never another app’s', async () => {
+    const { core, pbx } = await setup();
+    const app = await openView(core, 'consumer');
+    const attach = (src: string, reference: string) =>
+      app.post({ mt: 'ApiRequest', api: 'com.innovaphone.client', provider: '@client', src, msg: { mt: 'SetAttachedToHome', reference, attached: true } });
+    const result = (src: string) => app.next((m) => m.mt === 'ApiResult' && m.src === src);
+    attach('other', 'contacts?id=1');
+    attach('prefix', 'consumerevil');
+    attach('own', 'consumer?id=7#d=Seven');
+    expect((await result('other')).msg).toEqual({ mt: 'SetAttachedToHomeResult', error: 'only links to the app itself can be attached' });
+    expect((await result('prefix')).msg).toMatchObject({ error: expect.any(String) });
+    expect((await result('own')).msg).toEqual({ mt: 'SetAttachedToHomeResult' });
+    // The own link's SetApps is the control: refused ones, asked for before it, would have come first.
+    await pbx.waitFor('SetApps');
+    expect(pbx.framesOf('SetApps').map((f) => f.msg.home)).toEqual(['contacts,badger,consumer?id=7#d=Seven']);
+    expect(core.snapshot().apps!.home.map((h) => h.link)).toEqual(['contacts', 'badger', 'consumer?id=7#d=Seven']);
   });
 });
 
@@ -207,16 +256,56 @@ describe('actions, channels, language and scheme', () => {
     expect(await opener.next((m) => m.mt === 'ChannelClosed')).toEqual({ mt: 'ChannelClosed', channel: open.channel });
   });
 
+  it('channels: only the two ends use a channel; a third app knowing its id reaches no one', async () => {
+    const { core } = await setup();
+    const opener = await openView(core, 'myapp');
+    const target = await openView(core, 'contacts');
+    const third = await openView(core, 'consumer');
+    opener.post({ mt: 'OpenChannel', src: 'c1', dst: 'contacts' });
+    const { channel } = (await target.next((m) => m.mt === 'OpenChannel')) as { channel: string };
+    // Before the target connects, nobody else can connect it for the target.
+    third.post({ mt: 'ChannelConnected', channel });
+    target.post({ mt: 'ChannelConnected', channel });
+    await opener.next((m) => m.mt === 'ChannelConnected');
+    third.post({ mt: 'ChannelMessage', channel, msg: 'intruder' });
+    third.post({ mt: 'ChannelConnected', channel });
+    third.post({ mt: 'ChannelClosed', channel });
+    // Positive control: the ends still talk, both ways, after everything the third app posted.
+    opener.post({ mt: 'ChannelMessage', channel, msg: 'ping' });
+    expect(await target.next((m) => m.mt === 'ChannelMessage')).toEqual({ mt: 'ChannelMessage', channel, msg: 'ping' });
+    target.post({ mt: 'ChannelMessage', channel, msg: 'pong' });
+    await opener.next((m) => m.mt === 'ChannelMessage' && m.msg === 'pong');
+    const channelTraffic = (v: FakeView) => v.posted.filter((m) => m.mt !== 'ApiUpdate');
+    expect(channelTraffic(opener)).toEqual([{ mt: 'ChannelConnected', src: 'c1', channel }, { mt: 'ChannelMessage', channel, msg: 'pong' }]);
+    expect(channelTraffic(target)).toEqual([{ mt: 'OpenChannel', channel, opener: 'myapp' }, { mt: 'ChannelMessage', channel, msg: 'ping' }]);
+    expect(third.posted).toEqual([]);
+  });
+
   it('SetLang and SetScheme reach running apps when they change', async () => {
     const { core } = await setup();
     const view = await openView(core, 'myapp');
     await core.handle({ type: 'updateSettings', patch: { scheme: 'dark', language: 'de' } });
     expect(await view.next((m) => m.mt === 'SetScheme')).toEqual({ mt: 'SetScheme', scheme: 'dark' });
     expect(await view.next((m) => m.mt === 'SetLang')).toEqual({ mt: 'SetLang', lang: 'de' });
-    const website = await openView(core, 'website');
+    // Unchanged: nothing new (the change after it is the control; websites: see "plain websites").
+    await core.handle({ type: 'updateSettings', patch: { language: 'de' } });
     await core.handle({ type: 'updateSettings', patch: { scheme: 'light' } });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(website.posted).toEqual([]);
+    await view.next((m) => m.mt === 'SetScheme' && m.scheme === 'light');
+    expect(view.posted.filter((m) => m.mt === 'SetLang' || m.mt === 'SetScheme')).toEqual([
+      { mt: 'SetLang', lang: 'de' },
+      { mt: 'SetScheme', scheme: 'dark' },
+      { mt: 'SetScheme', scheme: 'light' },
+    ]);
+  });
+
+  it('the OS language changing (language "auto") reaches @client consumers in the model', async () => {
+    const { core } = await setup();
+    const view = await openView(core, 'myapp');
+    view.post({ mt: 'ConsumeApi', api: 'com.innovaphone.client' });
+    await view.next((m) => m.mt === 'ApiUpdate');
+    await core.handle({ type: 'setSystemPreferences', language: 'fr-CH', dark: false });
+    const update = await view.next((m) => m.mt === 'ApiUpdate' && JSON.stringify(m).includes('"lang":"fr"'));
+    expect(update).toHaveProperty(['apis', 'com.innovaphone.client', '@client', 'model', 'lang'], 'fr');
   });
 
   it('opening a running app with new arguments sends it SetArgs instead of reloading it', async () => {
@@ -237,11 +326,21 @@ describe('actions, channels, language and scheme', () => {
     expect(core.snapshot().runningApps[0]).toMatchObject({ state: 'starting' });
   });
 
-  it('Wake from the PBX starts the app whose info lists that wake type', async () => {
-    const { core, pbx } = await setup();
+  it('Wake{phone, hw} starts only the phone app named by hw; with no hw, every app whose info lists that wake type', async () => {
+    const config = appsConfig();
+    config.appObjects.push({ name: 'deskphone', title: 'Desk phone', password: 'd', url: 'http://127.0.0.1:9/apps/deskphone/deskphone', wake: ['phone'], apis: { 'com.innovaphone.phone': {} } });
+    config.users[0]!.apps.push('deskphone');
+    const { core, pbx } = await setup({ config });
+    const running = () => core.snapshot().runningApps.map((a) => a.name).sort();
+    pbx.wake('alice', { type: 'phone', hw: 'nothing-by-that-name', incoming: true });
+    pbx.wake('alice', { type: 'phone', hw: 'deskphone', incoming: true });
+    // The PBX sent both Wakes on one socket: once the second has started deskphone, the first was handled.
+    await until(core, (x) => x.runningApps.length > 0);
+    expect(running()).toEqual(['deskphone']);
+    await core.handle({ type: 'closeApp', viewId: core.snapshot().runningApps[0]!.viewId });
     pbx.wake('alice', { type: 'phone', incoming: true });
-    const s = await until(core, (x) => x.runningApps.some((a) => a.name === 'softphone'));
-    expect(s.runningApps.map((a) => a.name)).toEqual(['softphone']);
+    await until(core, (x) => x.runningApps.length === 2);
+    expect(running()).toEqual(['deskphone', 'softphone']);
   });
 
   it('logout closes every app', async () => {

@@ -2,12 +2,13 @@
  * ClientCore — the whole client behind the bridge — against the PBX emulator, driven only
  * through bridge commands and observed only through bridge events, as a shell would.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../main/core/bridge/views.js';
 import { ClientCore, type ClientCoreOptions } from '../../main/core/client/client.js';
+import { settingsPath } from '../../main/core/config/settings-store.js';
 import { MemoryCredentialStore } from '../../main/core/credentials/credential-store.js';
 import { PbxEmulator, type EmulatorConfig } from '../pbx/index.js';
 import { sessionTestConfig } from '../support/session-config.js';
@@ -45,6 +46,21 @@ function until(c: ClientCore, pred: (s: Snapshot) => boolean, timeoutMs = 5000):
       resolve(c.snapshot());
     });
   });
+}
+
+/** Resolves once settings.json in `dir` holds a home-screen cache (written after each app list, asynchronously). */
+async function homeScreenCached(dir: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const file = JSON.parse(readFileSync(settingsPath(dir), 'utf8')) as { homeLayoutCache?: object };
+      if (Object.keys(file.homeLayoutCache ?? {}).length > 0) return;
+    } catch {
+      // not written yet
+    }
+    if (Date.now() > deadline) throw new Error(`no home-screen cache in ${settingsPath(dir)} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 const loggedIn = (s: Snapshot) => s.connection.kind === 'logged-in' && s.apps !== undefined && !s.apps.fromCache;
@@ -175,6 +191,22 @@ describe('login and the home screen', () => {
   });
 });
 
+describe('the PBX ends the session', () => {
+  it('a bare unsolicited LogoutResult wipes the stored session, closes the apps and returns to the login screen', async () => {
+    const pbx = await emulator();
+    const store = new MemoryCredentialStore();
+    const { core: c } = await loggedInCore(pbx, { credentialStore: store });
+    expect(await store.accounts()).toHaveLength(1);
+    expect(await c.handle({ type: 'openApp', link: 'contacts' })).toMatchObject({ ok: true });
+    pbx.inject('{"mt":"LogoutResult"}', { user: 'alice' });
+    const s = await until(c, (x) => x.connection.kind !== 'logged-in' && x.apps === undefined);
+    expect(s.connection).toEqual({ kind: 'disconnected', reason: 'remote-logout' });
+    expect(await store.accounts()).toEqual([]);
+    expect([s.apps, s.user, s.runningApps, s.sessions]).toEqual([undefined, undefined, [], []]);
+    expect(s.login.pbx).toBe(pbx.url); // the login screen, prefilled
+  });
+});
+
 describe('policy', () => {
   function policy(dir: string, p: object) {
     writeFileSync(join(dir, 'policy.json'), JSON.stringify(p));
@@ -234,7 +266,7 @@ describe('certificates and restarts', () => {
     const pbx = await emulator();
     const store = new MemoryCredentialStore();
     const { dir, core: first } = await loggedInCore(pbx, { credentialStore: store });
-    await new Promise((r) => setTimeout(r, 50)); // the cache write is asynchronous
+    await homeScreenCached(dir);
     await first.dispose();
     const events: string[] = [];
     const { core: second } = await core({ configDir: dir, credentialStore: store });
@@ -254,9 +286,17 @@ describe('certificates and restarts', () => {
     await until(c, loggedIn);
     expect(await store.accounts()).toEqual([]);
     await c.dispose();
+    // The control: a core that kept its session, started after the one under test, resumes it.
+    const kept = new MemoryCredentialStore();
+    const { core: keeper, dir: keptDir } = await loggedInCore(pbx, { credentialStore: kept });
+    await keeper.dispose();
+    const sessionLogins = () => pbx.framesOf('Login').filter((f) => f.msg?.type === 'session' && f.msg?.response).length;
+    expect(sessionLogins()).toBe(0);
     const { core: next } = await core({ configDir: dir, credentialStore: store });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(next.snapshot().connection.kind).toBe('disconnected');
+    const { core: control } = await core({ configDir: keptDir, credentialStore: kept });
+    await until(control, loggedIn);
+    expect(next.snapshot().connection).toEqual({ kind: 'disconnected', reason: 'initial' });
+    expect(sessionLogins()).toBe(1); // the control's
   });
 
   it('while the PBX restarts the home screen stays, then the session comes back', async () => {

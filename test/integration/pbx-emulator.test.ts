@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { type ClientOptions } from 'ws';
 import { randomHex, rc4DecryptHex, sha256Hex } from '../../main/core/protocol/crypto.js';
-import { PbxEmulator, SessionStore } from '../pbx/index.js';
-import type { EmulatorConfig } from '../pbx/index.js';
+import { PbxEmulator, SessionStore, validateEmulatorConfig } from '../pbx/index.js';
+import type { AppObjectConfig, EmulatorConfig } from '../pbx/index.js';
 
 import { JsonSocket, type Msg } from '../support/json-socket.js';
 
@@ -35,9 +35,22 @@ class RawClient {
   takeAll(mt: string) {
     return this.socket.takeAll(mt);
   }
-  /** No message of this mt arrives within `ms`. */
-  async none(mt: string, ms = 150): Promise<void> {
-    expect(await this.socket.untakenAfter(mt, ms)).toEqual([]);
+  /**
+   * A round trip on this socket (CheckBuild → CheckBuildResult, answered in any state): every
+   * frame the emulator sent this socket before it handled the CheckBuild has arrived by then.
+   */
+  async sync(): Promise<void> {
+    this.send({ mt: 'CheckBuild' });
+    await this.next('CheckBuildResult');
+  }
+  /**
+   * No message of this mt came, as far as a round trip can tell: call it after whatever would
+   * have sent one, once the emulator acted on it (hooks act at once; a message from another
+   * socket needs a sign of having been handled first).
+   */
+  async none(mt: string): Promise<void> {
+    await this.sync();
+    expect(this.takeAll(mt)).toEqual([]);
   }
 }
 
@@ -381,6 +394,32 @@ describe('PBX emulator: apps', () => {
     }
   });
 
+  it('App Objects without a password are accepted and listed; AppGetLogin for one is refused with a clear error, echoing src', async () => {
+    const cfg = config();
+    cfg.appObjects.push(
+      // Left out, as a config file may: a plain website needs no shared secret.
+      { name: 'page', title: 'Page', url: 'https://www.example.com/page', website: true } as AppObjectConfig,
+      { name: 'blank', title: 'Blank', password: '', url: `${APPS}/blank/blank` },
+    );
+    cfg.users[0]!.apps.push('page', 'blank');
+    const emu = await start({ config: cfg });
+    const { c } = await loggedIn(emu);
+    c.send({ mt: 'SubscribeApps' });
+    await c.next('UpdateAppsComplete');
+    expect(c.takeAll('UpdateAppsInfo').map((m) => m.app.name)).toEqual(expect.arrayContaining(['page', 'blank']));
+    for (const app of ['page', 'blank']) {
+      c.send({ mt: 'AppGetLogin', src: `nopw-${app}`, app, challenge: '1' });
+      expect(await c.next('AppGetLoginResult', (m) => m.src === `nopw-${app}`)).toEqual({ mt: 'AppGetLoginResult', src: `nopw-${app}`, app, error: 2, errorText: 'App Object has no password' });
+    }
+    // An App Object with a password still gets its login on the same connection.
+    c.send({ mt: 'AppGetLogin', src: 'with-pw', app: 'contacts', challenge: '1' });
+    expect((await c.next('AppGetLoginResult', (m) => m.src === 'with-pw')).key).toBe(sha256Hex('innovaphoneAppSessionKey:1:apppwd'));
+
+    // Only the shape of a given password is checked.
+    const bad = { ...cfg, appObjects: [...cfg.appObjects, { name: 'n', title: 'N', password: 5, url: `${APPS}/n/n` }] };
+    expect(() => validateEmulatorConfig(bad)).toThrow(expect.objectContaining({ problems: [`appObjects[${cfg.appObjects.length}].password: must be a string`] }));
+  });
+
   it('answers many concurrent AppGetLogin requests, each matched by src', async () => {
     const emu = await start();
     const { c } = await loggedIn(emu);
@@ -390,6 +429,28 @@ describe('PBX emulator: apps', () => {
       const pwd = i % 2 ? 'apppwd' : 'badgerpwd';
       expect(r.key).toBe(sha256Hex(`innovaphoneAppSessionKey:c${i}:${pwd}`));
     }
+  });
+});
+
+describe('PBX emulator: AppGetLogin out of order (test hook)', () => {
+  it('holdAppLogins keeps answers back; releaseAppLogins("reversed") sends them last-asked first, then answers go out at once again', async () => {
+    const emu = await start();
+    const { c } = await loggedIn(emu);
+    emu.holdAppLogins();
+    for (const i of [1, 2, 3]) c.send({ mt: 'AppGetLogin', src: `h${i}`, app: 'contacts', challenge: `c${i}` });
+    c.send({ mt: 'AppGetLogin', src: 'h-denied', app: 'secret', challenge: '1' });
+    await emu.waitFor('AppGetLogin', (m) => m.src === 'h-denied');
+    // Held means not sent: a later answer on the same socket (CheckBuildResult) comes first.
+    await c.sync();
+    expect(c.takeAll('AppGetLoginResult')).toEqual([]);
+    expect(emu.releaseAppLogins('reversed')).toBe(4);
+    await c.next('AppGetLoginResult', (m) => m.src === 'h1');
+    expect(c.inbox.filter((m) => m.mt === 'AppGetLoginResult').map((m) => m.src)).toEqual(['h-denied', 'h3', 'h2', 'h1']);
+    expect(c.takeAll('AppGetLoginResult').find((m) => m.src === 'h2')?.key).toBe(sha256Hex('innovaphoneAppSessionKey:c2:apppwd'));
+
+    c.send({ mt: 'AppGetLogin', src: 'after', app: 'contacts', challenge: '9' });
+    expect(await c.next('AppGetLoginResult', (m) => m.src === 'after')).toMatchObject({ src: 'after', pbxObj: 'contacts' });
+    expect(emu.releaseAppLogins()).toBe(0);
   });
 });
 
@@ -485,19 +546,31 @@ describe('PBX emulator: transport', () => {
   it('answers pings until blackholed; killSockets drops TCP without a close frame', async () => {
     const emu = await start();
     const { c } = await loggedIn(emu);
-    const pong = () => new Promise<boolean>((resolve) => {
-      const t = setTimeout(() => resolve(false), 300);
-      c.ws.once('pong', () => (clearTimeout(t), resolve(true)));
-      c.ws.ping();
-    });
-    expect(await pong()).toBe(true);
+    const aliceConn = emu.connections()[0]!.id;
+    let pongs = 0;
+    c.ws.on('pong', () => pongs++);
+    const ponged = (ws: WebSocket) => new Promise((resolve) => ws.once('pong', resolve));
+    const first = ponged(c.ws);
+    c.ws.ping();
+    await first;
     emu.blackhole({ user: 'alice' });
-    expect(await pong()).toBe(false);
+    c.ws.ping();
     c.send({ mt: 'SubscribeApps' });
-    await c.none('UpdateAppsComplete');
-    expect(emu.connections()).toHaveLength(1);
-
+    c.send({ mt: 'CheckBuild' });
+    // Positive control: a socket opened after those frames were sent logs in, gets its apps and
+    // a pong — many round trips through the same emulator, each of which the black-holed
+    // socket's ping and frames would have had time to be answered in.
     const other = await loggedIn(emu, 'carol', 'carolpass');
+    other.c.send({ mt: 'SubscribeApps' });
+    await other.c.next('UpdateAppsComplete');
+    const otherPong = ponged(other.c.ws);
+    other.c.ws.ping();
+    await otherPong;
+    expect(pongs).toBe(1);
+    expect(c.inbox.filter((m) => m.mt === 'UpdateAppsComplete' || m.mt === 'CheckBuildResult')).toEqual([]);
+    expect(emu.received.filter((f) => f.connId === aliceConn && f.msg?.mt === 'SubscribeApps')).toEqual([]); // not even read
+    expect(emu.connections()).toHaveLength(2);
+
     emu.killSockets({ user: 'carol' });
     expect(await other.c.closed).toBe(1006);
   });

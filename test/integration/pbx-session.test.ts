@@ -36,6 +36,13 @@ function until(s: PbxSession, kind: SessionState['kind'], timeoutMs = 5000): Pro
   ]);
 }
 
+/** `p`, or a clear failure after `timeoutMs`. */
+function within<T>(p: Promise<T>, what: string, timeoutMs = 5000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs} ms`)), timeoutMs)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** The session list once it satisfies `pred` (it may already). */
 function sessionsWhere(s: PbxSession, pred: (list: PbxSession['sessions']) => boolean) {
   return pred(s.sessions) ? Promise.resolve(s.sessions) : s.next('sessions', pred);
@@ -262,7 +269,24 @@ describe('staying connected', () => {
     expect(logins(pbx, 'session')).toHaveLength(1);
   });
 
-  it('unsolicited LogoutResult (session deleted on another device) wipes the session', async () => {
+  /**
+   * `s` stays logged out. The control, another session of alice's with the same backoff, is
+   * dropped by the PBX after `s` logged out: once it is back by session login, a session that
+   * meant to come back would have shown it (it says `reconnecting` before it waits).
+   */
+  async function staysLoggedOut(pbx: PbxEmulator, s: PbxSession, control: PbxSession): Promise<void> {
+    const states: string[] = [];
+    const off = s.on('state', (st) => states.push(st.kind));
+    const sessionLogins = logins(pbx, 'session').length;
+    const back = control.next('state', (st) => st.kind === 'logged-in');
+    pbx.killSockets({ user: 'alice' });
+    await within(back, 'the control session back');
+    off();
+    expect(states).toEqual([]);
+    expect(logins(pbx, 'session')).toHaveLength(sessionLogins + 1); // the control's
+  }
+
+  it('SessionDeleted for its own session (deleted on another device) wipes the session, and it stays logged out', async () => {
     const pbx = await emulator();
     const vault = new MemoryVault();
     const a = session(pbx.url, { vault });
@@ -273,11 +297,27 @@ describe('staying connected', () => {
     await sessionsWhere(b, (l) => l.length >= 2);
     const loggedOut = a.next('loggedOut');
     b.deleteSession(aId);
-    expect(await loggedOut).toEqual({ remote: true });
+    expect(await within(loggedOut, 'loggedOut')).toEqual({ remote: true });
     expect(a.state).toEqual({ kind: 'disconnected', reason: 'remote-logout' });
     expect(await vault.load()).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 300));
-    expect(a.state.kind).toBe('disconnected'); // and it does not come back by itself
+    await staysLoggedOut(pbx, a, b);
+  });
+
+  it('a bare unsolicited LogoutResult (the PBX ended the session) wipes the session, and it stays logged out', async () => {
+    const pbx = await emulator();
+    const vault = new MemoryVault();
+    const a = session(pbx.url, { vault });
+    await a.login({ username: 'alice', password: 'Secret123!' });
+    expect(await vault.load()).toBeDefined();
+    const loggedOut = a.next('loggedOut');
+    pbx.inject('{"mt":"LogoutResult"}', { user: 'alice' }); // no SessionDeleted before it
+    expect(await within(loggedOut, 'loggedOut')).toEqual({ remote: true });
+    expect(a.state).toEqual({ kind: 'disconnected', reason: 'remote-logout' });
+    expect(await vault.load()).toBeUndefined();
+    expect(pbx.userSessions('alice')).toHaveLength(1); // the PBX itself deleted nothing
+    const control = session(pbx.url);
+    await control.login({ username: 'alice', password: 'Secret123!' });
+    await staysLoggedOut(pbx, a, control);
   });
 
   it('logout: Logout sent, vault wiped, disconnected', async () => {

@@ -40,11 +40,16 @@ export function appsSnapshot(cfg: EmulatorConfig, u: UserConfig, selected: strin
   return [...apps.map((a) => ({ mt: 'UpdateAppsInfo', app: appEntry(a) })), { mt: 'UpdateAppsComplete', deviceApps, selected }];
 }
 
+/**
+ * AppGetLoginResult errors. The protocol documents no codes for them (lib1 shows `errorText`):
+ * the emulator uses 2, as for a failed authentication, and tells the cases apart by text.
+ */
 const NOT_AVAILABLE = { error: 2, errorText: 'App not available' };
+const NO_PASSWORD = { error: 2, errorText: 'App Object has no password' };
 
 /** The error form of AppGetLoginResult (also used before login). */
-export function appLoginError(src: unknown, app: unknown): object {
-  return { mt: 'AppGetLoginResult', src, app, ...NOT_AVAILABLE };
+export function appLoginError(src: unknown, app: unknown, why: typeof NOT_AVAILABLE = NOT_AVAILABLE): object {
+  return { mt: 'AppGetLoginResult', src, app, ...why };
 }
 
 /**
@@ -59,6 +64,8 @@ export function appGetLoginResult(cfg: EmulatorConfig, u: UserConfig, msg: Recor
   const grant = grants.find((g) => g.app.name === name);
   if (!grant) return appLoginError(src, name);
   const obj = grant.app;
+  // Without a shared secret there is nothing an App Service could verify the login with.
+  if (!obj.password) return appLoginError(src, name, NO_PASSWORD);
 
   const id = identity(cfg, u);
   const dir = urlDirectory(obj.url);

@@ -32,6 +32,11 @@ export interface AppObjectConfig {
   name: string;
   title: string;
   description?: string;
+  /**
+   * Shared secret with the App Service; `''` when the object has none (a plain website needs
+   * none). A config may leave it out: validation fills in `''`. `AppGetLogin` for an object
+   * without one gets an error.
+   */
   password: string;
   /** App URL without `.htm`; absolute or relative to the myApps page. */
   url: string;
@@ -152,7 +157,8 @@ function checkAppObjects(c: Checker, raw: unknown, path: string): raw is AppObje
       seen.add(name);
     }
     c.requiredString(a, 'title', p);
-    c.requiredString(a, 'password', p);
+    // A real PBX lets the field stay empty (a plain website shares no secret with anyone).
+    c.optionalString(a, 'password', p);
     if (c.requiredString(a, 'url', p) && /\.htm$/i.test(a.url as string)) {
       c.fail(`${p}.url`, 'must not end with ".htm" (the client appends it)');
     }
@@ -250,7 +256,13 @@ export function validateEmulatorConfig(raw: unknown, source?: string): EmulatorC
   const cfg = structuredClone(raw) as unknown as EmulatorConfig;
   cfg.build ??= DEFAULT_BUILD;
   for (const u of cfg.users) u.guid ??= defaultGuid(cfg.domain, u.sip);
+  fillAppObjectDefaults(cfg.appObjects);
   return cfg;
+}
+
+/** An App Object left without a password has the empty one. */
+function fillAppObjectDefaults(objs: AppObjectConfig[]): void {
+  for (const a of objs) a.password ??= '';
 }
 
 /** Validates App Objects for a live change; throws {@link ConfigError}. */
@@ -258,7 +270,9 @@ export function validateAppObjects(raw: unknown): AppObjectConfig[] {
   const c = new Checker();
   checkAppObjects(c, raw, 'appObjects');
   if (c.problems.length) throw new ConfigError(c.problems);
-  return structuredClone(raw) as AppObjectConfig[];
+  const objs = structuredClone(raw) as AppObjectConfig[];
+  fillAppObjectDefaults(objs);
+  return objs;
 }
 
 /** Reads and validates a JSON config file; throws {@link ConfigError} listing all problems. */

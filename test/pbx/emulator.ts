@@ -236,6 +236,20 @@ export class PbxEmulator {
     for (const c of this.targets(target)) c.sendText(raw);
   }
 
+  /**
+   * From now on, AppGetLoginResults are kept back instead of sent, until `releaseAppLogins`.
+   * A PBX may answer concurrent AppGetLogins in any order (the client matches them by `src`);
+   * this lets a test make it do so.
+   */
+  holdAppLogins(): void {
+    this.pbx.holdAppLogins();
+  }
+
+  /** Sends the held AppGetLoginResults, in the order asked or reversed, and stops holding; returns how many. */
+  releaseAppLogins(order: 'asked' | 'reversed' = 'asked'): number {
+    return this.pbx.releaseAppLogins(order);
+  }
+
   /** TCP destroy, no close frame. */
   killSockets(target?: { user?: string }): void {
     for (const c of this.targets(target)) c.terminate();

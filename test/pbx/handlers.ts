@@ -76,7 +76,7 @@ const loggedIn = new Map<string, LoggedIn>([
     return undefined;
   }],
   ['AppGetLogin', (c, msg, u) => {
-    c.send(appGetLoginResult(c.pbx.config, u, msg));
+    c.pbx.answerAppLogin(c, appGetLoginResult(c.pbx.config, u, msg));
     return undefined;
   }],
   ['SetOwnPresence', (c, msg, u) => {
@@ -127,7 +127,7 @@ export function dispatch(c: Connection, mt: string, msg: Msg): Result {
   const u = c.user !== undefined ? findUser(c.pbx.config, c.user) : undefined;
   if (!u) {
     // The client would wait forever for this one; everything else is simply ignored.
-    if (mt === 'AppGetLogin') c.send(appLoginError(msg.src, msg.app));
+    if (mt === 'AppGetLogin') c.pbx.answerAppLogin(c, appLoginError(msg.src, msg.app));
     return 'not-logged-in';
   }
   return handler(c, msg, u);

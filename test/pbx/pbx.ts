@@ -18,6 +18,8 @@ export class Pbx {
   private readonly presence = new Map<string, Presence>();
   private readonly homes = new Map<string, string>();
   private readonly dialogs = new Map<string, Map<string, Record<string, unknown>>>();
+  /** AppGetLoginResults kept back while a test holds them (`holdAppLogins`), in the order asked. */
+  private heldAppLogins: { c: Connection; msg: object }[] | undefined;
 
   constructor(
     public config: EmulatorConfig,
@@ -93,6 +95,25 @@ export class Pbx {
   /** After a live change: the full snapshot again to subscribed connections (open question Q4). */
   resendApps(sip?: string): void {
     for (const c of this.loggedIn(sip)) if (c.appsSubscribed) this.sendApps(c);
+  }
+
+  /** Sends an AppGetLoginResult, or keeps it back while answers are held. */
+  answerAppLogin(c: Connection, msg: object): void {
+    if (this.heldAppLogins) this.heldAppLogins.push({ c, msg });
+    else c.send(msg);
+  }
+
+  holdAppLogins(): void {
+    this.heldAppLogins ??= [];
+  }
+
+  /** Sends the held answers in the given order (to connections still open) and stops holding. */
+  releaseAppLogins(order: 'asked' | 'reversed'): number {
+    const held = this.heldAppLogins ?? [];
+    this.heldAppLogins = undefined;
+    if (order === 'reversed') held.reverse();
+    for (const { c, msg } of held) c.send(msg);
+    return held.length;
   }
 
   // --- presence ----------------------------------------------------------------------------

@@ -69,6 +69,10 @@ export class FakeView {
       this.waiters.splice(0).forEach((w) => w());
     });
   }
+  /** The app iframe finished loading (the page's `load` event): a plain website is alive then. */
+  loaded() {
+    this.link!.receive({ kind: 'loaded' });
+  }
   /** The app posts a string (or anything, stringified by the test when it is not one). */
   post(msg: object | string) {
     this.link!.receive({ kind: 'message', text: typeof msg === 'string' ? msg : JSON.stringify(msg) });

@@ -55,7 +55,6 @@ describe('emulator config', () => {
     expect(problems(raw)).toEqual([
       'config: unknown key "extra" (allowed: domain, pbx, build, users, appObjects, options)',
       'appObjects[1]: unknown key "colour" (allowed: name, title, description, password, url, icon, modes, hidden, website, websocket, apis, presence, wake, badge, unlicensed)',
-      'appObjects[1].password: required string',
       'appObjects[1].url: must not end with ".htm" (the client appends it)',
       'appObjects[1].wake[0]: must be "phone" or "chat", got "sms"',
       'appObjects[1].badge: must be a non-negative integer',
