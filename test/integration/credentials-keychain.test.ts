@@ -103,7 +103,7 @@ describe.skipIf(!keyringAvailable)('keychain (real Secret Service)', () => {
     const { store, account, vault } = await setup();
     await store.set(account, 'not json');
     const problems: string[] = [];
-    const checked = new CredentialVault(store, account, (d) => problems.push(d));
+    const checked = new CredentialVault(store, account, { corrupt: (d) => problems.push(d) });
     expect(await checked.load()).toBeUndefined();
     expect(problems).toHaveLength(1);
     expect(await store.get(account)).toBeUndefined();

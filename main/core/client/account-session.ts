@@ -8,7 +8,7 @@ import type { Logger } from '../common/log.js';
 import type { ConfigService } from '../config/config-service.js';
 import type { Account, CachedApp } from '../config/settings.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
-import { CredentialVault, credentialAccount } from '../credentials/session-vault.js';
+import { CredentialVault, credentialAccount, type VaultEvents } from '../credentials/session-vault.js';
 import { pbxWebSocketUrl } from '../pbx/address.js';
 import { PbxSession, type AppsSnapshot, type PbxSessionOptions } from '../pbx/session.js';
 
@@ -17,14 +17,15 @@ export interface AccountSessionDeps {
   store: CredentialStore;
   log: Logger;
   /** Reported when a stored session could not be read (it is removed). */
-  onProblem?: (message: string) => void;
+  /** What the session's vault reports (corrupt entry, failed wipe, saved session). */
+  vaultEvents?: VaultEvents;
   /** Test seams: timing of keep-alive, backoff, timeouts. */
   sessionOptions?: Partial<PbxSessionOptions>;
 }
 
 export function openAccountSession(account: Account, deps: AccountSessionDeps): PbxSession {
   const trusted = [...(account.trustedFingerprint ? [account.trustedFingerprint] : []), ...deps.config.effective.values.certificateFingerprints];
-  const vault = new CredentialVault(deps.store, credentialAccount(pbxWebSocketUrl(account.address), account.username), deps.onProblem);
+  const vault = new CredentialVault(deps.store, credentialAccount(pbxWebSocketUrl(account.address), account.username), deps.vaultEvents);
   const session = new PbxSession({ ...deps.sessionOptions, address: account.address, trustedFingerprints: trusted, vault, log: deps.log });
   session.on('apps', (snapshot) => cacheHome(deps.config, account.id, snapshot, deps.log));
   return session;

@@ -30,7 +30,7 @@ import type { Account } from '../config/settings.js';
 import { MemoryCredentialStore, type CredentialStore } from '../credentials/credential-store.js';
 import { KeytarCredentialStore } from '../credentials/keytar-store.js';
 import { ResilientCredentialStore } from '../credentials/resilient-store.js';
-import { CredentialVault, credentialAccount } from '../credentials/session-vault.js';
+import { CredentialVault, credentialAccount, type VaultEvents } from '../credentials/session-vault.js';
 import { pbxWebSocketUrl } from '../pbx/address.js';
 import type { AppsSnapshot, PbxSession, PbxSessionOptions } from '../pbx/session.js';
 import { displayFingerprint } from '../pbx/tls-trust.js';
@@ -159,6 +159,12 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     this.apps.addProvider(this.launcher);
     this.apps.on('running', (runningApps) => this.publish({ type: 'runningApps', runningApps }));
     this.apps.on('active', (activeApp) => this.publish({ type: 'activeApp', activeApp }));
+    // A save that does not reach the disk is the user's business: they are told in plain words until one does.
+    config.on('saved', (result) => {
+      if (result.ok) {
+        if (this.state.notices.some((n) => n.id === 'settings-not-saved')) this.publish({ type: 'notices', notices: this.state.notices.filter((n) => n.id !== 'settings-not-saved') });
+      } else this.addNotice({ id: 'settings-not-saved', severity: 'error', text: settingsNotSavedText(result.code) });
+    });
     config.on('policyReloaded', (problems) => {
       this.publish({ type: 'notices', notices: this.state.notices.filter((n) => !n.id.startsWith('policy-')) });
       problems.forEach((p, i) => this.addNotice({ id: `policy-${i}`, severity: p.severity, text: `${p.source}${p.field ? ` (${p.field})` : ''}: ${p.reason}` }));
@@ -195,6 +201,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     if (store instanceof ResilientCredentialStore) await store.probe();
     const core = new ClientCore(config, store, options, notices);
     notify = (n) => core.addNotice(n);
+    await core.finishPendingWipes();
     if (options.policyPollMs !== 0) core.stopWatchingPolicy = config.watchPolicy(options.policyPollMs ?? 5000);
     await core.resume();
     return core;
@@ -202,6 +209,17 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
 
   snapshot(): Snapshot {
     return this.state;
+  }
+
+  /** Sessions a logout could not remove from the keychain (it was locked): remove them now. */
+  private async finishPendingWipes(): Promise<void> {
+    for (const account of this.config.settingsFile.pendingKeychainWipes) {
+      try {
+        if (await this.store.delete(account)) await this.config.removePendingWipe(account);
+      } catch (e) {
+        this.log('warn', 'a stored session could still not be removed', { error: String(e) });
+      }
+    }
   }
 
   onEvent(listener: (event: BridgeEvent) => void): () => void {
@@ -477,7 +495,15 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
 
   private startSession(account: Account, store: CredentialStore): PbxSession {
     this.endSession();
-    const session = openAccountSession(account, { config: this.config, store, log: this.log, onProblem: (text) => this.addNotice({ id: 'stored-session', severity: 'warning', text }), ...(this.options.sessionOptions && { sessionOptions: this.options.sessionOptions }) });
+    const vaultEvents: VaultEvents = {
+      corrupt: (text) => this.addNotice({ id: 'stored-session', severity: 'warning', text }),
+      wipeFailed: (name) => {
+        this.addNotice({ id: 'keychain-wipe', severity: 'warning', text: 'Your session could not be removed from the system keychain (it may be locked). myApps will remove it the next time it starts.' });
+        void this.config.addPendingWipe(name);
+      },
+      saved: (name) => void this.config.removePendingWipe(name),
+    };
+    const session = openAccountSession(account, { config: this.config, store, log: this.log, vaultEvents, ...(this.options.sessionOptions && { sessionOptions: this.options.sessionOptions }) });
     this.session = session;
     this.sessionAccount = account;
     this.publish({ type: 'account', account: accountView(account) });
@@ -640,6 +666,13 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     // The @client model shows user, home links and connection: consumers see changes at once.
     if (event.type === 'user' || event.type === 'apps' || event.type === 'connection') this.apps?.broker.broadcastUpdate();
   }
+}
+
+/** Why the settings were not saved, in plain words. */
+export function settingsNotSavedText(code: string): string {
+  const why =
+    code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'the disk is read-only' : code === 'EACCES' || code === 'EPERM' ? 'myApps may not write to its settings folder' : `the system said ${code}`;
+  return `Your settings could not be saved: ${why}. Your changes apply until you quit myApps; free some space or fix the folder, and they will be saved with your next change.`;
 }
 
 function safeUrl(address: string): string | undefined {

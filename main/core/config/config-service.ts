@@ -62,6 +62,8 @@ export interface ConfigEvents extends Record<string, unknown> {
   changed: { effective: Effective; settingsFile: Readonly<SettingsFile> };
   /** The policy file changed while the client runs and was read again; these are its problems. */
   policyReloaded: readonly ConfigProblem[];
+  /** Whether the last save reached the disk; `code` is the system's reason when not (ENOSPC, EROFS, …). */
+  saved: { ok: true } | { ok: false; code: string };
 }
 
 export class ConfigService extends Emitter<ConfigEvents> {
@@ -128,6 +130,20 @@ export class ConfigService extends Emitter<ConfigEvents> {
     }
     if (errors.length > 0) return { ok: false, errors };
     this.file = { ...this.file, settings };
+    return this.commit(undefined);
+  }
+
+  /** A keychain entry a logout could not remove: remember to remove it at the next start. */
+  async addPendingWipe(account: string): Promise<ChangeResult> {
+    if (this.file.pendingKeychainWipes.includes(account)) return { ok: true, value: undefined, saved: true };
+    this.file = { ...this.file, pendingKeychainWipes: [...this.file.pendingKeychainWipes, account] };
+    return this.commit(undefined);
+  }
+
+  /** The entry was removed, or a new session replaced it. */
+  async removePendingWipe(account: string): Promise<ChangeResult> {
+    if (!this.file.pendingKeychainWipes.includes(account)) return { ok: true, value: undefined, saved: true };
+    this.file = { ...this.file, pendingKeychainWipes: this.file.pendingKeychainWipes.filter((a) => a !== account) };
     return this.commit(undefined);
   }
 
@@ -298,10 +314,13 @@ export class ConfigService extends Emitter<ConfigEvents> {
     this.writes = write.catch(() => {});
     try {
       await write;
+      this.emit('saved', { ok: true });
       return { ok: true, value, saved: true };
     } catch (e) {
-      const reason = `the settings could not be saved (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); this change applies to this run only`;
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      const reason = `the settings could not be saved (${code}); this change applies to this run only`;
       this.options.log('error', 'saving settings failed', { reason });
+      this.emit('saved', { ok: false, code });
       return { ok: true, value, saved: false, reason };
     }
   }

@@ -102,10 +102,15 @@ export interface SettingsFile {
   homeLayoutCache: Record<string, HomeLayout>;
   /** The user's answers to permission prompts, per App Object (forgotten one by one in Settings). */
   appPermissions: Record<string, PermissionStates>;
+  /**
+   * Keychain entries (account names, no secrets) a logout could not remove — a locked keychain
+   * answers "nothing there" — to be removed at the next start.
+   */
+  pendingKeychainWipes: string[];
 }
 
 export function emptySettingsFile(): SettingsFile {
-  return { version: SETTINGS_VERSION, accounts: [], settings: {}, homeLayoutCache: {}, appPermissions: {} };
+  return { version: SETTINGS_VERSION, accounts: [], settings: {}, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [] };
 }
 
 const fileFields = fields({
@@ -114,6 +119,7 @@ const fileFields = fields({
   settings: fields(userSettingFields),
   homeLayoutCache: entries(accountId, homeLayoutSchema),
   appPermissions: entries(appObjectName, permissionStatesSchema),
+  pendingKeychainWipes: items(plainText(4096), (a) => a),
 });
 
 /**
@@ -132,5 +138,6 @@ export function parseSettingsFile(raw: Record<string, unknown>, report: Report):
   file.settings = parsed.settings ?? {};
   file.homeLayoutCache = parsed.homeLayoutCache ?? {};
   file.appPermissions = parsed.appPermissions ?? {};
+  file.pendingKeychainWipes = parsed.pendingKeychainWipes ?? [];
   return file;
 }

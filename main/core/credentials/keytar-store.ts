@@ -44,6 +44,7 @@ export class KeytarCredentialStore implements CredentialStore {
   delete(account: string): Promise<boolean> {
     return call(() => keytar().deletePassword(this.service, account));
   }
+  /** Tests and tools only: keytar's findCredentials crashes the process on a locked Secret Service (node-keytar#477). */
   accounts(): Promise<string[]> {
     return call(async () => (await keytar().findCredentials(this.service)).map((c) => c.account));
   }

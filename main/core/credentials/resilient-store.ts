@@ -8,6 +8,9 @@
  */
 import { KeychainUnavailableError, MemoryCredentialStore, type CredentialStore } from './credential-store.js';
 
+/** The account the probe reads; never written. */
+export const PROBE_ACCOUNT = 'myapps-desktop-probe';
+
 export const KEYCHAIN_UNAVAILABLE_NOTICE =
   'Your system keychain is not available, so myApps cannot remember your login. You can log in and work normally; after you quit, you will need your password again.';
 
@@ -23,9 +26,13 @@ export class ResilientCredentialStore implements CredentialStore {
     return this.fallback ? 'memory' : 'keychain';
   }
 
-  /** Try the keychain once now, so the user hears about a missing keychain before logging in. */
+  /**
+   * Try the keychain once now, so the user hears about a missing keychain before logging in.
+   * It reads one entry that never exists: listing the entries (keytar's findCredentials) crashes
+   * the process on a locked Secret Service (node-keytar#477), and a read just answers "none".
+   */
   async probe(): Promise<boolean> {
-    await this.use((s) => s.accounts());
+    await this.use((s) => s.get(PROBE_ACCOUNT));
     return !this.fallback;
   }
 

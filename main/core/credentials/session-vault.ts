@@ -10,33 +10,58 @@ export function credentialAccount(pbxUrl: string, username: string): string {
   return `${username}@${pbxUrl}`;
 }
 
+export interface VaultEvents {
+  /** The stored entry could not be read and was removed. */
+  corrupt?(detail: string): void;
+  /** The entry could not be removed (a locked keychain answers "nothing there"): remove it later. */
+  wipeFailed?(account: string): void;
+  /** A session was stored for the account (an earlier failed wipe no longer applies). */
+  saved?(account: string): void;
+}
+
+/**
+ * The session of this run is also kept in memory: a keychain that locks while the client runs
+ * answers "no entry" (it does not fail), and the session must go on — reconnects included —
+ * until the user logs out or quits.
+ */
 export class CredentialVault implements SessionVault {
+  private remembered: StoredSession | undefined;
+
   constructor(
     private readonly store: CredentialStore,
     private readonly account: string,
-    private readonly onCorrupt: (detail: string) => void = () => {},
+    private readonly events: VaultEvents = {},
   ) {}
 
   async load(): Promise<StoredSession | undefined> {
     const text = await this.store.get(this.account);
-    if (text === undefined) return undefined;
+    if (text === undefined) return this.remembered && { ...this.remembered };
     try {
       const v = JSON.parse(text) as Partial<StoredSession>;
-      if (typeof v.usr === 'string' && typeof v.pwd === 'string' && typeof v.url === 'string') return { usr: v.usr, pwd: v.pwd, url: v.url };
+      if (typeof v.usr === 'string' && typeof v.pwd === 'string' && typeof v.url === 'string') {
+        this.remembered = { usr: v.usr, pwd: v.pwd, url: v.url };
+        return { ...this.remembered };
+      }
     } catch {
       // fall through: reported below
     }
     // An entry we cannot read is useless for a session login; drop it so a password login can replace it.
-    this.onCorrupt(`the stored session for ${this.account} was unreadable and has been removed`);
+    this.events.corrupt?.(`the stored session for ${this.account} was unreadable and has been removed`);
     await this.store.delete(this.account);
     return undefined;
   }
 
   async save(session: StoredSession): Promise<void> {
-    await this.store.set(this.account, JSON.stringify({ usr: session.usr, pwd: session.pwd, url: session.url }));
+    this.remembered = { usr: session.usr, pwd: session.pwd, url: session.url };
+    await this.store.set(this.account, JSON.stringify(this.remembered));
+    this.events.saved?.(this.account);
   }
 
+  /** Wipe the session. An entry this run knows of that the keychain does not remove is reported, to be removed later. */
   async clear(): Promise<void> {
-    await this.store.delete(this.account);
+    const known = this.remembered !== undefined;
+    this.remembered = undefined;
+    const removed = await this.store.delete(this.account);
+    if (!removed && known && this.store.kind === 'keychain') this.events.wipeFailed?.(this.account);
   }
 }
