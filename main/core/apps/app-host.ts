@@ -360,11 +360,11 @@ export class AppHost extends Emitter<AppHostEvents> {
         this.close(app.viewId);
         return;
       case 'SetArgs':
-        if (msg.args && typeof msg.args === 'object') app.args = new URLSearchParams(Object.entries(msg.args as Record<string, unknown>).map(([k, v]): [string, string] => [k, String(v)])).toString();
+        if (msg.args && typeof msg.args === 'object') app.args = new URLSearchParams(Object.entries(msg.args as Record<string, unknown>).map(([k, v]): [string, string] => [k, textOf(v)])).toString();
         app.pageTitle = msg.title;
         return;
       case 'SetBadge': {
-        const value = msg.value === undefined || msg.value === null || msg.value === 0 || msg.value === '' ? undefined : String(msg.value).slice(0, 8);
+        const value = msg.value === undefined || msg.value === null || msg.value === 0 || msg.value === '' ? undefined : textOf(msg.value).slice(0, 8);
         this.setBadge(app, value);
         return;
       }
@@ -484,3 +484,7 @@ export class AppHost extends Emitter<AppHostEvents> {
   }
 }
 
+/** A value from an app as text: strings as they are, anything else as JSON (String() throws on `{"toString":1}`). */
+function textOf(v: unknown): string {
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
+}

@@ -5,7 +5,8 @@ import { commandSchemas, type Command, type CommandType } from './commands.js';
 export function parseCommand(raw: unknown): { ok: true; command: Command } | { ok: false; error: string } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'command is not an object' };
   const type = (raw as { type?: unknown }).type;
-  if (typeof type !== 'string' || !Object.hasOwn(commandSchemas, type)) return { ok: false, error: `unknown command ${JSON.stringify(type)?.slice(0, 64)}` };
+  if (typeof type !== 'string') return { ok: false, error: `command type is not a string (${type === null ? 'null' : Array.isArray(type) ? 'array' : typeof type})` };
+  if (!Object.hasOwn(commandSchemas, type)) return { ok: false, error: `unknown command ${JSON.stringify(type.slice(0, 64))}` };
   try {
     return { ok: true, command: commandSchemas[type as CommandType].parse(raw, type) as Command };
   } catch (e) {

@@ -50,6 +50,7 @@ export class Link {
           if (reason.kind === 'error' || reason.kind === 'dead') this.closeDetail = reason.detail;
           resolve(reason);
         },
+        (bytes) => this.handlers.malformed(`binary frame of ${bytes} bytes (the protocol uses text frames only)`, ''),
       );
     });
   }

@@ -83,7 +83,12 @@ async function exchange(link: Link, secret: LoginSecret, o: LoginOptions): Promi
         } catch (e) {
           return failed('protocol', (e as Error).message);
         }
-        const session = msg.info.session ? decryptSession(msg.info.session, nonce, password) : secret.type === 'session' ? { usr: secret.usr, pwd: secret.pwd } : undefined;
+        let session: SessionCredentials | undefined;
+        try {
+          session = msg.info.session ? decryptSession(msg.info.session, nonce, password) : secret.type === 'session' ? { usr: secret.usr, pwd: secret.pwd } : undefined;
+        } catch (e) {
+          return failed('protocol', `The PBX redirect carried unreadable session credentials (${(e as Error).message}).`);
+        }
         if (!session) return failed('protocol', 'The PBX redirect carried no session to log in with.');
         return { kind: 'redirect', url, session };
       }
@@ -94,7 +99,12 @@ async function exchange(link: Link, secret: LoginSecret, o: LoginOptions): Promi
         }
         const enc = msg.info.session as { usr?: unknown; pwd?: unknown } | undefined;
         // Q7: a session login may rotate the credentials; they are then encrypted with the session password.
-        const session = enc && typeof enc.usr === 'string' && typeof enc.pwd === 'string' ? decryptSession({ usr: enc.usr, pwd: enc.pwd }, nonce, password) : undefined;
+        let session: SessionCredentials | undefined;
+        try {
+          session = enc && typeof enc.usr === 'string' && typeof enc.pwd === 'string' ? decryptSession({ usr: enc.usr, pwd: enc.pwd }, nonce, password) : undefined;
+        } catch (e) {
+          return failed('protocol', `The PBX login result carried unreadable session credentials (${(e as Error).message}).`);
+        }
         return { kind: 'logged-in', info: msg.info, session };
       }
       default:

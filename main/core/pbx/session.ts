@@ -316,7 +316,11 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
       const why = describeClose(await link.closed, link.standbyBack);
       if (gen !== this.generation) return;
       const stored = await this.vault.load();
-      if (!stored) return; // wiped meanwhile (logout): nothing to resume with
+      if (!stored) {
+        // No session to resume with (the PBX gave none): the user must log in again.
+        this.fail(gen, 'credentials-required', `The connection to the PBX was lost (${why}) and there is no session to resume; log in again.`);
+        return;
+      }
       secret = { type: 'session', usr: stored.usr, pwd: stored.pwd };
       if (link.standbyBack) {
         url = this.homeUrl ?? stored.url;

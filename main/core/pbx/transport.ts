@@ -49,6 +49,7 @@ export class Transport {
   private lastLife = Date.now();
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private onFrame: (text: string) => void = () => {};
+  private onBinary: (bytes: number) => void = () => {};
   private onClosed: (reason: CloseReason) => void = () => {};
 
   private constructor(
@@ -60,6 +61,7 @@ export class Transport {
       this.lastLife = Date.now();
       // The myApps protocol uses text frames only; a binary frame is a protocol error we drop.
       if (!isBinary) this.onFrame(data.toString());
+      else this.onBinary(Buffer.isBuffer(data) ? data.length : Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength);
     });
     ws.on('pong', () => {
       this.lastLife = Date.now();
@@ -112,8 +114,9 @@ export class Transport {
   }
 
   /** Receive text frames; set once by the owner. */
-  listen(onFrame: (text: string) => void, onClosed: (reason: CloseReason) => void): void {
+  listen(onFrame: (text: string) => void, onClosed: (reason: CloseReason) => void, onBinary: (bytes: number) => void = () => {}): void {
     this.onFrame = onFrame;
+    this.onBinary = onBinary;
     this.onClosed = onClosed;
     if (this.closedReason) onClosed(this.closedReason);
   }
