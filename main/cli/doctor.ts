@@ -15,6 +15,7 @@
  */
 import { stderrLogger, silentLogger } from '../core/common/log.js';
 import { loginMessageJson } from '../core/apps/login-message.js';
+import { environmentProxy } from '../core/pbx/proxy.js';
 import { AppGetLoginError, PbxSession } from '../core/pbx/session.js';
 import type { SessionErrorReason } from '../core/pbx/state.js';
 import { normalizeFingerprint } from '../core/pbx/tls-trust.js';
@@ -35,6 +36,8 @@ export const exitCodes: Readonly<Partial<Record<DoctorReason, number>>> = {
   'session-expired': 4,
   'credentials-required': 4,
   'certificate-untrusted': 5,
+  // The PBX is not reachable until the proxy has credentials (in HTTPS_PROXY: http://user:password@host:port).
+  'proxy-auth-required': 3,
   'forged-digest': 6,
   'app-login': 7,
   'app-login-timeout': 8,
@@ -75,8 +78,13 @@ export async function doctor(argv: readonly string[], out: Out, env: NodeJS.Proc
     return exitCodes.usage!;
   }
 
+  // Plain Node: the proxy of the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), with any credentials written into it.
+  const proxy = environmentProxy(env);
+  for (const problem of proxy.problems) out({ step: 'warning', message: problem });
   const session = new PbxSession({
     address: options.pbx,
+    proxyFor: (url) => proxy.resolve(url),
+    proxyCredentials: (p) => proxy.credentials(p),
     userAgent: 'myApps doctor',
     trustedFingerprints: options['trust-fingerprint'] ? [options['trust-fingerprint']] : [],
     log: options.verbose ? stderrLogger('debug') : silentLogger,
@@ -85,7 +93,10 @@ export async function doctor(argv: readonly string[], out: Out, env: NodeJS.Proc
     connectTimeoutMs: timeoutMs,
   });
   session.on('state', (s) => {
-    if (s.kind === 'connecting') out({ step: 'connect', url: s.url, ...(s.redirectedFrom && { redirectedFrom: s.redirectedFrom }) });
+    if (s.kind === 'connecting') {
+      const via = proxy.resolve(s.url);
+      out({ step: 'connect', url: s.url, ...(s.redirectedFrom && { redirectedFrom: s.redirectedFrom }), ...(via !== 'DIRECT' && { proxy: via }) });
+    }
     if (s.kind === 'authenticating') out({ step: 'authenticate', type: s.type, url: s.url });
     if (s.kind === 'awaiting-2fa') out({ step: 'authorize', code: s.code, message: 'Approve this login on another device of yours (Account security).' });
   });
@@ -96,6 +107,10 @@ export async function doctor(argv: readonly string[], out: Out, env: NodeJS.Proc
     const state = await session.login({ username: options.user, password });
     if (state.kind !== 'logged-in') {
       const failed = state.kind === 'error' ? state : { reason: 'unreachable' as const, message: `The PBX could not be reached (${state.kind}).` };
+      if (failed.reason === 'proxy-auth-required') {
+        const hint = 'proxy' in failed && failed.proxy ? ` Put the user name and password into the proxy variable: HTTPS_PROXY=http://<user>:<password>@${failed.proxy}` : '';
+        return failure(out, failed.reason, `${failed.message}${hint}`, 'proxy' in failed && failed.proxy ? { proxy: failed.proxy } : {});
+      }
       return failure(out, failed.reason, failed.message, 'fingerprint256' in failed && failed.fingerprint256 ? { fingerprint256: failed.fingerprint256 } : {});
     }
     out({ step: 'login-result', ok: true, url: state.url, standby: state.standby });

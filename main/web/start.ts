@@ -2,7 +2,10 @@
  * `npm run web`: the client core behind the browser shell, as one function so that
  * `npm run demo` can start it in-process too.
  *
- *   npm run web -- [--pbx <address>] [--port <n>] [--config-dir <dir>] [--policy <file>]
+ *   npm run web -- [--pbx <address>] [--port <n>] [--config-dir <dir>] [--policy <file>] [<link> ...]
+ *
+ * Links (`tel:`, `sip:`, `callto:`, `myapps://app/…`) are followed as the desktop build follows
+ * them from its command line: validated, kept until the login, then dialled or opened.
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -12,10 +15,11 @@ import { parseOptions, UsageError } from '../cli/args.js';
 import { ClientCore } from '../core/client/client.js';
 import { stderrLogger, type Logger } from '../core/common/log.js';
 import { parseCommandLine } from '../core/config/command-line.js';
+import { linkText } from '../core/config/deep-link.js';
 import { userConfigDir } from '../core/config/paths.js';
 import { createWebShell, type WebShell } from './server.js';
 
-export const webUsage = 'usage: npm run web -- [--pbx <address>] [--port <n>] [--config-dir <dir>] [--policy <file>]';
+export const webUsage = 'usage: npm run web -- [--pbx <address>] [--port <n>] [--config-dir <dir>] [--policy <file>] [<tel:|sip:|callto:|myapps:// link> ...]';
 
 /** The renderer build, found from this file so the shell works from any working directory. */
 export const defaultRendererDir = fileURLToPath(new URL('../../renderer/dist', import.meta.url));
@@ -33,17 +37,28 @@ function parsePort(value: string | undefined): number {
   return Number(value);
 }
 
+/** Where the links begin: the first argument that is neither an option nor its value (every option here takes one). */
+function linksStart(argv: readonly string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i]!.startsWith('--')) return i;
+    if (!argv[i]!.includes('=')) i++;
+  }
+  return argv.length;
+}
+
 /**
  * Start the core and the browser shell. Prints the one line `myApps browser shell: <url>`
  * through `out` (scripts read the address from it) and a hint through `err`.
  * Throws `UsageError` for bad arguments.
  */
 export async function startWebShell(argv: readonly string[], out: (line: string) => void, err: (line: string) => void = (line) => process.stderr.write(line + '\n'), log: Logger = stderrLogger('info')): Promise<WebShellRun> {
-  const options = parseOptions(argv, { pbx: 'string', port: 'string', 'config-dir': 'string', policy: 'string' });
+  const firstLink = linksStart(argv);
+  const links = argv.slice(firstLink);
+  const options = parseOptions(argv.slice(0, firstLink), { pbx: 'string', port: 'string', 'config-dir': 'string', policy: 'string' });
   const port = parsePort(options.port);
   // The core takes the same command line as the desktop client (validation, and the rule that
   // --policy cannot replace a machine's policy file). The `=` form keeps a value a value.
-  const commandLine = parseCommandLine([...(options.pbx === undefined ? [] : [`--pbx=${options.pbx}`]), ...(options.policy === undefined ? [] : [`--policy=${options.policy}`])]);
+  const commandLine = parseCommandLine([...(options.pbx === undefined ? [] : [`--pbx=${options.pbx}`]), ...(options.policy === undefined ? [] : [`--policy=${options.policy}`]), ...(links.length ? ['--', ...links] : [])]);
   // The desktop client reports a bad flag and starts anyway; a developer's command line is better refused.
   const bad = commandLine.problems.find((p) => p.severity === 'error');
   if (bad) throw new UsageError(`${bad.field ?? 'option'} ${bad.reason.replace(/; the option was ignored$/, '')}`);
@@ -56,6 +71,11 @@ export async function startWebShell(argv: readonly string[], out: (line: string)
   } catch (e) {
     await core.dispose();
     throw e;
+  }
+  // Kept by the core until the login (main/core/client/links.ts).
+  for (const link of commandLine.deepLinks) {
+    const result = await core.handle({ type: 'followLink', link: linkText(link) });
+    if (!result.ok) err(result.error);
   }
   out(`myApps browser shell: ${shell.url}`);
   err(

@@ -6,6 +6,7 @@ import { Nav, type Route } from './components/Nav.js';
 import { Notices } from './components/Notices.js';
 import { PermissionPrompts } from './components/PermissionPrompt.js';
 import { PresenceMenu } from './components/PresenceMenu.js';
+import { ProviderPrompts } from './components/ProviderPrompt.js';
 import { RunningApps } from './components/RunningApps.js';
 import { StatusBar } from './components/StatusBar.js';
 import { I18nContext, makeI18n } from './i18n.js';
@@ -14,6 +15,7 @@ import { Home } from './screens/Home.js';
 import { Login } from './screens/Login.js';
 import { Settings } from './screens/Settings.js';
 import { invoke, useUi } from './store.js';
+import { watchNetwork, watchUserActivity } from './userActivity.js';
 
 type Screen = 'login' | Route;
 
@@ -61,8 +63,25 @@ export function App() {
   }, [scheme]);
   useEffect(() => {
     document.documentElement.lang = i18n.lang;
-    document.title = i18n.t('app.name');
   }, [i18n]);
+  // The badges of all apps in the title, "(3) myApps": the browser shell's dock badge (Electron shows it too).
+  const badgeTotal = useUi((s) => s.snapshot?.badgeTotal ?? 0);
+  useEffect(() => {
+    const name = i18n.t('app.name');
+    document.title = badgeTotal > 0 ? i18n.t('app.titleWithBadge', { count: badgeTotal, name }) : name;
+  }, [i18n, badgeTotal]);
+
+  // Browser shell only: idleness and the network coming back, which Electron's main process watches itself.
+  const framesShell = useUi((s) => s.snapshot?.shell.appViews === 'frames');
+  useEffect(() => {
+    if (!framesShell) return;
+    const stopActivity = watchUserActivity((inactive) => void invoke({ type: 'setUserActivity', inactive }));
+    const stopNetwork = watchNetwork(() => void invoke({ type: 'networkChanged' }));
+    return () => {
+      stopActivity();
+      stopNetwork();
+    };
+  }, [framesShell]);
 
   // On every change of screen or app in front, focus moves to its heading (or, after Ctrl+K,
   // to the search box) — unless it came from the running-apps strip, where the keyboard stays.
@@ -116,6 +135,7 @@ export function App() {
         </div>
         <AppNotifications />
         {hasSnapshot && <PermissionPrompts />}
+        {hasSnapshot && <ProviderPrompts />}
         <StatusBar />
       </div>
     </I18nContext.Provider>

@@ -1,7 +1,9 @@
 /**
  * The browser's Notification API, for app notifications shown by the OS as well as in the
- * window. Permission is asked only from a user gesture (Settings → "Enable desktop
- * notifications"); browsers ignore or penalise a request made on their own.
+ * window — in the browser shell only (Electron's main process shows them itself), and only
+ * those that pop up (`popup`: not while the user is in do-not-disturb). Permission is asked
+ * only from a user gesture (Settings → "Enable desktop notifications"); browsers ignore or
+ * penalise a request made on their own.
  */
 export type DesktopPermission = NotificationPermission | 'unsupported';
 

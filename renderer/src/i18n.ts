@@ -29,6 +29,7 @@ const en = {
 
   'problem.unreachable': 'PBX unreachable',
   'problem.certificate-untrusted': 'certificate not trusted',
+  'problem.proxy-auth-required': 'the proxy needs a user name and password',
   'problem.auth-failed': 'login failed',
   'problem.session-expired': 'session expired',
   'problem.login-rejected': 'login rejected',
@@ -43,6 +44,7 @@ const en = {
   'error.unreachable.hint': 'Check the PBX address and your network connection, then try again.',
   'error.certificate-untrusted': 'The PBX certificate is not trusted.',
   'error.certificate-untrusted.hint': 'Compare this fingerprint with the one your PBX administrator sees (Administration → Certificates). Trust it only if they match.',
+  'error.proxy-auth-required': 'The proxy needs a user name and password.',
   'error.auth-failed': 'Wrong username or password.',
   'error.session-expired': 'Your session has expired. Please log in again.',
   'error.login-rejected': 'The PBX rejected the login.',
@@ -72,6 +74,13 @@ const en = {
   'login.trust': 'Trust this certificate',
   'login.fingerprint': 'SHA-256 fingerprint',
   'login.remoteLogout': 'You were logged out from another device.',
+  'login.proxy.heading': 'The proxy {proxy} needs a user name and password.',
+  'login.proxy.realm': 'It asks for the login of “{realm}”.',
+  'login.proxy.refused': 'The proxy did not accept this user name and password. Please try again.',
+  'login.proxy.username': 'Proxy user name',
+  'login.proxy.password': 'Proxy password',
+  'login.proxy.hint': 'From your network administrator. myApps keeps them only until you quit.',
+  'login.proxy.submit': 'Continue',
 
   'lock.it': 'Set by your IT department',
 
@@ -198,6 +207,53 @@ const en = {
 
   'notices.label': 'Notices',
   'notices.dismiss': 'Dismiss',
+
+  // ---- desktop citizen: window title badge, provider chooser, notification actions, Settings
+  // (calls, default apps, updates). One block, so other features' strings merge around it. ----
+  'app.titleWithBadge': '({count}) {name}',
+
+  'providerPrompt.question': 'Which app?',
+  'providerPrompt.remember.phone': 'Always use this app for calls',
+  'providerPrompt.remember.search': 'Always use this app for searches',
+  'providerPrompt.remember.other': 'Always use this app for this',
+  'providerPrompt.rememberHint': 'You can change this in Settings, under Default apps.',
+  'providerPrompt.sameTitle': '{title} ({name})',
+  'providerPrompt.continue': 'Continue',
+  'providerPrompt.cancel': 'Cancel',
+
+  'notifications.accept': 'Accept',
+  'notifications.reject': 'Reject',
+  'notifications.reply': 'Reply',
+  'notifications.replyLabel': 'Your reply to {title}',
+
+  'settings.calls': 'Calls',
+  'settings.confirmCalls': 'Confirm calls from links in the phone app',
+  'settings.confirmCallsHint': 'A call link (tel:, sip:) puts the number into your phone app, and you start the call there.',
+  'settings.defaultApps': 'Default apps',
+  'settings.defaultAppsHint': 'The app used when more than one could do it. Forget a choice and you are asked again.',
+  'settings.defaultAppsNone': 'No default apps yet. When more than one app could make a call, you choose, and you can keep your choice.',
+  'settings.defaultApps.phone': 'Calls',
+  'settings.defaultApps.search': 'Searches',
+  'settings.defaultAppForget': 'Forget',
+  'settings.defaultAppPreset': 'Preset by your IT department',
+  'settings.defaultAppForgetLabel': 'Forget {app} for {use}',
+  'settings.updates': 'Updates',
+  'settings.updates.disabled': 'Automatic updates are off.',
+  'settings.updates.idle': 'myApps looks for updates by itself.',
+  'settings.updates.checking': 'Looking for updates…',
+  'settings.updates.up-to-date': 'myApps is up to date.',
+  'settings.updates.available': 'An update is available.',
+  'settings.updates.downloading': 'Downloading the update…',
+  'settings.updates.ready': 'The update is ready to install.',
+  'settings.updates.error': 'The last look for updates failed.',
+  'settings.updatesVersion': 'Version {version}',
+  'settings.updatesCheck': 'Check for updates',
+  'settings.updatesInstall': 'Restart and install',
+  'settings.updateChannel': 'Update channel',
+  'settings.updateChannel.stable': 'Stable',
+  'settings.updateChannel.beta': 'Beta (earlier, less tested)',
+  'settings.pbxAnnounces': 'Your PBX runs {version} (build {build}).',
+  // ---- end desktop citizen ----
 } as const;
 
 export type MessageKey = keyof typeof en;

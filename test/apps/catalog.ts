@@ -15,6 +15,7 @@ export const kindByName: Readonly<Record<string, SampleAppKind>> = {
   contacts: 'search',
   searchclient: 'searchClient',
   phone: 'phone',
+  softphone: 'phone',
   badge: 'badge',
   inbox: 'badge',
   channel: 'channel',

@@ -136,7 +136,7 @@ test('@client presence, @launcher notification, badges on tile and tab, @home', 
   await expect(allApps(page).getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Badge', exact: true }) }).getByRole('img', { name: '5 new' })).toBeVisible();
 
   await running(page).getByRole('button', { name: 'Badge', exact: true }).click();
-  await badge.getByRole('button', { name: 'Notify' }).click();
+  await badge.getByRole('button', { name: 'Notify', exact: true }).click();
   const notifications = page.getByRole('region', { name: 'Notifications' });
   await expect(notifications).toContainText('From the badge app');
   await shots(page, 'app-notification');

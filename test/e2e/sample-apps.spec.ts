@@ -272,11 +272,17 @@ test('badge: SetBadge per Increment, presence through @client, launcher notifica
   expect(sub).toMatchObject({ api: 'com.innovaphone.client', provider: '@client', msg: { mt: 'SubscribePresence', sip: 'bob' } });
   await host.post('badge', { mt: 'ApiResult', api: 'com.innovaphone.client', provider: '@client', src: sub.src, msg: { mt: 'PresenceUpdated', sip: 'bob', presence: [{ contact: 'tel:', activity: 'busy', note: 'In a meeting #until:1', displayNote: 'In a meeting' }] } });
   await expect(badge.getByText('bob: busy — In a meeting')).toBeVisible();
-  await badge.getByRole('button', { name: 'Notify' }).click();
+  await badge.getByRole('button', { name: 'Notify', exact: true }).click();
   const note = await host.next('badge', 'ApiRequest', (m) => m.api === 'com.innovaphone.launcher');
   expect(note).toMatchObject({ provider: '*', msg: { mt: 'AddLocalNotification', type: 'Default', title: 'Hello', text: 'From the badge app' } });
   await host.post('badge', { mt: 'ApiResult', api: 'com.innovaphone.launcher', provider: 'launcher', src: note.src, msg: { mt: 'LocalNotificationClicked', action: '' } });
   await expect(badge.getByText('Notification clicked: default')).toBeVisible();
+  await badge.getByRole('button', { name: 'Notify call' }).click();
+  const call = await host.next('badge', 'ApiRequest', (m) => m.api === 'com.innovaphone.launcher' && m.msg.type === 'PhoneCall');
+  expect(call).toMatchObject({ provider: '*', msg: { mt: 'AddLocalNotification', type: 'PhoneCall', title: 'Call from Bob', rejectTitle: 'Decline', largeIcon: 'call.png' } });
+  expect(call.src).not.toBe(note.src);
+  await host.post('badge', { mt: 'ApiResult', api: 'com.innovaphone.launcher', provider: 'launcher', src: call.src, msg: { mt: 'LocalNotificationClicked', action: 'reply', replyText: 'on my way' } });
+  await expect(badge.getByText('Notification clicked: reply — on my way')).toBeVisible();
   host.close();
 });
 
@@ -291,6 +297,10 @@ test('phone: provides com.innovaphone.phone and publishes calls', async ({ page 
   await host.post('phone', { mt: 'ApiRequest', api: 'com.innovaphone.phone', consumer: 'echo', src: 's1', msg: { mt: 'StartCall', num: '202' } });
   await expect(host.frame('phone').getByText('Calling 202')).toBeVisible();
   expect(await host.next('phone', 'ApiModel', (m) => m.model.calls.length === 1)).toEqual({ mt: 'ApiModel', api: 'com.innovaphone.phone', model: { registered: true, calls: [{ id: 1, dir: 'o', state: 'Setup', num: '202' }] } });
+  // PrepareCall only fills in the number: no call.
+  await host.post('phone', { mt: 'ApiRequest', api: 'com.innovaphone.phone', consumer: '@client', src: 's2', msg: { mt: 'PrepareCall', txt: 'sip:bob@example.com' } });
+  await expect(host.frame('phone').getByText('Prepared sip:bob@example.com')).toBeVisible();
+  await expect(host.frame('phone').getByText('Calls: 1')).toBeVisible();
   host.close();
 });
 

@@ -70,6 +70,8 @@ describe('settings file', () => {
       homeLayoutCache: { acc2: { apps, selected: 'contacts', savedAt: now() } },
       appPermissions: { softphone: { microphone: 'granted' }, ['__proto__']: { screen: 'denied' } },
       pendingKeychainWipes: [],
+      defaultProviders: {},
+      shellState: {},
     });
     expect(reopened.permissionLevels.user.get('__proto__')).toEqual({ screen: 'denied' });
     expect(reopened.effective.values).toMatchObject({ pbx: 'https://pbx2.example.com/PBX0', username: 'bob', language: 'de', scheme: 'dark', startMinimized: true });
@@ -83,7 +85,7 @@ describe('settings file', () => {
 });
 
 describe('atomic write', () => {
-  const before = { version: 1, accounts: [], settings: { scheme: 'dark' }, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [] };
+  const before = { version: 1, accounts: [], settings: { scheme: 'dark' }, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [], defaultProviders: {}, shellState: {} };
 
   async function withPreviousFile() {
     const config = await open();
@@ -206,6 +208,8 @@ describe('damaged files', () => {
       homeLayoutCache: { acc1: { apps: [], selected: '', savedAt: 1 } },
       appPermissions: { chat: { camera: 'denied' } },
       pendingKeychainWipes: [],
+      defaultProviders: {},
+      shellState: {},
     });
     const fieldProblems = config.problems.filter((p) => p.field !== undefined);
     expect(fieldProblems.map((p) => [p.field, p.reason])).toEqual([
@@ -337,7 +341,7 @@ describe('versions', () => {
     expect(config.problems).toEqual([]);
     const [migrated] = config.settingsFile.accounts;
     expect(migrated).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), address: 'pbx.example.com', username: 'alice' });
-    expect(config.settingsFile).toEqual({ version: 1, accounts: [migrated], activeAccount: migrated!.id, settings: { scheme: 'dark' }, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [] });
+    expect(config.settingsFile).toEqual({ version: 1, accounts: [migrated], activeAccount: migrated!.id, settings: { scheme: 'dark' }, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [], defaultProviders: {}, shellState: {} });
     expect(config.effective.values).toMatchObject({ pbx: 'pbx.example.com', username: 'alice', scheme: 'dark' });
     expect(await onDisk()).toEqual(config.settingsFile);
     expect(await readFile(join(dir, 'settings.json.v0'), 'utf8')).toBe(v0);

@@ -41,10 +41,15 @@ export interface BrokerDeps {
   log: Logger;
   /** How long a started provider may take to register before queued requests fail. */
   registerTimeoutMs: number;
+  /** An app registered an API (a phone app is ready for calls). */
+  registered?(api: string, provider: string): void;
 }
 
+/** Who asked: an app, or the client itself (`@client`, whose answers are only logged). */
+type ApiConsumer = Pick<AppInstance, 'name' | 'post'>;
+
 interface Queued {
-  consumer: AppInstance;
+  consumer: ApiConsumer;
   /** The provider it waits for. */
   provider: string;
   api: string;
@@ -62,6 +67,8 @@ export class ClientApiBroker {
   private readonly builtIns = new Map<string, BuiltInProvider>();
   private readonly restarts = new Map<string, number>();
   private lastBroadcast: string | undefined;
+  /** The client as a consumer: what providers answer it is only logged. */
+  private readonly clientConsumer: ApiConsumer = { name: '@client', post: (text) => this.deps.log('debug', 'a provider answered the client', { length: text.length }) };
 
   constructor(private readonly deps: BrokerDeps) {}
 
@@ -124,6 +131,7 @@ export class ClientApiBroker {
     this.restarts.set(key, restart);
     providers.set(provider.name, { restart });
     this.broadcastUpdate();
+    this.deps.registered?.(api, provider.name);
     for (const q of this.waiting.get(key) ?? []) {
       clearTimeout(q.timer);
       this.deliver(provider, q.consumer, q.api, q.src, q.msg);
@@ -161,41 +169,56 @@ export class ClientApiBroker {
     }
     const names = target === '*' ? new Set([...this.providersInCatalog(api), ...(this.registered.get(api)?.keys() ?? [])]) : new Set([target]);
     if (target === '*' && names.size === 0 && !builtIn) return this.fail(consumer, api, '*', src, `No app provides ${api}.`);
-    for (const name of names) {
-      if (name.startsWith('@')) continue;
-      const running = this.deps.instance(name);
-      if (running && this.registered.get(api)?.has(name)) {
-        this.deliver(running, consumer, api, src, msg);
-        continue;
-      }
-      if (!running && !this.deps.catalog()?.byName.has(name)) {
-        this.fail(consumer, api, name, src, `There is no app "${name}".`);
-        continue;
-      }
-      // Not running, or running but not registered yet: start it and wait for RegisterApi.
-      if (!running) this.deps.startHidden(name);
-      const key = `${api}\n${name}`;
-      const queued: Queued = {
-        consumer,
-        provider: name,
-        api,
-        src,
-        msg,
-        timer: setTimeout(() => {
-          const list = this.waiting.get(key) ?? [];
-          this.waiting.set(key, list.filter((q) => q !== queued));
-          this.fail(consumer, api, name, src, `The app "${name}" did not start to provide ${api}.`);
-        }, this.deps.registerTimeoutMs),
-      };
-      let list = this.waiting.get(key);
-      if (!list) this.waiting.set(key, (list = []));
-      if (list.length >= MAX_WAITING_REQUESTS) {
-        clearTimeout(queued.timer);
-        this.fail(consumer, api, name, src, `Too many requests are waiting for "${name}" to start.`);
-        continue;
-      }
-      list.push(queued);
+    for (const name of names) if (!name.startsWith('@')) this.sendTo(consumer, api, name, src, msg);
+  }
+
+  /**
+   * A request of the client itself (a call link → `StartCall` at a phone app): delivered as an
+   * app's would be, with `consumer: "@client"`; what the provider answers is only logged.
+   */
+  requestFromClient(api: string, provider: string, msg: unknown): void {
+    this.sendTo(this.clientConsumer, api, provider, undefined, msg);
+  }
+
+  /** The names of the apps that provide `api`: listed in the catalogue or registered now. */
+  providersOf(api: string): string[] {
+    return [...new Set([...this.providersInCatalog(api), ...(this.registered.get(api)?.keys() ?? [])])];
+  }
+
+  /** To one provider app: now if it runs and registered the API, else once it has (starting it hidden). */
+  private sendTo(consumer: ApiConsumer, api: string, name: string, src: string | undefined, msg: unknown): void {
+    const running = this.deps.instance(name);
+    if (running && this.registered.get(api)?.has(name)) {
+      this.deliver(running, consumer, api, src, msg);
+      return;
     }
+    if (!running && !this.deps.catalog()?.byName.has(name)) {
+      this.fail(consumer, api, name, src, `There is no app "${name}".`);
+      return;
+    }
+    // Not running, or running but not registered yet: start it and wait for RegisterApi.
+    if (!running) this.deps.startHidden(name);
+    const key = `${api}\n${name}`;
+    const queued: Queued = {
+      consumer,
+      provider: name,
+      api,
+      src,
+      msg,
+      timer: setTimeout(() => {
+        const list = this.waiting.get(key) ?? [];
+        this.waiting.set(key, list.filter((q) => q !== queued));
+        this.fail(consumer, api, name, src, `The app "${name}" did not start to provide ${api}.`);
+      }, this.deps.registerTimeoutMs),
+    };
+    let list = this.waiting.get(key);
+    if (!list) this.waiting.set(key, (list = []));
+    if (list.length >= MAX_WAITING_REQUESTS) {
+      clearTimeout(queued.timer);
+      this.fail(consumer, api, name, src, `Too many requests are waiting for "${name}" to start.`);
+      return;
+    }
+    list.push(queued);
   }
 
   /** A provider answers: to the consumer app it names, with the provider set by us. */
@@ -247,11 +270,11 @@ export class ClientApiBroker {
     }
   }
 
-  private deliver(provider: AppInstance, consumer: AppInstance, api: string, src: string | undefined, msg: unknown): void {
+  private deliver(provider: AppInstance, consumer: ApiConsumer, api: string, src: string | undefined, msg: unknown): void {
     provider.post(toApp({ mt: 'ApiRequest', api, consumer: consumer.name, src, msg }));
   }
 
-  private fail(consumer: AppInstance, api: string, provider: string | undefined, src: string | undefined, errorText: string): void {
+  private fail(consumer: ApiConsumer, api: string, provider: string | undefined, src: string | undefined, errorText: string): void {
     this.deps.log('info', 'API request failed', { api, provider, errorText });
     consumer.post(toApp({ mt: 'ApiResult', api, ...(provider !== undefined && { provider }), src, errorText }));
   }

@@ -28,6 +28,8 @@ export interface AppHostDeps {
   granted(entry: CatalogEntry): AppPermission[];
   /** An app stopped running (closed, revoked, logout). */
   closed?(instance: AppInstance): void;
+  /** An app registered a Client API. */
+  apiRegistered?(api: string, provider: string): void;
   log: Logger;
   /** How long a provider started for a request may take to register. */
   registerTimeoutMs?: number;
@@ -70,6 +72,7 @@ export class AppHost extends Emitter<AppHostEvents> {
       startHidden: (name) => this.startByName(name, '', true),
       log: deps.log,
       registerTimeoutMs: deps.registerTimeoutMs ?? 15_000,
+      registered: (api, provider) => deps.apiRegistered?.(api, provider),
     });
   }
 

@@ -34,6 +34,12 @@ export const commandSchemas = {
   logout: object({ type: literal('logout') }),
   /** Trust the certificate the PBX presented (by its SHA-256 fingerprint) for the account being logged in to. */
   trustCertificate: object({ type: literal('trustCertificate'), pbx: text(2048), username: text(256), fingerprint: text(128) }),
+  /**
+   * The user name and password for the proxy that asked (connection `proxy-auth-required`),
+   * kept in memory for this run only. Value `{ resumed }`: true, the stored session is being
+   * resumed; false, send `login` again (the password is needed).
+   */
+  proxyCredentials: object({ type: literal('proxyCredentials'), proxy: text(300), username: text(256), password: text(1024) }),
   setPresence: object({ type: literal('setPresence'), activity: literal('', 'away', 'busy', 'dnd'), note: text(512) }),
   /** Replace the home-screen selection (app links), saved at the PBX with SetApps. */
   setHome: object({ type: literal('setHome'), links: array(text(1024)) }),
@@ -65,6 +71,24 @@ export const commandSchemas = {
   requestAppPermission: object({ type: literal('requestAppPermission'), viewId: text(128), permissions: array(appPermission) }),
   /** Forget the user's answer for an App Object (Settings): the app asks again next time. */
   resetAppPermission: object({ type: literal('resetAppPermission'), app: text(256), permission: appPermission }),
+  /**
+   * A link to follow: `tel:`, `sip:`, `callto:` (a call through a phone app) or `myapps://app/<name>`.
+   * Links that come before login (or before the app list) wait and are followed then.
+   */
+  followLink: object({ type: literal('followLink'), link: text(2048) }),
+  /** The user's choice in a provider prompt; no `provider`: cancelled. `remember`: the default for that API from now on. */
+  answerProviderPrompt: object({ type: literal('answerProviderPrompt'), id: text(128), provider: optional(text(256)), remember: boolean }),
+  /** Forget the user's default provider for an API (Settings). */
+  resetDefaultProvider: object({ type: literal('resetDefaultProvider'), api: text(256) }),
+  /** The button of a notice ("Call now"). */
+  noticeAction: object({ type: literal('noticeAction'), id: text(128) }),
+  checkForUpdates: object({ type: literal('checkForUpdates') }),
+  /** Quit and install the downloaded update. */
+  installUpdate: object({ type: literal('installUpdate') }),
+  /** Browser shell: the user has been idle (or is back); the desktop build reports this itself. */
+  setUserActivity: object({ type: literal('setUserActivity'), inactive: boolean }),
+  /** The network came back (browser `online`): reconnect now rather than after the backoff. */
+  networkChanged: object({ type: literal('networkChanged') }),
   /** What the OS prefers, which only the UI can see: used where settings say "auto" / "follow system". */
   setSystemPreferences: object({ type: literal('setSystemPreferences'), language: text(35), dark: boolean }),
 } satisfies Record<string, Schema<{ type: string }>>;

@@ -1,6 +1,6 @@
 /** Events from the core to the UI: each replaces one part of the Snapshot. */
 import { dict } from './records.js';
-import type { AccountView, AppNotification, AppsView, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, PermissionPrompt, RunningApp, SessionItem, SettingsView, Snapshot, UserView } from './views.js';
+import type { AccountView, AppNotification, AppsView, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, PermissionPrompt, ProviderPrompt, RunningApp, SessionItem, SettingsView, Snapshot, UpdatesView, UserView } from './views.js';
 
 export type BridgeEvent =
   | { type: 'snapshot'; snapshot: Snapshot }
@@ -18,7 +18,10 @@ export type BridgeEvent =
   | { type: 'runningApps'; runningApps: RunningApp[] }
   | { type: 'activeApp'; activeApp: string | undefined }
   | { type: 'notifications'; notifications: AppNotification[] }
-  | { type: 'permissionPrompts'; permissionPrompts: PermissionPrompt[] };
+  | { type: 'permissionPrompts'; permissionPrompts: PermissionPrompt[] }
+  | { type: 'providerPrompts'; providerPrompts: ProviderPrompt[] }
+  | { type: 'badgeTotal'; badgeTotal: number }
+  | { type: 'updates'; updates: UpdatesView };
 
 /** Apply one event to a snapshot (the renderer's store and the tests use the same reducer). */
 export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
@@ -63,6 +66,12 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
       return { ...s, notifications: e.notifications };
     case 'permissionPrompts':
       return { ...s, permissionPrompts: e.permissionPrompts };
+    case 'providerPrompts':
+      return { ...s, providerPrompts: e.providerPrompts };
+    case 'badgeTotal':
+      return { ...s, badgeTotal: e.badgeTotal };
+    case 'updates':
+      return { ...s, updates: e.updates };
   }
 }
 

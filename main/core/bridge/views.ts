@@ -110,6 +110,8 @@ export interface SettingsView {
   policySource?: string;
   /** Remembered permission answers and IT decisions, per App Object. */
   appPermissions: AppPermissionEntry[];
+  /** Default providers per API (the user's choice or IT's). */
+  defaultProviders: DefaultProviderEntry[];
 }
 
 /**
@@ -188,12 +190,59 @@ export interface AppNotification {
   app: string;
   title: string;
   text: string;
+  /** `AddLocalNotification.type`: a call offers accept/reject, a chat message a reply. */
+  type: 'Default' | 'PhoneCall' | 'ChatMessage';
+  /** Button labels the app gave (or defaults), for the kinds that have buttons. */
+  acceptTitle?: string;
+  rejectTitle?: string;
+  replyTitle?: string;
+  /** The app's icon for it (http(s) only), if any. */
+  iconUrl?: string;
+  /** Shown by the OS as well (false while the user is in do-not-disturb: listed in the window only). */
+  popup: boolean;
 }
 
 export interface Notice {
   id: string;
   severity: 'info' | 'warning' | 'error';
   text: string;
+  /** A button on the notice ("Call now"); pressing it sends `noticeAction{id}`. */
+  actionLabel?: string;
+}
+
+/**
+ * Several apps could do it (two phone apps for a call link, two search providers): the user
+ * picks one by title, once, and may keep it as the default for that API.
+ */
+export interface ProviderPrompt {
+  id: string;
+  /** The Client API, e.g. `com.innovaphone.phone`. */
+  api: string;
+  /** What it is for, in words for the dialog: "Call +49 30 1234". */
+  purpose: string;
+  providers: { name: string; title: string }[];
+}
+
+/** A default provider per API: the user's choice or IT's (locked). */
+export interface DefaultProviderEntry {
+  api: string;
+  provider: string;
+  /** Enforced by IT. */
+  locked: boolean;
+  /** Where it comes from: only the user's own choice can be forgotten. */
+  source: 'enforced' | 'user' | 'policy-default';
+}
+
+/** Updates of the desktop build (the browser shell has none: `unsupported`). */
+export interface UpdatesView {
+  state: 'unsupported' | 'disabled' | 'idle' | 'checking' | 'up-to-date' | 'available' | 'downloading' | 'ready' | 'error';
+  /** Why updates are off (`disabled`: IT policy; an MSI installation, updated by IT) or what failed. */
+  detail?: string;
+  /** The version found or downloaded. */
+  version?: string;
+  channel: 'stable' | 'beta';
+  /** The PBX announces a client build newer than this one (`CheckBuildResult`). */
+  pbxAnnounces?: { version: string; build: string };
 }
 
 /** Everything the UI shows, at once; events update parts of it. */
@@ -219,5 +268,10 @@ export interface Snapshot {
   notifications: AppNotification[];
   /** Apps waiting for the user's answer to a permission request. */
   permissionPrompts: PermissionPrompt[];
+  /** Choices of which app handles something (a call link, a request without provider). */
+  providerPrompts: ProviderPrompt[];
+  /** The sum of the running apps' and tiles' numeric badges (tray, dock, taskbar, window title). */
+  badgeTotal: number;
+  updates: UpdatesView;
   shell: ShellView;
 }

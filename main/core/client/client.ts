@@ -11,6 +11,7 @@ import { parseAppLink } from '../apps/app-link.js';
 import { AppHost } from '../apps/app-host.js';
 import { isAllowedAppNavigation, webOrigin } from '../apps/app-origin.js';
 import { AppPermissions, allowAttribute } from '../apps/app-permissions.js';
+import { ProviderChoice } from '../apps/provider-choice.js';
 import { buildCatalog, type Catalog } from '../apps/catalog.js';
 import { ClientProvider } from '../apps/providers/client-provider.js';
 import { LauncherProvider } from '../apps/providers/launcher-provider.js';
@@ -19,14 +20,14 @@ import type { Command, CommandOf, CommandResult } from '../bridge/commands.js';
 import { applyEvent, type BridgeEvent } from '../bridge/events.js';
 import { dict, own } from '../bridge/records.js';
 import { parseCommand } from '../bridge/validate-command.js';
-import { appPermissionNames, type AppPermission, type Notice, type Snapshot } from '../bridge/views.js';
+import { appPermissionNames, type AppPermission, type Notice, type Snapshot, type UpdatesView } from '../bridge/views.js';
 import { Coalescer } from '../common/coalesce.js';
 import { Emitter } from '../common/emitter.js';
 import { silentLogger, type Logger } from '../common/log.js';
 import type { CommandLine } from '../config/command-line.js';
 import { ConfigService, type SettingsPatch } from '../config/config-service.js';
 import { appAllowed, appDevToolsAllowed } from '../config/effective.js';
-import type { Account } from '../config/settings.js';
+import type { Account, ShellState } from '../config/settings.js';
 import { MemoryCredentialStore, type CredentialStore } from '../credentials/credential-store.js';
 import { KeytarCredentialStore } from '../credentials/keytar-store.js';
 import { ResilientCredentialStore } from '../credentials/resilient-store.js';
@@ -36,7 +37,9 @@ import type { AppsSnapshot, PbxSession, PbxSessionOptions } from '../pbx/session
 import { displayFingerprint } from '../pbx/tls-trust.js';
 import type { App } from '../protocol/pbx-messages.js';
 import { cacheHome, openAccountSession } from './account-session.js';
+import { Links, PHONE_API } from './links.js';
 import { browserShellPort, type ShellPort } from './shell-port.js';
+import { NetworkAccess } from './network.js';
 import { accountView, appsView, badgeOf, contactPresence, loginView, ownPresenceView, sessionItems, settingsView } from './view-model.js';
 
 export interface ClientCoreOptions {
@@ -89,7 +92,16 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private readonly clientApi: ClientProvider;
   private readonly launcher: LauncherProvider;
   private readonly permissions: AppPermissions;
+  private readonly providerChoice: ProviderChoice;
+  private readonly links: Links;
   private readonly shell: ShellPort;
+  /** The system proxy and the proxy credentials of this run (network.ts). */
+  private readonly network: NetworkAccess;
+  /** The user's idleness as last told to the PBX (SetUserActivity goes out on changes only). */
+  private inactive = false;
+  /** The updater's own state, before the core adds channel and the PBX's announcement. */
+  private updaterState: Omit<UpdatesView, 'channel' | 'pbxAnnounces'> = { state: 'unsupported' };
+  private pbxAnnounces: UpdatesView['pbxAnnounces'];
   private stopWatchingPolicy: () => void = () => {};
   /** Events to the UI, at most one per kind per frame (common/coalesce.ts). */
   private readonly toUi = new Coalescer<BridgeEvent>(
@@ -108,6 +120,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     super();
     this.log = options.log ?? silentLogger;
     this.shell = options.shell ?? browserShellPort;
+    this.network = new NetworkAccess(this.shell, this.log);
     this.permissions = new AppPermissions({
       levels: () => config.permissionLevels,
       remember: async (app, answers) => {
@@ -117,6 +130,16 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       changed: (permissionPrompts) => this.publish({ type: 'permissionPrompts', permissionPrompts }),
       log: this.log,
     });
+    this.providerChoice = new ProviderChoice({
+      levels: () => config.defaultProviderLevels,
+      remember: async (api, provider) => {
+        const result = await config.setDefaultProvider(api, provider);
+        if (!result.ok) throw new Error(result.errors.map((e) => e.reason).join('; '));
+      },
+      changed: (providerPrompts) => this.publish({ type: 'providerPrompts', providerPrompts }),
+      log: this.log,
+    });
+    if (this.shell.updater) this.updaterState = { state: 'idle' };
     this.state = {
       connection: { kind: 'disconnected', reason: 'initial' },
       login: loginView(config, store.kind === 'keychain'),
@@ -124,11 +147,14 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       presence: dict(),
       ownPresence: { activity: '', note: '' },
       sessions: [],
-      settings: settingsView(config, options.policyFile, this.permissions.entries()),
+      settings: settingsView(config, options.policyFile, this.permissions.entries(), this.providerChoice.entries()),
       notices,
       runningApps: [],
       notifications: [],
       permissionPrompts: [],
+      providerPrompts: [],
+      badgeTotal: 0,
+      updates: { ...this.updaterState, channel: config.effective.values.updateChannel },
       shell: this.shell.view,
     };
     this.apps = new AppHost({
@@ -140,6 +166,9 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       allow: (entry) => allowAttribute(this.shell.permissionGate === 'session' ? appPermissionNames : this.permissions.granted(entry)),
       granted: (entry) => this.permissions.granted(entry),
       closed: (instance) => this.permissions.withdraw(instance.name),
+      apiRegistered: (api) => {
+        if (api === PHONE_API) this.links.phoneProviderAppeared();
+      },
       log: this.log,
       ...(options.registerTimeoutMs !== undefined && { registerTimeoutMs: options.registerTimeoutMs }),
       ...(options.appAttachTimeoutMs !== undefined && { attachTimeoutMs: options.appAttachTimeoutMs }),
@@ -154,7 +183,33 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       muted: (app) => this.config.userSettings.mutedApps.includes(app),
       changed: (notifications) => this.publish({ type: 'notifications', notifications }),
       limited: (app) => this.apps.limited(app, 'notification'),
+      // Do not disturb: notifications are listed in the window, the OS does not pop them up.
+      popup: () => this.state.ownPresence.activity !== 'dnd',
     });
+    this.links = new Links({
+      ready: () => this.loggedIn() && this.catalog !== undefined && this.state.apps?.fromCache === false,
+      openApp: (link) => {
+        const opened = this.apps.open(link);
+        return opened.ok ? { ok: true } : opened;
+      },
+      phoneProviders: () => this.apps.broker.providersOf(PHONE_API).flatMap((name) => {
+        const entry = this.catalog?.byName.get(name);
+        return entry ? [{ name, title: entry.title }] : [];
+      }),
+      choose: (api, purpose, candidates) => this.providerChoice.choose(api, purpose, candidates),
+      request: (api, provider, msg) => this.apps.broker.requestFromClient(api, provider, msg),
+      confirmCalls: () => this.config.effective.values.confirmCalls,
+      notice: (n) => this.addNotice(n),
+      removeNotice: (id) => this.publish({ type: 'notices', notices: this.state.notices.filter((n) => n.id !== id) }),
+      log: this.log,
+    });
+    this.shell.updater?.onState((state) => {
+      // IT turned updates off: the updater's own news does not change that.
+      if (!this.config.effective.values.updates) return;
+      this.updaterState = state;
+      this.publishUpdates();
+    });
+    this.configureUpdater();
     this.apps.addProvider(this.clientApi);
     this.apps.addProvider(this.launcher);
     this.apps.on('running', (runningApps) => this.publish({ type: 'runningApps', runningApps }));
@@ -172,7 +227,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     config.on('changed', () => {
       // Config changes often (every home-screen cache write); tell the UI only what changed.
       const before = this.state.settings.values;
-      this.publishIfChanged({ type: 'settings', settings: settingsView(config, options.policyFile, this.permissions.entries()) }, this.state.settings);
+      this.publishIfChanged({ type: 'settings', settings: settingsView(config, options.policyFile, this.permissions.entries(), this.providerChoice.entries()) }, this.state.settings);
       this.publishIfChanged({ type: 'login', login: loginView(config, this.store.kind === 'keychain') }, this.state.login);
       const after = config.effective.values;
       const filterChanged = JSON.stringify([before.allowedApps, before.blockedApps, before.appsBlockedByPolicyError]) !== JSON.stringify([after.allowedApps, after.blockedApps, after.appsBlockedByPolicyError]);
@@ -181,6 +236,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       if (JSON.stringify(this.apps.running) !== JSON.stringify(this.state.runningApps)) this.apps.changed();
       this.apps.pushStart();
       this.apps.broker.broadcastUpdate();
+      this.configureUpdater();
     });
   }
 
@@ -254,6 +310,30 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     return this.apps.attachFrame(viewId, send);
   }
 
+  // ------------------------------------------------------------------ for the desktop shell
+
+  /** The user went idle (or came back): told to the PBX (SetUserActivity), on changes only. */
+  setUserActivity(inactive: boolean): void {
+    if (inactive === this.inactive) return;
+    this.inactive = inactive;
+    if (this.loggedIn()) this.session!.setUserActivity(inactive);
+  }
+
+  /** The network may work again (resume, network change): a session waiting to reconnect tries now. */
+  reconnectNow(reason: string): void {
+    if (this.session?.reconnectNow()) this.log('info', 'reconnecting now', { reason });
+  }
+
+  /** What the desktop shell remembers between runs. */
+  shellState(): Readonly<ShellState> {
+    return this.config.shellState;
+  }
+
+  async saveShellState(patch: Partial<ShellState>): Promise<void> {
+    const result = await this.config.saveShellState(patch);
+    if (!result.ok) this.log('warn', 'shell state not saved', { errors: result.errors });
+  }
+
   // ------------------------------------------------------------------ for a shell with its own app views (Electron)
 
   /** What the shell needs to create a running app's view; undefined: no such view. */
@@ -322,6 +402,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         return { ok: true };
       case 'trustCertificate':
         return this.trustCertificate(c);
+      case 'proxyCredentials':
+        return this.proxyCredentials(c);
       case 'setPresence':
         if (!this.loggedIn()) return { ok: false, error: 'Not logged in.' };
         this.session!.setOwnPresence(c.activity, c.note);
@@ -373,6 +455,32 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         if (!result.ok) return { ok: false, error: result.errors.map((e) => `${e.field ?? ''} ${e.reason}`.trim()).join('; ') };
         return { ok: true };
       }
+      case 'followLink':
+        return this.links.follow(c.link);
+      case 'answerProviderPrompt':
+        return (await this.providerChoice.answer(c.id, c.provider, c.remember)) ? { ok: true } : { ok: false, error: 'No such choice, or not one of its apps.' };
+      case 'resetDefaultProvider': {
+        const result = await this.config.setDefaultProvider(c.api, null);
+        return result.ok ? { ok: true } : { ok: false, error: result.errors.map((e) => `${e.field ?? ''} ${e.reason}`.trim()).join('; ') };
+      }
+      case 'noticeAction':
+        return this.links.noticeAction(c.id) ? { ok: true } : { ok: false, error: 'This notice has no action.' };
+      case 'checkForUpdates':
+      case 'installUpdate': {
+        const updater = this.shell.updater;
+        if (!updater) return { ok: false, error: 'This version of myApps does not update itself.' };
+        if (!this.config.effective.values.updates) return { ok: false, error: 'Updates are turned off by your IT department.' };
+        if (c.type === 'checkForUpdates') updater.check();
+        else if (this.state.updates.state === 'ready') updater.install();
+        else return { ok: false, error: 'No update is ready to install.' };
+        return { ok: true };
+      }
+      case 'setUserActivity':
+        this.setUserActivity(c.inactive);
+        return { ok: true };
+      case 'networkChanged':
+        this.reconnectNow('the network is back');
+        return { ok: true };
       case 'setSystemPreferences':
         this.system = { language: c.language, dark: c.dark };
         this.apps.pushStart();
@@ -457,6 +565,20 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     return { ok: true };
   }
 
+  // ---- network: proxy credentials (the rest is in network.ts) ----
+  /** Only the proxy that asked gets them, for this run; a stored session resumes at once, a user login needs the password again. */
+  private async proxyCredentials(c: CommandOf<'proxyCredentials'>): Promise<CommandResult> {
+    const conn = this.state.connection;
+    if (conn.kind !== 'error' || conn.reason !== 'proxy-auth-required' || conn.proxy !== c.proxy) return { ok: false, error: 'That proxy did not ask for a user name and password.' };
+    if (!c.username || c.username.includes(':')) return { ok: false, error: 'Enter the proxy user name (without a colon).' };
+    this.network.remember(c.proxy, { username: c.username, password: c.password });
+    const session = this.session;
+    if (!session || !(await session.hasStoredSession())) return { ok: true, value: { resumed: false } };
+    void session.login();
+    return { ok: true, value: { resumed: true } };
+  }
+  // ---- end network ----
+
   private setHome(links: string[]): CommandResult {
     if (!this.loggedIn() || !this.lastApps) return { ok: false, error: 'Not logged in.' };
     if (links.length > 200) return { ok: false, error: 'Too many home-screen entries (at most 200).' };
@@ -503,7 +625,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       },
       saved: (name) => void this.config.removePendingWipe(name),
     };
-    const session = openAccountSession(account, { config: this.config, store, log: this.log, vaultEvents, ...(this.options.sessionOptions && { sessionOptions: this.options.sessionOptions }) });
+    const session = openAccountSession(account, { config: this.config, store, log: this.log, vaultEvents, sessionOptions: { ...this.network.sessionOptions(), ...this.options.sessionOptions } });
     this.session = session;
     this.sessionAccount = account;
     this.publish({ type: 'account', account: accountView(account) });
@@ -511,7 +633,12 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     session.on('state', (connection) => {
       if (!mine()) return;
       this.publish({ type: 'connection', connection });
-      if (connection.kind === 'logged-in') this.publishIfChanged({ type: 'login', login: loginView(this.config, this.store.kind === 'keychain') }, this.state.login);
+      if (connection.kind === 'logged-in') {
+        this.publishIfChanged({ type: 'login', login: loginView(this.config, this.store.kind === 'keychain') }, this.state.login);
+        // The PBX forgets idleness with the connection: say it again.
+        if (this.inactive) session.setUserActivity(true);
+        this.links.flush();
+      }
     });
     session.on('user', (user) => mine() && this.publish({ type: 'user', user }));
     session.on('apps', (apps) => mine() && this.showApps(apps, false));
@@ -530,6 +657,11 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     });
     session.on('dialog', (info) => mine() && this.clientApi.dialog(info));
     session.on('wake', (w) => mine() && this.apps.wake(w.type, w.hw));
+    session.on('build', (b) => {
+      if (!mine() || b.version === undefined || b.build === undefined) return;
+      this.pbxAnnounces = { version: b.version, build: b.build };
+      this.publishUpdates();
+    });
     session.on('loggedOut', () => {
       if (!mine()) return;
       this.apps.closeAll();
@@ -575,6 +707,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     const view = appsView(catalog, apps.selected, fromCache);
     this.publish({ type: 'apps', apps: view });
     if (fromCache) return;
+    this.links.flush();
     for (const revoked of this.apps.closeRevoked()) {
       if (!revoked.hidden) this.addNotice({ id: `revoked-${revoked.viewId}`, severity: 'info', text: `“${revoked.entry.title}” was closed: it is no longer available to you.` });
     }
@@ -651,6 +784,20 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     return this.session !== undefined && this.state.connection.kind === 'logged-in';
   }
 
+  /** The updater follows the policy and the settings; its state is published with the channel and the PBX's announcement. */
+  private configureUpdater(): void {
+    const { updates, updateChannel, updateFeed } = this.config.effective.values;
+    this.shell.updater?.configure({ enabled: updates, channel: updateChannel, ...(updateFeed !== undefined && { feedUrl: updateFeed }) });
+    // Turned on again, the updater reports its own state from `configure` (onState above).
+    if (this.shell.updater && !updates) this.updaterState = { state: 'disabled', detail: 'Updates are turned off by your IT department.' };
+    this.publishUpdates();
+  }
+
+  private publishUpdates(): void {
+    const updates: UpdatesView = { ...this.updaterState, channel: this.config.effective.values.updateChannel, ...(this.pbxAnnounces && { pbxAnnounces: this.pbxAnnounces }) };
+    if (JSON.stringify(updates) !== JSON.stringify(this.state.updates)) this.publish({ type: 'updates', updates });
+  }
+
   private addNotice(notice: Notice): void {
     this.publish({ type: 'notices', notices: [...this.state.notices.filter((n) => n.id !== notice.id), notice] });
   }
@@ -663,6 +810,10 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private publish(event: BridgeEvent): void {
     this.state = applyEvent(this.state, event);
     this.toUi.push(event);
+    if (event.type === 'badge' || event.type === 'runningApps' || event.type === 'apps') {
+      const badgeTotal = totalBadges(this.state);
+      if (badgeTotal !== this.state.badgeTotal) this.publish({ type: 'badgeTotal', badgeTotal });
+    }
     // The @client model shows user, home links and connection: consumers see changes at once.
     if (event.type === 'user' || event.type === 'apps' || event.type === 'connection') this.apps?.broker.broadcastUpdate();
   }
@@ -673,6 +824,18 @@ export function settingsNotSavedText(code: string): string {
   const why =
     code === 'ENOSPC' ? 'the disk is full' : code === 'EROFS' ? 'the disk is read-only' : code === 'EACCES' || code === 'EPERM' ? 'myApps may not write to its settings folder' : `the system said ${code}`;
   return `Your settings could not be saved: ${why}. Your changes apply until you quit myApps; free some space or fix the folder, and they will be saved with your next change.`;
+}
+
+/** The sum of the numeric badges: a running app's own badge where it set one, else its presence badge. */
+export function totalBadges(s: Snapshot): number {
+  const values = new Map<string, string>(Object.entries(s.badges));
+  for (const app of s.runningApps) if (app.badge !== undefined) values.set(app.name, app.badge);
+  let total = 0;
+  for (const v of values.values()) {
+    const n = Number.parseInt(v, 10);
+    if (Number.isFinite(n) && n > 0) total += n;
+  }
+  return total;
 }
 
 function safeUrl(address: string): string | undefined {

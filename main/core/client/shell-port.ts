@@ -3,7 +3,18 @@
  * cannot do itself. The core decides; the shell carries out. A shell that leaves a member out
  * simply has no such capability (the browser shell has none of the optional ones).
  */
-import type { AppViewBounds, ShellView } from '../bridge/views.js';
+import type { AppViewBounds, ShellView, UpdatesView } from '../bridge/views.js';
+
+/** The desktop build's updater, driven by the core's commands and policy. */
+export interface ShellUpdater {
+  /** Apply the effective policy: off (`enabled: false`, with why) or on a channel. */
+  configure(settings: { enabled: boolean; channel: 'stable' | 'beta'; feedUrl?: string }): void;
+  check(): void;
+  /** Quit and install a downloaded update. */
+  install(): void;
+  /** The updater's state changes; the core publishes them. Returns the unsubscribe. */
+  onState(listener: (state: Omit<UpdatesView, 'channel' | 'pbxAnnounces'>) => void): () => void;
+}
 
 export interface ShellPort {
   /** How this shell puts apps on screen (published to the UI as `snapshot.shell`). */
@@ -21,6 +32,13 @@ export interface ShellPort {
   openAppDevTools?(viewId: string): boolean;
   /** Logout: wipe the storage of every app partition (cookies, local storage, caches). */
   clearAppData?(): Promise<void>;
+  /** Electron: the auto-updater (the browser shell has none). */
+  updater?: ShellUpdater;
+  /**
+   * Electron: the system's proxy for a URL, in PAC form ("DIRECT", "PROXY host:port; DIRECT").
+   * Without it the core follows HTTPS_PROXY / NO_PROXY.
+   */
+  resolveProxy?(url: string): Promise<string>;
 }
 
 /** The browser shell: the UI frames the app-frame pages; the browser's own DevTools serve. */

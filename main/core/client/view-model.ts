@@ -5,7 +5,7 @@
 import { parseHomeSelection } from '../apps/app-link.js';
 import type { Catalog } from '../apps/catalog.js';
 import { parsePresenceNote } from '../apps/presence-note.js';
-import type { AccountView, Activity, AppPermissionEntry, AppsView, ContactPresence, LoginView, OwnPresenceView, SessionItem, SettingsView, Tile } from '../bridge/views.js';
+import type { AccountView, Activity, AppPermissionEntry, DefaultProviderEntry, AppsView, ContactPresence, LoginView, OwnPresenceView, SessionItem, SettingsView, Tile } from '../bridge/views.js';
 import type { ConfigService } from '../config/config-service.js';
 import type { Account } from '../config/settings.js';
 import type { Presence, PbxMessage } from '../protocol/pbx-messages.js';
@@ -29,9 +29,9 @@ export function loginView(config: ConfigService, canStayLoggedIn: boolean): Logi
   };
 }
 
-export function settingsView(config: ConfigService, policySource: string | undefined, appPermissions: AppPermissionEntry[]): SettingsView {
+export function settingsView(config: ConfigService, policySource: string | undefined, appPermissions: AppPermissionEntry[], defaultProviders: DefaultProviderEntry[]): SettingsView {
   const { values, locked, sources } = config.effective;
-  return { values, locked: [...locked], sources, mutedApps: config.userSettings.mutedApps, ...(policySource && { policySource }), appPermissions };
+  return { values, locked: [...locked], sources, mutedApps: config.userSettings.mutedApps, ...(policySource && { policySource }), appPermissions, defaultProviders };
 }
 
 export function tileOf(e: { name: string; title: string; text: string; url: string; iconUrl?: string; website: boolean }): Tile {

@@ -8,12 +8,14 @@ import { existsSync, unwatchFile, watchFile } from 'node:fs';
 import { Emitter } from '../common/emitter.js';
 import { type Logger, silentLogger } from '../common/log.js';
 import type { PermissionLevels } from '../apps/app-permissions.js';
+import type { DefaultLevels } from '../apps/provider-choice.js';
 import type { AppPermission } from '../bridge/views.js';
 import { pbxWebSocketUrl } from '../pbx/address.js';
 import type { AtomicWriteSteps } from './atomic-write.js';
 import type { CommandLine, CommandLineOptions } from './command-line.js';
 import { type Effective, type EffectiveKey, builtInDefaults, resolveEffective } from './effective.js';
 import { whole } from './lenient.js';
+import { plainText } from './schemas.js';
 import { choosePolicyFile } from './paths.js';
 import { type Policy, compileUsernamePattern, loadPolicy } from './policy.js';
 import type { ConfigProblem } from './problems.js';
@@ -26,6 +28,8 @@ import {
   accountSchema,
   appObjectName,
   permissionStatesSchema,
+  type ShellState,
+  shellStateSchema,
   defaultUserSettings,
   homeLayoutSchema,
   userSettingFields,
@@ -130,6 +134,42 @@ export class ConfigService extends Emitter<ConfigEvents> {
     }
     if (errors.length > 0) return { ok: false, errors };
     this.file = { ...this.file, settings };
+    return this.commit(undefined);
+  }
+
+  /** The default provider per Client API, by level (Maps: API and app names come from outside). */
+  get defaultProviderLevels(): DefaultLevels {
+    return {
+      enforced: new Map(Object.entries(this.policy.enforced.defaultApiProviders ?? {})),
+      user: new Map(Object.entries(this.file.defaultProviders)),
+      defaults: new Map(Object.entries(this.policy.defaults.defaultApiProviders ?? {})),
+    };
+  }
+
+  /** Keep (or with `null` forget) the user's default provider for an API; one IT enforces cannot be changed. */
+  async setDefaultProvider(api: string, provider: string | null): Promise<ChangeResult> {
+    const field = `defaultProviders.${api}`;
+    const enforced = this.policy.enforced.defaultApiProviders;
+    if (enforced && Object.hasOwn(enforced, api)) return { ok: false, errors: [this.error(field, `is enforced by the IT policy (${this.policySource}) and cannot be changed`)] };
+    const errors: ConfigProblem[] = [];
+    whole(plainText(256))(api, field, (f, reason) => errors.push(this.error(f, reason)));
+    if (provider !== null) whole(appObjectName)(provider, field, (f, reason) => errors.push(this.error(f, reason)));
+    if (errors.length > 0) return { ok: false, errors };
+    const others = Object.entries(this.file.defaultProviders).filter(([name]) => name !== api);
+    this.file = { ...this.file, defaultProviders: Object.fromEntries(provider === null ? others : [...others, [api, provider]]) };
+    return this.commit(undefined);
+  }
+
+  /** What the desktop shell remembers between runs (window positions, hints shown). */
+  get shellState(): Readonly<ShellState> {
+    return this.file.shellState;
+  }
+
+  async saveShellState(patch: Partial<ShellState>): Promise<ChangeResult> {
+    const errors: ConfigProblem[] = [];
+    const next = whole(shellStateSchema)({ ...this.file.shellState, ...patch }, 'shellState', (f, reason) => errors.push(this.error(f, reason)));
+    if (!next) return { ok: false, errors };
+    this.file = { ...this.file, shellState: next };
     return this.commit(undefined);
   }
 

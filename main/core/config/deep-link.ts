@@ -144,3 +144,16 @@ export function parseDeepLink(text: unknown): DeepLink | DeepLinkError {
       return fail('only tel:, sip:, callto: and myapps:// links are handled');
   }
 }
+
+/**
+ * A parsed link as the text `followLink` takes, which `parseDeepLink` reads back to the same
+ * link: `tel:<number>`, `sip:<uri>`, `myapps://app/<name>?<args>` (keys and values
+ * percent-encoded, so a `+` or a space in a value survives; the parser reads `+` literally).
+ */
+export function linkText(link: DeepLink): string {
+  if (link.kind === 'call') return link.scheme === 'tel' ? `tel:${link.number}` : `sip:${link.uri}`;
+  const query = Object.entries(link.args)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  return `myapps://app/${link.name}${query === '' ? '' : `?${query}`}`;
+}

@@ -21,6 +21,12 @@ export interface ResolvedValues {
   autostart: boolean;
   startMinimized: boolean;
   updateChannel: 'stable' | 'beta';
+  /** Automatic updates of the desktop build (IT may turn them off). */
+  updates: boolean;
+  /** Where updates come from (a generic update server); built in unless IT names one. */
+  updateFeed: string | undefined;
+  /** A call link prepares the call in the phone app (PrepareCall) instead of dialling at once. */
+  confirmCalls: boolean;
   language: string;
   scheme: 'light' | 'dark' | 'system';
   allowedApps: string[];
@@ -50,6 +56,9 @@ export const effectiveKeys: readonly EffectiveKey[] = [
   'autostart',
   'startMinimized',
   'updateChannel',
+  'updates',
+  'updateFeed',
+  'confirmCalls',
   'language',
   'scheme',
   'allowedApps',
@@ -66,6 +75,9 @@ export const builtInDefaults: Readonly<EffectiveValues> = Object.freeze({
   autostart: defaultUserSettings.autostart,
   startMinimized: defaultUserSettings.startMinimized,
   updateChannel: defaultUserSettings.updateChannel,
+  updates: true,
+  updateFeed: undefined,
+  confirmCalls: defaultUserSettings.confirmCalls,
   language: defaultUserSettings.language,
   scheme: defaultUserSettings.scheme,
   allowedApps: [],

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { type Schema, ValidationError, boolean, literal, string } from '../protocol/validate.js';
 import { type FieldParser, type Parsed, entries, fields, items, whole } from './lenient.js';
 import type { ConfigProblem } from './problems.js';
-import { fingerprint, pbxAddress } from './schemas.js';
+import { fingerprint, httpsUrl, pbxAddress, plainText } from './schemas.js';
 import { appObjectName, permissionStatesSchema } from './settings.js';
 
 /**
@@ -43,6 +43,13 @@ const policyFields = {
   appDevTools: whole(boolean),
   autostart: whole(boolean),
   updateChannel: whole(literal('stable', 'beta')),
+  /** false: no automatic updates (IT updates the client itself). */
+  updates: whole(boolean),
+  /** A generic update server (https), e.g. a mirror inside the company. */
+  updateFeed: whole(httpsUrl),
+  confirmCalls: whole(boolean),
+  /** Per Client API, the app that handles it (`com.innovaphone.phone` → `softphone`): enforced locks it, defaults preset it. */
+  defaultApiProviders: entries(plainText(256), appObjectName),
   // Lists keep their valid entries: dropping a whole blockedApps list for one typo would unblock everything.
   allowedApps: items(appObjectName),
   blockedApps: items(appObjectName),

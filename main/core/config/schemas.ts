@@ -34,6 +34,21 @@ export const pbxAddress: Schema<string> = {
   },
 };
 
+/** An https URL without user info (an update server, say). */
+export const httpsUrl: Schema<string> = {
+  parse(v, path) {
+    const s = plainText(2048).parse(v, path).trim();
+    let u: URL;
+    try {
+      u = new URL(s);
+    } catch {
+      throw new ValidationError(path, 'expected an https URL');
+    }
+    if (u.protocol !== 'https:' || u.username !== '' || u.password !== '' || u.hostname === '') throw new ValidationError(path, 'expected an https URL without user name or password');
+    return u.toString();
+  },
+};
+
 /** A SHA-256 certificate fingerprint, with or without colons; stored as `AB:CD:…`. */
 export const fingerprint: Schema<string> = {
   parse(v, path) {

@@ -7,7 +7,7 @@
  * rejects unknown keys inside accounts, so a stray `password` cannot be written or kept even
  * by mistake — a file that has one is repaired (the key dropped, the original backed up).
  */
-import { type Infer, array, boolean, literal, number, optional, string } from '../protocol/validate.js';
+import { type Infer, array, boolean, literal, number, optional, record, string } from '../protocol/validate.js';
 import { type Report, entries, fields, items, whole } from './lenient.js';
 import { accountId, fingerprint, pattern, pbxAddress, plainText, strictObject } from './schemas.js';
 
@@ -52,6 +52,19 @@ export const permissionStatesSchema = strictObject(
 );
 export type PermissionStates = Infer<typeof permissionStatesSchema>;
 
+/** Where the main window was on one display (Electron): restored there, or moved onto a display that exists. */
+export const windowBoundsSchema = strictObject({ x: number, y: number, width: number, height: number, maximized: boolean });
+export type WindowBounds = Infer<typeof windowBoundsSchema>;
+
+/** What the desktop shell remembers between runs (no secrets, nothing the user chooses). */
+export const shellStateSchema = strictObject({
+  /** Per display (the shell's key for a display: its bounds), the window there. */
+  windows: optional(record(windowBoundsSchema)),
+  /** The user was told once that closing the window keeps myApps running in the tray. */
+  trayHintShown: optional(boolean),
+});
+export type ShellState = Infer<typeof shellStateSchema>;
+
 /** The home screen as last seen, so the client can show it before the PBX answers. */
 export const homeLayoutSchema = strictObject({ apps: array(cachedAppSchema), selected: string, savedAt: number });
 export type HomeLayout = Infer<typeof homeLayoutSchema>;
@@ -60,6 +73,8 @@ export const userSettingFields = {
   language: whole(pattern(/^(?:auto|[a-z]{2})$/, '"auto" or a two-letter language code')),
   scheme: whole(literal('light', 'dark', 'system')),
   startMinimized: whole(boolean),
+  /** A call link asks the phone app to prepare the call (PrepareCall) instead of dialling at once (StartCall). */
+  confirmCalls: whole(boolean),
   autostart: whole(boolean),
   developerMode: whole(boolean),
   appDevTools: whole(boolean),
@@ -72,6 +87,7 @@ export interface UserSettings {
   language: string;
   scheme: 'light' | 'dark' | 'system';
   startMinimized: boolean;
+  confirmCalls: boolean;
   autostart: boolean;
   developerMode: boolean;
   appDevTools: boolean;
@@ -83,6 +99,7 @@ export const defaultUserSettings: Readonly<UserSettings> = Object.freeze({
   language: 'auto',
   scheme: 'system',
   startMinimized: false,
+  confirmCalls: false,
   autostart: false,
   developerMode: false,
   appDevTools: false,
@@ -107,10 +124,13 @@ export interface SettingsFile {
    * answers "nothing there" — to be removed at the next start.
    */
   pendingKeychainWipes: string[];
+  /** The user's default provider per Client API (`com.innovaphone.phone` → `softphone`). */
+  defaultProviders: Record<string, string>;
+  shellState: ShellState;
 }
 
 export function emptySettingsFile(): SettingsFile {
-  return { version: SETTINGS_VERSION, accounts: [], settings: {}, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [] };
+  return { version: SETTINGS_VERSION, accounts: [], settings: {}, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [], defaultProviders: {}, shellState: {} };
 }
 
 const fileFields = fields({
@@ -120,6 +140,8 @@ const fileFields = fields({
   homeLayoutCache: entries(accountId, homeLayoutSchema),
   appPermissions: entries(appObjectName, permissionStatesSchema),
   pendingKeychainWipes: items(plainText(4096), (a) => a),
+  defaultProviders: entries(plainText(256), appObjectName),
+  shellState: whole(shellStateSchema),
 });
 
 /**
@@ -139,5 +161,7 @@ export function parseSettingsFile(raw: Record<string, unknown>, report: Report):
   file.homeLayoutCache = parsed.homeLayoutCache ?? {};
   file.appPermissions = parsed.appPermissions ?? {};
   file.pendingKeychainWipes = parsed.pendingKeychainWipes ?? [];
+  file.defaultProviders = parsed.defaultProviders ?? {};
+  file.shellState = parsed.shellState ?? {};
   return file;
 }

@@ -17,7 +17,14 @@ export type LoginSecret = { type: 'user'; username: string; password: string | u
 export type LoginOutcome =
   | { kind: 'logged-in'; info: Record<string, unknown>; session: SessionCredentials | undefined }
   | { kind: 'redirect'; url: string; session: SessionCredentials }
-  | { kind: 'failed'; reason: SessionErrorReason; message: string; retry: boolean; pbxError?: number; fingerprint256?: string };
+  | { kind: 'failed'; reason: SessionErrorReason; message: string; retry: boolean; pbxError?: number; fingerprint256?: string; proxyAuth?: ProxyAuthRequest };
+
+/** Which proxy asks for credentials (a failure before the login could start). */
+export interface ProxyAuthRequest {
+  proxy: string;
+  realm?: string;
+  refused: boolean;
+}
 
 export interface LoginOptions {
   url: string;

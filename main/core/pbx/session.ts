@@ -9,6 +9,7 @@
  * Secrets: the user password lives only inside one login exchange and is dropped as soon as
  * the PBX answered it. Session credentials live in the `SessionVault`, nowhere else.
  */
+import type { LookupFunction } from 'node:net';
 import { Emitter } from '../common/emitter.js';
 import { LimitLog } from '../common/rate-limit.js';
 import { silentLogger, type Logger } from '../common/log.js';
@@ -26,7 +27,8 @@ import {
 import { DEFAULT_BUILD, hostOf, pbxWebSocketUrl, redirectWebSocketUrl } from './address.js';
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { Link, type Frame } from './link.js';
-import { performLogin, type LoginOutcome, type LoginSecret } from './login.js';
+import { performLogin, type LoginOutcome, type LoginSecret, type ProxyAuthRequest } from './login.js';
+import { parsePac, type ProxyCredentials, type ProxyRoute } from './proxy.js';
 import type { SessionErrorReason, SessionState } from './state.js';
 import { ConnectError, Transport, type CloseReason, type KeepAliveOptions } from './transport.js';
 import { MemoryVault, type SessionVault } from './vault.js';
@@ -51,6 +53,16 @@ export interface PbxSessionOptions {
   /** Redirects followed in one login before giving up (loop guard). */
   maxRedirects?: number;
   connectTimeoutMs?: number;
+  /**
+   * The proxy for a PBX URL (given as `https://…` / `http://…`), in PAC form: "DIRECT",
+   * "PROXY host:port; DIRECT", "HTTPS host:port" (proxy.ts). Asked before every connection.
+   * Default: directly.
+   */
+  proxyFor?: (url: string) => Promise<string> | string;
+  /** Credentials for a proxy (`host:port`) that asks for them; kept by the caller. */
+  proxyCredentials?: (proxy: string) => ProxyCredentials | undefined;
+  /** Test seam: name resolution for the connections the session makes. */
+  lookup?: LookupFunction;
 }
 
 export interface AppsSnapshot {
@@ -89,6 +101,8 @@ export interface PbxSessionEvents extends Record<string, unknown> {
   presence: PbxMessage<'UpdatePresence'>;
   dialog: PbxMessage<'DialogInfo'>;
   wake: PbxMessage<'Wake'>;
+  /** What the PBX says of its version and the client build it offers (CheckBuildResult, after each login). */
+  build: PbxMessage<'CheckBuildResult'>;
   loggedOut: { remote: boolean };
   /** A frame from the PBX that failed validation; it was dropped. */
   protocolError: { error: string; frame: string };
@@ -129,6 +143,8 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
   private userValue: UserInfo | undefined;
   private readonly appsOverflow: LimitLog;
   private readonly sessionsOverflow: LimitLog;
+  /** The last proxy answer logged, so that reconnects do not repeat it. */
+  private lastPac: string | undefined;
 
   constructor(private readonly opts: PbxSessionOptions) {
     super();
@@ -185,6 +201,11 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     return done;
   }
 
+  /** A stored session exists: `login()` without a password can resume it. */
+  async hasStoredSession(): Promise<boolean> {
+    return (await this.vault.load()) !== undefined;
+  }
+
   /** Log out at the PBX, wipe the stored session, and disconnect. */
   async logout(): Promise<void> {
     const link = this.link;
@@ -222,6 +243,16 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
 
   setUserActivity(inactive: boolean): void {
     this.send({ mt: 'SetUserActivity', inactive });
+  }
+
+  /**
+   * Something says the network may work again (resume from sleep, a network change): a session
+   * waiting to reconnect tries now instead of after its backoff. Logged in, nothing changes.
+   */
+  reconnectNow(): boolean {
+    if (this.stateValue.kind !== 'reconnecting' || !this.cancelSleep) return false;
+    this.cancelSleep();
+    return true;
   }
 
   /** Subscribe to a user's (or an app's) presence; kept across reconnects. Returns the unsubscribe. */
@@ -347,6 +378,10 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     try {
       transport = await Transport.connect(url, {
         trustedFingerprints: this.opts.trustedFingerprints ?? [],
+        routes: await this.routesFor(url),
+        log: this.log,
+        ...(this.opts.proxyCredentials && { proxyCredentials: this.opts.proxyCredentials }),
+        ...(this.opts.lookup && { lookup: this.opts.lookup }),
         ...(this.opts.keepAlive && { keepAlive: this.opts.keepAlive }),
         ...(this.opts.connectTimeoutMs && { connectTimeoutMs: this.opts.connectTimeoutMs }),
       });
@@ -354,6 +389,11 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
       if (secret.type === 'user') secret.password = undefined;
       if (e instanceof ConnectError && e.failure.kind === 'certificate') {
         return { kind: 'failed', reason: 'certificate-untrusted', message: e.message, retry: false, fingerprint256: e.failure.fingerprint256 };
+      }
+      if (e instanceof ConnectError && e.failure.kind === 'proxy-auth') {
+        // Only the user can answer this: no retry until they did (the `proxyCredentials` command).
+        const { proxy, realm, refused } = e.failure;
+        return { kind: 'failed', reason: 'proxy-auth-required', message: e.message, retry: false, proxyAuth: { proxy, refused, ...(realm !== undefined && { realm }) } };
       }
       return { kind: 'failed', reason: 'unreachable', message: (e as Error).message, retry: true };
     }
@@ -403,6 +443,21 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     return { kind: 'logged-in', link };
   }
 
+  /** How to reach `url` (asked per connection: a redirect may lead to a PBX behind another proxy). */
+  private async routesFor(url: string): Promise<ProxyRoute[]> {
+    if (!this.opts.proxyFor) return [{ kind: 'direct' }];
+    let pac: string;
+    try {
+      pac = await this.opts.proxyFor(url.replace(/^ws/, 'http'));
+    } catch (e) {
+      this.log('warn', 'the system proxy could not be determined; connecting directly', { error: String(e) });
+      return [{ kind: 'direct' }];
+    }
+    if (pac !== this.lastPac) this.log('info', 'proxy for the PBX', { url: hostOf(url), proxy: pac || 'DIRECT' });
+    this.lastPac = pac;
+    return parsePac(pac);
+  }
+
   private onLoggedIn(link: Link, url: string): void {
     this.sessionsValue.clear();
     this.pendingApps = new Map();
@@ -410,6 +465,7 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     this.setState({ kind: 'logged-in', url, user: this.userValue!, standby });
     this.emit('user', this.userValue!);
     link.send({ mt: 'SubscribeApps' });
+    link.send({ mt: 'CheckBuild' });
     for (const { target } of this.presenceSubs.values()) link.send({ mt: 'SubscribePresence', ...target });
     for (const { target } of this.dialogSubs.values()) link.send({ mt: 'SubscribeDialog', ...target });
   }
@@ -508,6 +564,9 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
       case 'Wake':
         this.emit('wake', msg);
         return;
+      case 'CheckBuildResult':
+        this.emit('build', msg);
+        return;
       default:
         this.log('debug', 'PBX message not expected after login; ignored', { mt: msg.mt });
     }
@@ -594,7 +653,7 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     });
   }
 
-  private fail(gen: number, reason: SessionErrorReason, message: string, extra: { pbxError?: number; fingerprint256?: string } = {}): SessionState {
+  private fail(gen: number, reason: SessionErrorReason, message: string, extra: { pbxError?: number; fingerprint256?: string; proxyAuth?: ProxyAuthRequest } = {}): SessionState {
     if (gen !== this.generation) return this.stateValue;
     this.setState({
       kind: 'error',
@@ -602,6 +661,7 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
       message,
       ...(extra.pbxError !== undefined && { pbxError: extra.pbxError }),
       ...(extra.fingerprint256 !== undefined && { fingerprint256: extra.fingerprint256 }),
+      ...(extra.proxyAuth && { proxy: extra.proxyAuth.proxy, ...(extra.proxyAuth.realm !== undefined && { realm: extra.proxyAuth.realm }), ...(extra.proxyAuth.refused && { proxyCredentialsRefused: true }) }),
     });
     return this.stateValue;
   }

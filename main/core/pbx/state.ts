@@ -6,6 +6,8 @@ export type SessionErrorReason =
   | 'unreachable'
   /** The PBX certificate failed validation and is not trusted by fingerprint. */
   | 'certificate-untrusted'
+  /** The proxy on the way to the PBX wants a user name and password (`proxy`, `realm`), or refused the ones given. */
+  | 'proxy-auth-required'
   /** Wrong user name or password (LoginResult error 2), or 2FA denied. */
   | 'auth-failed'
   /** The stored session is no longer valid (error 5) and no password was given to fall back to. */
@@ -30,4 +32,16 @@ export type SessionState =
   | { kind: 'awaiting-2fa'; url: string; code: string }
   | { kind: 'logged-in'; url: string; user: UserInfo; standby: boolean }
   | { kind: 'reconnecting'; attempt: number; nextRetryAt: number; lastError: string }
-  | { kind: 'error'; reason: SessionErrorReason; message: string; fingerprint256?: string; pbxError?: number };
+  | {
+      kind: 'error';
+      reason: SessionErrorReason;
+      message: string;
+      fingerprint256?: string;
+      pbxError?: number;
+      /** proxy-auth-required: the proxy that asks, `host:port`. */
+      proxy?: string;
+      /** proxy-auth-required: the realm the proxy named, if any. */
+      realm?: string;
+      /** proxy-auth-required: credentials were given and the proxy turned them down. */
+      proxyCredentialsRefused?: boolean;
+    };

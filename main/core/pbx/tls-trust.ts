@@ -1,10 +1,13 @@
 /**
  * Certificate trust for the PBX connection (security control 10).
- * Normal validation always applies. A user may additionally trust exactly one certificate
- * per account by its SHA-256 fingerprint — never "ignore all errors".
+ * Normal validation always applies, against Node's CAs and the OS trust store (system-ca.ts).
+ * A user may additionally trust exactly one certificate per account by its SHA-256
+ * fingerprint — never "ignore all errors".
  */
 import { isIP } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { trustedSecureContext } from './system-ca.js';
 
 /** `AB:CD:…` or `abcd…` → `ABCD…` so both spellings compare equal. */
 export function normalizeFingerprint(fp: string): string {
@@ -34,18 +37,21 @@ export class UntrustedCertificateError extends Error {
 
 /**
  * A `createConnection` for `ws` that completes the TLS handshake without Node's automatic
- * rejection, then accepts the socket only if the chain and host name verified, or the
- * certificate's fingerprint is one the user trusted. Otherwise the socket is destroyed with
- * an UntrustedCertificateError before any byte of the WebSocket handshake is sent.
+ * rejection, then accepts the socket only if the chain (to a bundled or OS CA) and host name
+ * verified, or the certificate's fingerprint is one the user trusted. Otherwise the socket is
+ * destroyed with an UntrustedCertificateError before any byte of the WebSocket handshake is sent.
+ * `over`: a tunnel through a proxy to run the TLS in; the certificate checked is still the PBX's.
  */
-export function trustingTlsConnect(trusted: readonly string[]) {
+export function trustingTlsConnect(trusted: readonly string[], over?: Duplex) {
   const allowed = new Set(trusted.map(normalizeFingerprint));
   return (options: ConnectionOptions & { path?: string; host?: string }): TLSSocket => {
     const host = options.host ?? 'localhost';
     const socket = tlsConnect({
       ...options,
+      ...(over && { socket: over }),
       path: undefined,
       servername: options.servername ?? (isIP(host) ? '' : host),
+      secureContext: trustedSecureContext(),
       rejectUnauthorized: false,
     } as ConnectionOptions);
     socket.once('secureConnect', () => {

@@ -6,7 +6,12 @@
  * `intervalMs` and declare the link dead when `missedPongs` intervals pass without any sign of
  * life (pong or frame). This catches black-holed links that TCP would notice only after minutes.
  */
+import type { LookupFunction } from 'node:net';
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
+import { silentLogger, type Logger } from '../common/log.js';
+import { openTunnel, ProxyAuthRequiredError, proxyName, type ProxyCredentials, type ProxyRoute } from './proxy.js';
+import { trustedSecureContext } from './system-ca.js';
 import { trustingTlsConnect, UntrustedCertificateError } from './tls-trust.js';
 
 export interface KeepAliveOptions {
@@ -26,14 +31,23 @@ export const MAX_PBX_FRAME_BYTES = 8 * 1024 * 1024;
 export interface TransportOptions {
   trustedFingerprints?: readonly string[];
   keepAlive?: KeepAliveOptions;
-  /** Time allowed for TCP + TLS + WebSocket handshake. */
+  /** Time allowed for TCP + TLS + WebSocket handshake (and, through a proxy, for the tunnel). */
   connectTimeoutMs?: number;
+  /** How to reach the PBX, in order (proxy.ts `parsePac`); default: directly. */
+  routes?: readonly ProxyRoute[];
+  /** Credentials for a proxy (`host:port`), if the user or the environment gave some. */
+  proxyCredentials?: (proxy: string) => ProxyCredentials | undefined;
+  log?: Logger;
+  /** Test seam: name resolution for the connections this transport makes (to the PBX or a proxy). */
+  lookup?: LookupFunction;
 }
 
 export type ConnectFailure =
   | { kind: 'unreachable'; detail: string }
   | { kind: 'certificate'; detail: string; fingerprint256: string; reason: string }
-  | { kind: 'rejected'; detail: string; status: number };
+  | { kind: 'rejected'; detail: string; status: number }
+  /** A proxy answered 407: it wants a user name and password (again, if `refused`). */
+  | { kind: 'proxy-auth'; detail: string; proxy: string; realm?: string; refused: boolean };
 
 export class ConnectError extends Error {
   override name = 'ConnectError';
@@ -56,6 +70,7 @@ export class Transport {
     private readonly ws: WebSocket,
     readonly url: string,
     keepAlive: KeepAliveOptions,
+    tunnel: Duplex | undefined,
   ) {
     ws.on('message', (data, isBinary) => {
       this.lastLife = Date.now();
@@ -66,7 +81,11 @@ export class Transport {
     ws.on('pong', () => {
       this.lastLife = Date.now();
     });
-    ws.on('close', (code) => this.finish({ kind: 'closed', code }));
+    ws.on('close', (code) => {
+      // A proxy's tunnel goes with the WebSocket inside it.
+      tunnel?.destroy();
+      this.finish({ kind: 'closed', code });
+    });
     ws.on('error', (e: Error & { code?: string }) =>
       this.finish({ kind: 'error', detail: e.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? `the PBX sent a frame larger than ${MAX_PBX_FRAME_BYTES / 1024 / 1024} MiB` : e.message }),
     );
@@ -80,14 +99,64 @@ export class Transport {
     }, keepAlive.intervalMs);
   }
 
-  /** Open a WebSocket to `url`; rejects with a ConnectError that says what went wrong. */
-  static connect(url: string, options: TransportOptions = {}): Promise<Transport> {
+  /**
+   * Open a WebSocket to `url`, trying `options.routes` in order (directly, or through a proxy's
+   * CONNECT tunnel); rejects with a ConnectError that says what went wrong. A route that cannot
+   * reach the PBX (a proxy down or refusing, SOCKS) passes to the next; a proxy asking for a
+   * password, and anything the PBX itself answers (its certificate, an HTTP error), ends the try.
+   */
+  static async connect(url: string, options: TransportOptions = {}): Promise<Transport> {
+    const routes = options.routes?.length ? options.routes : [{ kind: 'direct' as const }];
+    const log = options.log ?? silentLogger;
+    const timeoutMs = options.connectTimeoutMs ?? 10_000;
+    const failures: string[] = [];
+    for (const [i, route] of routes.entries()) {
+      const last = i === routes.length - 1;
+      if (route.kind === 'unsupported') {
+        const why = /^SOCKS/i.test(route.entry) ? 'SOCKS proxies are not supported' : 'not a proxy entry myApps understands';
+        log('warn', `proxy "${route.entry}" skipped: ${why}; trying the next entry`);
+        failures.push(`"${route.entry}" skipped (${why})`);
+        continue;
+      }
+      let tunnel: Duplex | undefined;
+      if (route.kind === 'proxy') {
+        const proxy = proxyName(route);
+        const credentials = options.proxyCredentials?.(proxy);
+        try {
+          tunnel = await openTunnel(route, { target: connectTarget(url), timeoutMs, secureContext: trustedSecureContext(), ...(credentials && { credentials }), ...(options.lookup && { lookup: options.lookup }) });
+        } catch (e) {
+          if (e instanceof ProxyAuthRequiredError) {
+            log('info', 'the proxy asks for a user name and password', { proxy, ...(e.realm !== undefined && { realm: e.realm }), refused: e.refused });
+            throw new ConnectError({ kind: 'proxy-auth', detail: e.message, proxy, refused: e.refused, ...(e.realm !== undefined && { realm: e.realm }) });
+          }
+          log('warn', 'proxy not usable; trying the next entry', { proxy, error: (e as Error).message });
+          failures.push((e as Error).message);
+          continue;
+        }
+        log('debug', 'tunnel open through the proxy', { proxy });
+      }
+      try {
+        return await Transport.open(url, options, tunnel);
+      } catch (e) {
+        tunnel?.destroy();
+        if (!(e instanceof ConnectError) || e.failure.kind !== 'unreachable' || (last && failures.length === 0)) throw e;
+        failures.push(`${route.kind === 'proxy' ? `through the proxy ${proxyName(route)}` : 'directly'}: ${e.failure.detail.replace(`cannot reach ${url}: `, '')}`);
+        if (!last) log('warn', 'connection failed; trying the next proxy entry', { error: e.failure.detail });
+      }
+    }
+    throw new ConnectError({ kind: 'unreachable', detail: `cannot reach ${url}: ${failures.join('; ')}` });
+  }
+
+  /** One WebSocket handshake, directly or inside `tunnel`. */
+  private static open(url: string, options: TransportOptions, tunnel: Duplex | undefined): Promise<Transport> {
     const secure = url.startsWith('wss:');
+    const createConnection = secure ? trustingTlsConnect(options.trustedFingerprints ?? [], tunnel) : tunnel ? () => tunnel : undefined;
     const ws = new WebSocket(url, {
       handshakeTimeout: options.connectTimeoutMs ?? 10_000,
       perMessageDeflate: false,
       maxPayload: MAX_PBX_FRAME_BYTES,
-      ...(secure ? { createConnection: trustingTlsConnect(options.trustedFingerprints ?? []) as never } : {}),
+      ...(createConnection && { createConnection: createConnection as never }),
+      ...(options.lookup && { lookup: options.lookup }),
     });
     return new Promise((resolve, reject) => {
       const fail = (failure: ConnectFailure) => {
@@ -98,7 +167,7 @@ export class Transport {
       };
       ws.once('open', () => {
         ws.removeAllListeners();
-        resolve(new Transport(ws, url, options.keepAlive ?? defaultKeepAlive));
+        resolve(new Transport(ws, url, options.keepAlive ?? defaultKeepAlive, tunnel));
       });
       ws.once('unexpected-response', (_req, res) => {
         fail({ kind: 'rejected', status: res.statusCode ?? 0, detail: `the PBX refused the WebSocket at ${url} (HTTP ${res.statusCode})` });
@@ -142,4 +211,10 @@ export class Transport {
     clearInterval(this.pingTimer);
     this.onClosed(reason);
   }
+}
+
+/** `host:port` of the PBX for CONNECT (IPv6 in brackets; the scheme's port if none is given). */
+function connectTarget(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || (u.protocol === 'wss:' || u.protocol === 'https:' ? 443 : 80)}`;
 }

@@ -177,7 +177,7 @@ export const DialogInfo = object({
 });
 export const Wake = object({ mt: literal('Wake'), type: string, hw: optional(string), incoming: optional(boolean) });
 
-export const CheckBuildResult = object({ mt: literal('CheckBuildResult'), version: optional(string), build: optional(stringish) });
+export const CheckBuildResult = object({ mt: literal('CheckBuildResult'), version: optional(string), build: optional(stringish), launcherUpdateBuild: optional(stringish), appStoreUrl: optional(string) });
 export const UpdateRegister = object({ mt: literal('UpdateRegister') });
 export const LoginInfoResult = object({ mt: literal('LoginInfoResult') });
 
@@ -256,6 +256,8 @@ export interface SetApps { mt: 'SetApps'; home: string }
 export interface AppGetLogin { mt: 'AppGetLogin'; src: string; app: string; challenge: string }
 export interface SetOwnPresence { mt: 'SetOwnPresence'; activity: string; note?: string }
 export interface SetUserActivity { mt: 'SetUserActivity'; inactive: boolean }
+/** Asks the PBX which version it runs and which client build it offers (`CheckBuildResult`); a native client sends no `url`. */
+export interface CheckBuild { mt: 'CheckBuild' }
 export type PresenceTarget = { sip: string } | { num: string };
 export type SubscribePresence = { mt: 'SubscribePresence'; src?: string } & PresenceTarget;
 export type UnsubscribePresence = { mt: 'UnsubscribePresence' } & PresenceTarget;
@@ -272,6 +274,7 @@ export type PbxOutbound =
   | AppGetLogin
   | SetOwnPresence
   | SetUserActivity
+  | CheckBuild
   | SubscribePresence
   | UnsubscribePresence
   | SubscribeDialog

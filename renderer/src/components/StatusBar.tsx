@@ -39,6 +39,7 @@ export function StatusBar() {
 const problem: Record<Extract<ConnectionView, { kind: 'error' }>['reason'], MessageKey> = {
   unreachable: 'problem.unreachable',
   'certificate-untrusted': 'problem.certificate-untrusted',
+  'proxy-auth-required': 'problem.proxy-auth-required',
   'auth-failed': 'problem.auth-failed',
   'session-expired': 'problem.session-expired',
   'login-rejected': 'problem.login-rejected',

@@ -1,10 +1,10 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type RefObject } from 'react';
 import type { ConnectionView, LoginView, SessionErrorReason } from '../../../main/core/bridge/views.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { LockNote } from '../components/LockNote.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { useUi } from '../store.js';
-import { useCommand } from '../useCommand.js';
+import { useCommand, type CommandError } from '../useCommand.js';
 import { hostOf } from '../urls.js';
 
 type Progress = Extract<ConnectionView, { kind: 'connecting' | 'authenticating' | 'awaiting-2fa' }>;
@@ -32,10 +32,14 @@ function LoginScreen({ login, connection }: { login: LoginView; connection: Conn
   const [username, setUsername] = useState(login.username ?? '');
   const [password, setPassword] = useState('');
   const [stay, setStay] = useState(true);
+  // The proxy's user name stays for a second try (its password lives in the proxy form only).
+  const [proxyUser, setProxyUser] = useState('');
   const { failure, run } = useCommand();
   const pbx = login.pbxLocked ? (login.pbx ?? '') : pbxTyped;
   const progress = progressOf(connection);
   const error = connection.kind === 'error' ? connection : undefined;
+  // One object per connection state: the proxy form moves focus when the proxy answers again, not on every render.
+  const proxyAuth = useMemo(() => (connection.kind === 'error' && connection.reason === 'proxy-auth-required' && connection.proxy ? { ...connection, proxy: connection.proxy } : undefined), [connection]);
 
   const pbxRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -66,12 +70,30 @@ function LoginScreen({ login, connection }: { login: LoginView; connection: Conn
     else passwordRef.current?.focus();
   };
 
+  /** The proxy that asked gets its credentials; then the stored session resumes (the core does it) or the login is sent again. */
+  const sendProxyCredentials = async (proxy: string, proxyPassword: string) => {
+    const result = await run({ type: 'proxyCredentials', proxy, username: proxyUser.trim(), password: proxyPassword });
+    if (!result.ok || (result.value as { resumed?: boolean } | undefined)?.resumed) return;
+    if (password) void submit();
+    // Without the password (the page was reloaded) the login form asks for it.
+    else void run({ type: 'cancelLogin' });
+  };
+
   return (
     <div className="screen login">
       <div className="card login-card">
         <h1 tabIndex={-1}>{t('login.heading')}</h1>
         {progress ? (
           <LoginProgress progress={progress} cancelRef={cancelRef} onCancel={() => void run({ type: 'cancelLogin' })} />
+        ) : proxyAuth ? (
+          <ProxyAuthForm
+            request={proxyAuth}
+            user={proxyUser}
+            onUser={setProxyUser}
+            failure={failure}
+            onSend={(proxyPassword) => void sendProxyCredentials(proxyAuth.proxy, proxyPassword)}
+            onCancel={() => void run({ type: 'cancelLogin' })}
+          />
         ) : (
           <form className="form" onSubmit={onSubmit}>
             {connection.kind === 'disconnected' && connection.reason === 'remote-logout' && <p className="note">{t('login.remoteLogout')}</p>}
@@ -163,6 +185,7 @@ function focusFor(
   refs: { pbx: RefObject<HTMLInputElement | null>; password: RefObject<HTMLInputElement | null>; trust: RefObject<HTMLButtonElement | null> },
 ): void {
   if (reason === 'certificate-untrusted' && refs.trust.current) refs.trust.current.focus();
+  else if (reason === 'proxy-auth-required') return; // the proxy form focuses its own field
   else if ((reason === 'unreachable' || reason === 'bad-address') && !refs.pbx.current?.readOnly) refs.pbx.current?.select();
   else refs.password.current?.select();
 }
@@ -193,9 +216,83 @@ function LoginProgress({ progress, cancelRef, onCancel }: { progress: Progress; 
   );
 }
 
+type ProxyAuthRequest = Extract<ConnectionView, { kind: 'error' }> & { proxy: string };
+
+/**
+ * "The proxy host:port needs a user name and password": asked in our UI, sent to the core
+ * with `proxyCredentials`. The password lives here only, and is cleared when sent.
+ */
+function ProxyAuthForm({
+  request,
+  user,
+  onUser,
+  failure,
+  onSend,
+  onCancel,
+}: {
+  request: ProxyAuthRequest;
+  user: string;
+  onUser: (user: string) => void;
+  failure: CommandError | undefined;
+  onSend: (password: string) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  const [password, setPassword] = useState('');
+  const userRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  // Every answer of the proxy (a new state, even one too quick to show progress) focuses what to type next.
+  useEffect(() => {
+    (user ? passwordRef : userRef).current?.select();
+  }, [request]);
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    onSend(password);
+    setPassword('');
+  };
+  return (
+    <form className="form" onSubmit={onSubmit}>
+      <div className={request.proxyCredentialsRefused ? 'alert alert-error' : 'note'} role="alert">
+        <p className="alert-title">{t('login.proxy.heading', { proxy: request.proxy })}</p>
+        {request.realm && <p>{t('login.proxy.realm', { realm: request.realm })}</p>}
+        {request.proxyCredentialsRefused && <p>{t('login.proxy.refused')}</p>}
+      </div>
+      <ErrorAlert failure={failure} />
+      <div className="field">
+        <label htmlFor={`${id}-user`}>{t('login.proxy.username')}</label>
+        <input ref={userRef} id={`${id}-user`} name="proxy-username" value={user} required autoComplete="off" autoCapitalize="none" spellCheck={false} onChange={(e) => onUser(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-password`}>{t('login.proxy.password')}</label>
+        <input
+          ref={passwordRef}
+          id={`${id}-password`}
+          name="proxy-password"
+          type="password"
+          value={password}
+          autoComplete="off"
+          aria-describedby={`${id}-hint`}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <span id={`${id}-hint`} className="hint">
+          {t('login.proxy.hint')}
+        </span>
+      </div>
+      <button type="submit" className="button button-primary button-wide">
+        {t('login.proxy.submit')}
+      </button>
+      <button type="button" className="button button-wide" onClick={onCancel}>
+        {t('login.cancel')}
+      </button>
+    </form>
+  );
+}
+
 const errorText: Record<SessionErrorReason, MessageKey> = {
   unreachable: 'error.unreachable',
   'certificate-untrusted': 'error.certificate-untrusted',
+  'proxy-auth-required': 'error.proxy-auth-required',
   'auth-failed': 'error.auth-failed',
   'session-expired': 'error.session-expired',
   'login-rejected': 'error.login-rejected',

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
-import { appPermissionNames, type AppPermissionEntry, type SettingsView, type Tile } from '../../../main/core/bridge/views.js';
+import { appPermissionNames, type AppPermissionEntry, type DefaultProviderEntry, type SettingsView, type Tile, type UpdatesView } from '../../../main/core/bridge/views.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { LockNote } from '../components/LockNote.js';
 import { desktopPermission, requestDesktopPermission } from '../desktopNotifications.js';
@@ -20,6 +20,8 @@ interface Editable {
   appDevTools: boolean;
   startMinimized: boolean;
   autostart: boolean;
+  confirmCalls: boolean;
+  updateChannel: 'stable' | 'beta';
   mutedApps: string[];
 }
 
@@ -32,6 +34,8 @@ export function Settings() {
 function SettingsScreen({ settings }: { settings: SettingsView }) {
   const { t } = useI18n();
   const tiles = useUi((s) => s.snapshot?.apps?.tiles ?? noTiles);
+  const updates = useUi((s) => s.snapshot?.updates);
+  const framesShell = useUi((s) => s.snapshot?.shell.appViews === 'frames');
   const { failure, run } = useCommand();
   // Changes show at once (a checkbox stays checked, as users and test tools expect) while the
   // core saves them. A pending value gives way once the core reports it, or when the core
@@ -67,6 +71,20 @@ function SettingsScreen({ settings }: { settings: SettingsView }) {
       </section>
 
       <section className="card settings-group">
+        <h2>{t('settings.calls')}</h2>
+        <Switch
+          label="settings.confirmCalls"
+          hint="settings.confirmCallsHint"
+          checked={value.confirmCalls}
+          locked={lock('confirmCalls')}
+          onChange={(confirmCalls) => void update({ confirmCalls })}
+        />
+      </section>
+
+      <DefaultApps entries={settings.defaultProviders} tiles={tiles} policySource={settings.policySource} />
+      {updates && <Updates updates={updates} channel={value.updateChannel} channelLock={lock('updateChannel')} onChannel={(updateChannel) => void update({ updateChannel })} />}
+
+      <section className="card settings-group">
         <h2>{t('settings.developer')}</h2>
         <Switch label="settings.developerMode" checked={value.developerMode} locked={lock('developerMode')} onChange={(developerMode) => void update({ developerMode })} />
         <Switch
@@ -78,7 +96,8 @@ function SettingsScreen({ settings }: { settings: SettingsView }) {
         />
       </section>
 
-      <DesktopNotifications />
+      {/* Electron's main process shows OS notifications itself; the page's permission is the browser's. */}
+      {framesShell && <DesktopNotifications />}
       <MutedApps tiles={tiles} muted={value.mutedApps} onChange={(mutedApps) => void update({ mutedApps })} />
       <AppPermissions entries={settings.appPermissions} tiles={tiles} policySource={settings.policySource} />
     </div>
@@ -299,3 +318,121 @@ function PermissionEntry({ entry, title, policySource, onForget }: { entry: AppP
     </li>
   );
 }
+
+// ---- desktop citizen: default apps and updates ----
+
+/** A Client API in words: what the app is the default for. */
+function apiWords(t: ReturnType<typeof useI18n>['t'], api: string): string {
+  if (api === 'com.innovaphone.phone') return t('settings.defaultApps.phone');
+  if (api === 'com.innovaphone.search') return t('settings.defaultApps.search');
+  return api;
+}
+
+/** The app used per Client API when several could serve (the user's choice, or IT's with the lock); "Forget" asks again next time. */
+function DefaultApps({ entries, tiles, policySource }: { entries: DefaultProviderEntry[]; tiles: Tile[]; policySource: string | undefined }) {
+  const { t } = useI18n();
+  const hintId = useId();
+  const { failure, run } = useCommand();
+  const titleOf = (app: string) => tiles.find((tile) => tile.name === app)?.title ?? app;
+  return (
+    <section className="card settings-group" aria-labelledby={`${hintId}-heading`}>
+      <h2 id={`${hintId}-heading`}>{t('settings.defaultApps')}</h2>
+      <p id={hintId} className="hint">
+        {t('settings.defaultAppsHint')}
+      </p>
+      {entries.length === 0 ? (
+        <p className="empty">{t('settings.defaultAppsNone')}</p>
+      ) : (
+        <ul className="default-apps" aria-describedby={hintId}>
+          {entries.map((entry) => (
+            <DefaultAppEntry key={entry.api} entry={entry} title={titleOf(entry.provider)} policySource={policySource} onForget={() => void run({ type: 'resetDefaultProvider', api: entry.api })} />
+          ))}
+        </ul>
+      )}
+      <ErrorAlert failure={failure} />
+    </section>
+  );
+}
+
+function DefaultAppEntry({ entry, title, policySource, onForget }: { entry: DefaultProviderEntry; title: string; policySource: string | undefined; onForget: () => void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const use = apiWords(t, entry.api);
+  return (
+    <li className="default-app">
+      <span className="default-app-use">{use}</span>
+      <span className="default-app-title">{title}</span>
+      {entry.locked ? (
+        <LockNote id={`${id}-lock`} source={policySource} />
+      ) : entry.source === 'user' ? (
+        <button type="button" className="button" aria-label={t('settings.defaultAppForgetLabel', { app: title, use })} onClick={onForget}>
+          {t('settings.defaultAppForget')}
+        </button>
+      ) : (
+        <span className="default-app-preset">{t('settings.defaultAppPreset')}</span>
+      )}
+    </li>
+  );
+}
+
+const updateStateText: Record<Exclude<UpdatesView['state'], 'unsupported'>, MessageKey> = {
+  disabled: 'settings.updates.disabled',
+  idle: 'settings.updates.idle',
+  checking: 'settings.updates.checking',
+  'up-to-date': 'settings.updates.up-to-date',
+  available: 'settings.updates.available',
+  downloading: 'settings.updates.downloading',
+  ready: 'settings.updates.ready',
+  error: 'settings.updates.error',
+};
+
+/** The desktop build's updates; nothing where the build has no updater (`unsupported`: the browser shell). */
+function Updates({ updates, channel, channelLock, onChannel }: { updates: UpdatesView; channel: Editable['updateChannel']; channelLock: Lock; onChannel: (channel: Editable['updateChannel']) => void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const { failure, run } = useCommand();
+  const { state } = updates;
+  if (state === 'unsupported') return null;
+  const busy = state === 'checking' || state === 'downloading';
+  return (
+    <section className="card settings-group" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{t('settings.updates')}</h2>
+      <div className="update-state" role="status">
+        <p>{t(updateStateText[state])}</p>
+        {updates.version && (state === 'available' || state === 'downloading' || state === 'ready') && <p>{t('settings.updatesVersion', { version: updates.version })}</p>}
+        {updates.detail && (state === 'disabled' || state === 'error') && <p className="hint">{updates.detail}</p>}
+      </div>
+      {state !== 'disabled' && (
+        <>
+          <div className="field">
+            <label htmlFor={`${id}-channel`}>{t('settings.updateChannel')}</label>
+            <select
+              id={`${id}-channel`}
+              value={channel}
+              disabled={channelLock !== undefined}
+              aria-describedby={channelLock !== undefined ? `${id}-lock` : undefined}
+              onChange={(e) => onChannel(e.target.value === 'beta' ? 'beta' : 'stable')}
+            >
+              <option value="stable">{t('settings.updateChannel.stable')}</option>
+              <option value="beta">{t('settings.updateChannel.beta')}</option>
+            </select>
+            {channelLock !== undefined && <LockNote id={`${id}-lock`} source={channelLock} />}
+          </div>
+          <div className="button-row">
+            <button type="button" className="button" disabled={busy} onClick={() => void run({ type: 'checkForUpdates' })}>
+              {t('settings.updatesCheck')}
+            </button>
+            {state === 'ready' && (
+              <button type="button" className="button button-primary" onClick={() => void run({ type: 'installUpdate' })}>
+                {t('settings.updatesInstall')}
+              </button>
+            )}
+          </div>
+        </>
+      )}
+      {updates.pbxAnnounces && <p className="hint">{t('settings.pbxAnnounces', { version: updates.pbxAnnounces.version, build: updates.pbxAnnounces.build })}</p>}
+      <ErrorAlert failure={failure} />
+    </section>
+  );
+}
+// ---- end desktop citizen ----

@@ -3,8 +3,10 @@
  * subscribes the presence of `bob` (or args.sip) at provider "@client" once an ApiUpdate lists
  * @client (or on "Subscribe presence"), showing PresenceUpdated as "bob: busy — note".
  * Consumes com.innovaphone.launcher: "Notify" sends AddLocalNotification to provider "*",
- * "Remove notification" RemoveLocalNotification with the same src; a LocalNotificationClicked
- * result shows "Notification clicked: <action>" ("default" for an empty action).
+ * "Notify call" one of type PhoneCall (accept / reject, reject titled "Decline", with an icon),
+ * "Notify message" one of type ChatMessage (reply); "Remove notification" RemoveLocalNotification
+ * with the src of the last one; a LocalNotificationClicked result shows
+ * "Notification clicked: <action>" ("default" for an empty action), with " — <replyText>".
  */
 import { AppWebsocket, apiSrc, consumeApi, endRequest, hooks, sendRequest, setBadge, start } from './applib.js';
 import { appPage, button, line, showLogin } from './ui.js';
@@ -54,14 +56,18 @@ button(main, 'Subscribe presence', () => subscribePresence());
 consumeApi(LAUNCHER);
 const notification = line(main, 'Notification: none');
 let notify;
-button(main, 'Notify', () => {
-  notify = apiSrc(LAUNCHER, ({ msg, errorText }) => {
+/** One notification on a src of its own, so several can be shown at once. */
+function sendNotification(msg) {
+  notify = apiSrc(LAUNCHER, ({ msg: answer, errorText }) => {
     if (errorText) notification.set(`Notification error: ${errorText}`);
-    else if (msg.mt === 'LocalNotificationClicked') notification.set(`Notification clicked: ${msg.action || 'default'}`);
+    else if (answer.mt === 'LocalNotificationClicked') notification.set(`Notification clicked: ${answer.action || 'default'}${answer.replyText !== undefined ? ` — ${answer.replyText}` : ''}`);
   });
-  notify.send({ mt: 'AddLocalNotification', type: 'Default', title: 'Hello', text: 'From the badge app' }, '*');
+  notify.send({ mt: 'AddLocalNotification', ...msg }, '*');
   notification.set('Notification: sent');
-});
+}
+button(main, 'Notify', () => sendNotification({ type: 'Default', title: 'Hello', text: 'From the badge app' }));
+button(main, 'Notify call', () => sendNotification({ type: 'PhoneCall', title: 'Call from Bob', text: '+49 30 5678', rejectTitle: 'Decline', largeIcon: 'call.png' }));
+button(main, 'Notify message', () => sendNotification({ type: 'ChatMessage', title: 'Message from Bob', text: 'Lunch at noon?' }));
 button(main, 'Remove notification', () => {
   if (!notify) return;
   // The launcher identifies a notification by the src it was added with.

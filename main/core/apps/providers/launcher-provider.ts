@@ -9,6 +9,8 @@ import type { BuiltInProvider } from '../api-broker.js';
 
 export interface LauncherDeps {
   muted(app: string): boolean;
+  /** Whether a new notification pops up in the OS too (not while the user is in do-not-disturb). */
+  popup(): boolean;
   changed(notifications: AppNotification[]): void;
   /** The app went over its notification limit (the host logs it). */
   limited(app: AppInstance): void;
@@ -24,6 +26,17 @@ interface Shown {
 }
 
 const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '');
+
+/** An icon URL from an app, resolved against its App URL; only http(s), without user info. */
+function httpUrl(v: unknown, base: string): string | undefined {
+  if (typeof v !== 'string' || v === '' || v.length > 2048) return undefined;
+  try {
+    const u = new URL(v, base);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '' ? u.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export class LauncherProvider implements BuiltInProvider {
   readonly name = '@launcher';
@@ -49,7 +62,20 @@ export class LauncherProvider implements BuiltInProvider {
       if (!consumer.limits.notification.take()) return this.deps.limited(consumer);
       // The app's src names the notification; ours must be unique across apps.
       this.remove((s) => s.consumer === consumer && s.view.id.endsWith(`:${src}`));
-      const view: AppNotification = { id: `n${++this.counter}:${src ?? ''}`, viewId: consumer.viewId, app: consumer.name, title: text(msg.title, 200), text: text(msg.text, 1000) };
+      const type = msg.type === 'PhoneCall' || msg.type === 'ChatMessage' ? msg.type : 'Default';
+      const iconUrl = httpUrl(msg.largeIcon ?? msg.smallIcon, consumer.entry.url);
+      const view: AppNotification = {
+        id: `n${++this.counter}:${src ?? ''}`,
+        viewId: consumer.viewId,
+        app: consumer.name,
+        title: text(msg.title, 200),
+        text: text(msg.text, 1000),
+        type,
+        ...(type === 'PhoneCall' && { acceptTitle: text(msg.acceptTitle, 40) || 'Accept', rejectTitle: text(msg.rejectTitle, 40) || 'Reject' }),
+        ...(type === 'ChatMessage' && { replyTitle: text(msg.replyTitle, 40) || 'Reply' }),
+        ...(iconUrl && { iconUrl }),
+        popup: this.deps.popup(),
+      };
       const mine = this.shown.filter((x) => x.consumer === consumer);
       if (mine.length >= MAX_NOTIFICATIONS_PER_APP) this.shown = this.shown.filter((x) => x !== mine[0]);
       this.shown.push({ view, consumer, reply });
