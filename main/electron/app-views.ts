@@ -13,7 +13,8 @@
  * - is bound to its view id by its web contents (the relay asks `viewOfContents`), never by
  *   anything the page says;
  * - keeps its top frame on the app-frame page and its app frame on the App URL's origin
- *   (`will-frame-navigate`, `will-redirect`; the core decides the app's origin).
+ *   (`will-frame-navigate`, `will-redirect`; the core decides the app's origin); a call link
+ *   (`tel:`, `sip:`, `callto:`) a frame of the app navigates to is click-to-dial (`followLink`).
  * Hidden API providers are views too, never shown. A crashed view is reloaded (a few times).
  */
 import { readdir } from 'node:fs/promises';
@@ -25,7 +26,7 @@ import type { AppViewInfo } from '../core/client/client.js';
 import type { Logger } from '../core/common/log.js';
 import { type AppFrameRelay, isAppFramePageUrl } from './app-frame-relay.js';
 import { type AppSessionCore, setupAppSession } from './app-sessions.js';
-import { SHELL_ORIGIN } from './navigation.js';
+import { SHELL_ORIGIN, callLinkOf } from './navigation.js';
 import type { PermissionLogger } from './permissions.js';
 import { APP_PARTITION_PREFIX, appPartition, secureWebPreferences } from './web-preferences.js';
 
@@ -55,6 +56,8 @@ export interface AppViewsOptions {
   userData: string;
   log: Logger;
   logPermission: PermissionLogger;
+  /** Click-to-dial: a call link an app's frame navigates to goes to the core as `followLink`. */
+  followLink: (link: string) => void;
 }
 
 interface View {
@@ -178,6 +181,14 @@ export class AppViews {
     // child of that page, stays on the App URL's origin — navigations and server redirects alike.
     // Deeper frames are the app's own business (its CSP).
     const guard = (event: { url: string; isMainFrame: boolean; frame: WebFrameMain | null; preventDefault(): void }, what: string) => {
+      // A tel:/sip:/callto: link the app (or anything it embeds) follows is click-to-dial: the
+      // core dials it through a phone app; the frame stays where it is.
+      const link = event.isMainFrame ? undefined : callLinkOf(event.url);
+      if (link !== undefined) {
+        event.preventDefault();
+        this.options.log('info', 'an app followed a call link', { app: info.name });
+        return this.options.followLink(link);
+      }
       const allowed = event.isMainFrame ? isAppFramePageUrl(event.url) : event.frame?.parent?.parent !== null || this.options.core.appNavigationAllowed(app.viewId, event.url);
       if (allowed) return;
       event.preventDefault();

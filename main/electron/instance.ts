@@ -13,14 +13,15 @@
  *   `parseCommandLine`, which validates every flag and deep link.
  * - Flags of a second instance (`--pbx`, `--user`, ...) do not change the running client:
  *   they are reported and ignored. `--minimized` there means "do not bring the window up".
- * - `myapps://app/<name>?args` becomes an `openApp` command (the core decides whether that
- *   app exists for the user). Call links (`tel:`, `sip:`, `callto:`) have no bridge command
- *   yet; they are reported as not handled.
+ * - Every valid deep link becomes one `followLink` command, rebuilt from the parsed link
+ *   (`linkText`: `tel:<number>`, `sip:<uri>`, `myapps://app/<name>?<args>` — never the raw
+ *   argument). The core decides what follows: it keeps links that come before login (or
+ *   before the app list) and follows them then, dials calls through a phone app, opens apps.
  */
 import { join } from 'node:path';
 import type { Command, CommandResult } from '../core/bridge/commands.js';
 import type { CommandLine } from '../core/config/command-line.js';
-import type { DeepLink } from '../core/config/deep-link.js';
+import { type DeepLink, linkText } from '../core/config/deep-link.js';
 
 /** Link schemes the client handles (electron-builder.yml declares the same for macOS and Linux). */
 export const LINK_SCHEMES = ['tel', 'sip', 'callto', 'myapps'] as const;
@@ -30,10 +31,15 @@ export const PRELOAD_BUNDLE = 'dist/preload/bridge.cjs';
 /** The app views' preload (`window.myappsAppFrame` for the app-frame page). */
 export const APP_FRAME_PRELOAD_BUNDLE = 'dist/preload/app-frame.cjs';
 export const RENDERER_ROOT = 'renderer/dist';
+/** Images the main process uses: `tray/` (tray icons), `badges/` (Windows taskbar overlays), `icon.png` (notifications). */
+export const ASSETS_DIR = 'assets';
 
-export function shellPaths(appPath: string): { preload: string; appFramePreload: string; rendererRoot: string } {
+/** The Windows AppUserModelId: electron-builder.yml's `appId`, so toasts work from an installed build. */
+export const APP_USER_MODEL_ID = 'com.github.myapps-desktop';
+
+export function shellPaths(appPath: string): { preload: string; appFramePreload: string; rendererRoot: string; assets: string } {
   const at = (relative: string) => join(appPath, ...relative.split('/'));
-  return { preload: at(PRELOAD_BUNDLE), appFramePreload: at(APP_FRAME_PRELOAD_BUNDLE), rendererRoot: at(RENDERER_ROOT) };
+  return { preload: at(PRELOAD_BUNDLE), appFramePreload: at(APP_FRAME_PRELOAD_BUNDLE), rendererRoot: at(RENDERER_ROOT), assets: at(ASSETS_DIR) };
 }
 
 export const MAX_FORWARDED_ARGS = 64;
@@ -61,25 +67,21 @@ export function forwardedArguments(additionalData: unknown, fallback: readonly s
   return fallback.slice(0, MAX_FORWARDED_ARGS).filter((a) => a.length <= MAX_FORWARDED_ARG_LENGTH);
 }
 
-/** `myapps://app/x?a=1` as the app link the core's `openApp` takes: `x?a=1`. */
+/** `myapps://app/x?a=1` as the app link the core's `openApp` takes: `x?a=1` (URLSearchParams form). */
 export function appLinkOf(link: Extract<DeepLink, { kind: 'app' }>): string {
   const query = new URLSearchParams(link.args).toString();
   return query === '' ? link.name : `${link.name}?${query}`;
 }
 
+export { linkText };
+
 export interface DeepLinkActions {
-  commands: Command[];
-  /** Links that were valid but that nothing handles yet, as plain words. */
-  unhandled: string[];
+  /** One `followLink` per link, in the order given. */
+  commands: Extract<Command, { type: 'followLink' }>[];
 }
 
 export function deepLinkActions(links: readonly DeepLink[]): DeepLinkActions {
-  const actions: DeepLinkActions = { commands: [], unhandled: [] };
-  for (const link of links) {
-    if (link.kind === 'app') actions.commands.push({ type: 'openApp', link: appLinkOf(link) });
-    else actions.unhandled.push(link.scheme === 'tel' ? `call ${link.number}` : `call sip:${link.uri}`);
-  }
-  return actions;
+  return { commands: links.map((link) => ({ type: 'followLink', link: linkText(link) })) };
 }
 
 export interface SecondInstanceActions extends DeepLinkActions {

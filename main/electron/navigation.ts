@@ -15,9 +15,16 @@
  *   as the implied sender. Every other scheme (`file:`, `javascript:`, `data:`, `smb:`,
  *   `ms-msdt:`, custom protocol handlers...) can start local programs and is refused.
  *   Should intranets need http links, an IT-policy allow-list is the place, not a default.
+ * - Call links (`tel:`, `sip:`, `callto:`) a page opens — `window.open`, a `target=_blank` link,
+ *   or a navigation of an app's frame — are neither opened in the OS nor refused: they are
+ *   click-to-dial, handed to the core as `followLink` with the link rebuilt from its parsed
+ *   form (`callLinkOf`, the deep-link parser's rules; an invalid one is refused). The core
+ *   decides which phone app dials (or asks the user first).
  */
 
 import { parseUrl } from '../core/apps/app-origin.js';
+import { parseDeepLink } from '../core/config/deep-link.js';
+import { linkText } from './instance.js';
 
 // The app-origin rules are the core's (one decision for both shells); re-exported for the shell.
 export { isAllowedAppNavigation, parseUrl, webOrigin } from '../core/apps/app-origin.js';
@@ -41,7 +48,24 @@ export function isAllowedShellNavigation(url: string): boolean {
   return isShellUrl(url);
 }
 
-export type ExternalOpenDecision = { kind: 'open-external'; url: string } | { kind: 'deny'; reason: string };
+export type ExternalOpenDecision = { kind: 'open-external'; url: string } | { kind: 'follow-link'; link: string } | { kind: 'deny'; reason: string };
+
+/** Schemes of click-to-dial links a page may hand to the core. */
+export const CALL_LINK_SCHEMES: readonly string[] = ['tel:', 'sip:', 'callto:'];
+
+/** Is this URL of a call-link scheme (valid or not)? */
+export function isCallLinkScheme(url: unknown): boolean {
+  if (typeof url !== 'string') return false;
+  const scheme = /^\s*([A-Za-z][A-Za-z0-9+.-]*:)/.exec(url)?.[1]?.toLowerCase();
+  return scheme !== undefined && CALL_LINK_SCHEMES.includes(scheme);
+}
+
+/** A valid call link as the text `followLink` takes (`tel:+4930…`, `sip:alice@…`), or undefined. */
+export function callLinkOf(url: unknown): string | undefined {
+  if (!isCallLinkScheme(url)) return undefined;
+  const link = parseDeepLink(url);
+  return link.kind === 'call' ? linkText(link) : undefined;
+}
 
 /**
  * What to do with a URL a page wants to open in a new window: hand it to the OS (with the
@@ -49,6 +73,10 @@ export type ExternalOpenDecision = { kind: 'open-external'; url: string } | { ki
  */
 export function externalOpenDecision(url: string): ExternalOpenDecision {
   if (typeof url !== 'string' || url.length > MAX_EXTERNAL_URL_LENGTH) return { kind: 'deny', reason: 'not a URL of acceptable length' };
+  if (isCallLinkScheme(url)) {
+    const link = callLinkOf(url);
+    return link === undefined ? { kind: 'deny', reason: 'not a valid call link' } : { kind: 'follow-link', link };
+  }
   const u = parseUrl(url);
   if (!u) return { kind: 'deny', reason: 'not a valid URL' };
   if (u.protocol === 'https:') {

@@ -5,7 +5,7 @@
  */
 import { BrowserWindow, shell, type WebContents } from 'electron';
 import type { Logger } from '../core/common/log.js';
-import { SHELL_ORIGIN, externalOpenDecision, isAllowedShellNavigation } from './navigation.js';
+import { SHELL_ORIGIN, callLinkOf, externalOpenDecision, isAllowedShellNavigation } from './navigation.js';
 import { secureWebPreferences } from './web-preferences.js';
 
 /** The first page of the shell. */
@@ -18,12 +18,13 @@ const guarded = new WeakSet<WebContents>();
  * `app.on('web-contents-created')`; calling twice is harmless):
  * - no `<webview>` may attach (we use none; control 2);
  * - `window.open` / `target=_blank` never opens an Electron window; https and mailto links go
- *   to the OS through `shell.openExternal` with the normalised URL, all else is refused (control 4);
- * - the top frame may navigate only between our own pages (control 3). App views keep their
- *   top frame on our app-frame page too; the app's own frame is checked there with
- *   `isAllowedAppNavigation`.
+ *   to the OS through `shell.openExternal` with the normalised URL, call links (`tel:`, `sip:`,
+ *   `callto:`) to the core as `followLink` (click-to-dial), all else is refused (control 4);
+ * - the top frame may navigate only between our own pages (control 3); a call link it tries
+ *   to navigate to is followed instead. App views keep their top frame on our app-frame page
+ *   too; the app's own frame is checked there with `isAllowedAppNavigation`.
  */
-export function guardWebContents(contents: WebContents, log: Logger): void {
+export function guardWebContents(contents: WebContents, log: Logger, followLink: (link: string) => void): void {
   if (guarded.has(contents)) return;
   guarded.add(contents);
   contents.on('will-attach-webview', (event, _webPreferences, params) => {
@@ -34,6 +35,8 @@ export function guardWebContents(contents: WebContents, log: Logger): void {
     const decision = externalOpenDecision(url);
     if (decision.kind === 'open-external') {
       shell.openExternal(decision.url).catch((e: unknown) => log('warn', 'could not open a link outside the client', { error: String(e) }));
+    } else if (decision.kind === 'follow-link') {
+      followLink(decision.link);
     } else {
       log('warn', 'a new window was refused', { url: url.slice(0, 200), reason: decision.reason });
     }
@@ -42,6 +45,8 @@ export function guardWebContents(contents: WebContents, log: Logger): void {
   contents.on('will-navigate', (event) => {
     if (isAllowedShellNavigation(event.url)) return;
     event.preventDefault();
+    const link = callLinkOf(event.url);
+    if (link !== undefined) return followLink(link);
     log('warn', 'a navigation was refused', { url: event.url.slice(0, 200) });
   });
   contents.on('will-redirect', (event) => {
@@ -56,34 +61,51 @@ export interface MainWindowOptions {
   preload: string;
   /** DevTools only in developer mode (control 13). */
   devTools: boolean;
-  /** Start minimised (`--minimized` or the `startMinimized` setting). */
-  startMinimized: boolean;
+  /**
+   * Do not show the window when it is ready: the client starts in the tray (`--minimized`, the
+   * `startMinimized` setting, or an autostart at login). The tray (or a second start) opens it.
+   */
+  startHidden: boolean;
+  /** Where the window goes (window-state.ts decides); position absent: the OS centres it. */
+  bounds: { x?: number; y?: number; width: number; height: number };
+  /** Open maximised (it was maximised when it last closed). */
+  maximized: boolean;
+  /** Click-to-dial links the shell page opens (guardWebContents). */
+  followLink: (link: string) => void;
   log: Logger;
 }
 
+/** The smallest the main window may be (the UI lays out down to this). */
+export const MAIN_WINDOW_MIN_SIZE = { width: 480, height: 400 };
+
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    minWidth: 480,
-    minHeight: 400,
+    ...options.bounds,
+    minWidth: MAIN_WINDOW_MIN_SIZE.width,
+    minHeight: MAIN_WINDOW_MIN_SIZE.height,
     show: false,
     title: 'myApps Desktop',
     // secureWebPreferences decides (and is unit-tested); the key flags are repeated literally so
     // a static scanner (Electronegativity, run by npm test) can see them here too.
     webPreferences: { ...secureWebPreferences('shell', { preload: options.preload, devTools: options.devTools }), nodeIntegration: false, contextIsolation: true, sandbox: true },
   });
-  guardWebContents(win.webContents, options.log);
+  guardWebContents(win.webContents, options.log, options.followLink);
   win.once('ready-to-show', () => {
-    if (options.startMinimized) win.minimize();
-    else win.show();
+    if (options.startHidden) {
+      // Opened later (from the tray): as it was when it last closed.
+      if (options.maximized) win.once('show', () => win.maximize());
+      return;
+    }
+    // maximize() shows the window too, but does not focus it.
+    if (options.maximized) win.maximize();
+    win.show();
   });
   win.webContents.on('render-process-gone', (_event, details) => options.log('error', 'the shell renderer ended', { reason: details.reason, exitCode: details.exitCode }));
   win.loadURL(SHELL_START_URL).catch((e: unknown) => options.log('error', 'the shell page did not load', { error: String(e) }));
   return win;
 }
 
-/** Bring the main window to the front (second instance, dock click). */
+/** Bring the main window to the front (second instance, dock click, tray, a notification click). */
 export function focusMainWindow(win: BrowserWindow): void {
   if (win.isDestroyed()) return;
   if (win.isMinimized()) win.restore();

@@ -334,7 +334,8 @@ describe('the Electron shell against the recording stand-in', () => {
       const calls = main.ofKind('window.call').filter((c) => c.seq > seq && c.windowId === win.windowId).map((c) => c.method);
       expect(calls).toEqual(expect.arrayContaining(['restore', 'focus']));
       expect((await main.state()).windows.find((w) => w.id === win.windowId)).toMatchObject({ minimized: false, focused: true });
-      await main.waitForLog((e) => e.message === 'a link could not be followed' && e.command === 'openApp');
+      // followLink reached the core, which follows it (logged in: at once; the app does not exist: a notice says so).
+      await main.waitForLog((e) => e.message === 'a link was handed to the core' && e.scheme === 'myapps');
     });
 
     it('a second instance started --minimized leaves the window where it is', async () => {
@@ -420,6 +421,27 @@ describe('the stand-in itself', () => {
     expect(results['process.defaultApp']).toEqual({ ok: true, value: true });
     expect(results['openDevTools with devTools: false']).toEqual({ ok: true, value: false });
     expect(results['screen after ready']).toEqual({ ok: true, value: { x: 0, y: 0, width: 1920, height: 1080 } });
+    expect(results['require electron']).toEqual({ ok: true, value: true });
+    expect(results['process.resourcesPath']).toEqual({ ok: true, value: 'string' });
+    expect(results['process.platform']).toEqual({ ok: true, value: process.platform });
+    // No network: a request is recorded and fails as offline.
+    expect(results['net.request']).toEqual({ ok: true, value: 'function' });
+    await probe.waitFor('net.request', (r) => r.url === 'https://example.invalid/x');
+    await probe.waitForLog((e) => e.message === 'probe request failed' && e.error === 'net::ERR_INTERNET_DISCONNECTED');
     expect(probe.uncaught()).toEqual([]);
+  });
+
+  it.each([
+    ['win32', null],
+    ['darwin', expect.anything()],
+    ['linux', null],
+  ] as const)('runs as %s (process.platform; app.dock on macOS only)', async (platform, dock) => {
+    const probe = await boot({ mainPath: 'test/support/electron-stand-in/probe-main.mjs', platform });
+    await probe.waitForLog((e) => e.message === 'probe');
+    const results = probe.logEntries().find((e) => e.message === 'probe')!.results as Record<string, { ok: boolean; value?: unknown }>;
+    expect(results['process.platform']).toEqual({ ok: true, value: platform });
+    expect(results['app.dock']).toEqual({ ok: true, value: dock });
+    // Windows paths the shell builds (win32.join of %APPDATA%) are this machine's paths.
+    if (platform === 'win32') expect(results['a Windows userData path']).toEqual({ ok: true, value: '/tmp/probe/myapps-desktop' });
   });
 });

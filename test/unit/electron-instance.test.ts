@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../main/core/config/command-line.js';
-import { MAX_FORWARDED_ARGS, appLinkOf, deepLinkActions, forwardedArguments, secondInstanceActions, shellPaths, shellSettings, userArguments } from '../../main/electron/instance.js';
+import fc from 'fast-check';
+import { parseDeepLink } from '../../main/core/config/deep-link.js';
+import { MAX_FORWARDED_ARGS, appLinkOf, deepLinkActions, forwardedArguments, linkText, secondInstanceActions, shellPaths, shellSettings, userArguments } from '../../main/electron/instance.js';
 
 describe('userArguments', () => {
   it('drops the executable, and in development the app path too', () => {
@@ -35,18 +37,37 @@ describe('forwardedArguments', () => {
 });
 
 describe('second-instance actions', () => {
-  it('an app link becomes openApp; the core checks the app exists for the user', () => {
+  it('an app link becomes followLink with the link rebuilt from its parsed form; the core decides', () => {
     const cl = parseCommandLine(['--', 'myapps://app/phone?call=%2B4930123&x=a%20b']);
     const actions = secondInstanceActions(cl);
-    expect(actions.commands).toEqual([{ type: 'openApp', link: 'phone?call=%2B4930123&x=a+b' }]);
+    expect(actions.commands).toEqual([{ type: 'followLink', link: 'myapps://app/phone?call=%2B4930123&x=a%20b' }]);
     expect(actions.focus).toBe(true);
-    expect(actions.unhandled).toEqual([]);
   });
 
-  it('call links are reported as not handled yet (no bridge command for calls)', () => {
-    const actions = deepLinkActions(parseCommandLine(['--', 'tel:+49 (30) 1234', 'sip:alice@example.com']).deepLinks);
-    expect(actions.commands).toEqual([]);
-    expect(actions.unhandled).toEqual(['call +49301234', 'call sip:alice@example.com']);
+  it('every call link becomes followLink too (click-to-dial: the core queues and dials), in order', () => {
+    const actions = deepLinkActions(parseCommandLine(['--', 'tel:+49 (30) 1234', 'sip:alice@example.com;transport=tls', 'callto://+4930555/', 'callto:bob@example.com', 'myapps://app/x']).deepLinks);
+    expect(actions.commands).toEqual([
+      { type: 'followLink', link: 'tel:+49301234' },
+      { type: 'followLink', link: 'sip:alice@example.com' },
+      { type: 'followLink', link: 'tel:+4930555' },
+      { type: 'followLink', link: 'sip:bob@example.com' },
+      { type: 'followLink', link: 'myapps://app/x' },
+    ]);
+  });
+
+  it('linkText is read back by the deep-link parser as the same link (generated links)', () => {
+    const value = fc.string({ unit: 'binary', maxLength: 30 }).filter((v) => parseDeepLink(`myapps://app/a?k=${encodeURIComponent(v)}`).kind === 'app');
+    const key = fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/);
+    const appLink = fc.record({ name: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,20}$/), args: fc.dictionary(key, value, { maxKeys: 5 }) }).map((l) => ({ kind: 'app' as const, name: l.name, args: Object.fromEntries(Object.entries(l.args)) }));
+    const telLink = fc.stringMatching(/^\+?[0-9*#]{1,30}$/).map((number) => ({ kind: 'call' as const, scheme: 'tel' as const, number }));
+    fc.assert(
+      fc.property(fc.oneof(appLink, telLink), (link) => {
+        expect(parseDeepLink(linkText(link))).toEqual(link);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+    expect(linkText({ kind: 'app', name: 'phone', args: { to: '+49 30 & co' } })).toBe('myapps://app/phone?to=%2B49%2030%20%26%20co');
+    expect(linkText({ kind: 'call', scheme: 'sip', uri: 'alice@example.com' })).toBe('sip:alice@example.com');
   });
 
   it('crafted links and flags are refused by the parser and produce no command', () => {
@@ -88,8 +109,9 @@ describe('shellSettings', () => {
 });
 
 describe('shellPaths', () => {
-  it('the preload bundle and the renderer build inside the app', () => {
+  it('the preload bundle, the renderer build and the images inside the app', () => {
     expect(shellPaths('/opt/app/resources/app.asar')).toEqual({
+      assets: '/opt/app/resources/app.asar/assets',
       preload: '/opt/app/resources/app.asar/dist/preload/bridge.cjs',
       appFramePreload: '/opt/app/resources/app.asar/dist/preload/app-frame.cjs',
       rendererRoot: '/opt/app/resources/app.asar/renderer/dist',

@@ -3,7 +3,7 @@
  * on its App URL's origin, and only https/mailto links reach the OS.
  */
 import { describe, expect, it } from 'vitest';
-import { externalOpenDecision, isAllowedAppNavigation, isAllowedShellNavigation, isShellUrl } from '../../main/electron/navigation.js';
+import { callLinkOf, externalOpenDecision, isAllowedAppNavigation, isAllowedShellNavigation, isShellUrl } from '../../main/electron/navigation.js';
 
 const hostile = [
   'file:///etc/passwd',
@@ -112,9 +112,25 @@ describe('externalOpenDecision', () => {
   });
 
   it('refuses every other scheme and malformed input', () => {
-    for (const url of [...hostile, 'tel:+4930123', 'sip:alice@example.com', 'myapps://app/phone', 'app://myapps/', 'ftp://example.com/', 'https://']) {
+    for (const url of [...hostile, 'myapps://app/phone', 'app://myapps/', 'ftp://example.com/', 'https://', 'sips:alice@example.com', 'telnet://example.com']) {
       expect(externalOpenDecision(url).kind, url).toBe('deny');
     }
+  });
+
+  it('call links are click-to-dial: followed (rebuilt from the parsed link), never opened in the OS', () => {
+    expect(externalOpenDecision('tel:+49 (30) 1234')).toEqual({ kind: 'follow-link', link: 'tel:+49301234' });
+    expect(externalOpenDecision('TEL:+4930123')).toEqual({ kind: 'follow-link', link: 'tel:+4930123' });
+    expect(externalOpenDecision('sip:alice@example.com;transport=tls?subject=x')).toEqual({ kind: 'follow-link', link: 'sip:alice@example.com' });
+    expect(externalOpenDecision('callto://+4930555/')).toEqual({ kind: 'follow-link', link: 'tel:+4930555' });
+    expect(externalOpenDecision('callto:bob@example.com')).toEqual({ kind: 'follow-link', link: 'sip:bob@example.com' });
+  });
+
+  it('invalid call links are refused, not followed', () => {
+    for (const url of ['tel:1-800-FLOWERS', 'sip:u:pw@host', 'tel:', 'tel:%zz', 'sip:alice@exa mple.com', `tel:${'1'.repeat(100)}`, 'callto:javascript:alert(1)']) {
+      expect(externalOpenDecision(url), url).toMatchObject({ kind: 'deny' });
+      expect(callLinkOf(url), url).toBeUndefined();
+    }
+    for (const url of ['https://example.com/', 'myapps://app/x', 'mailto:a@b.c', undefined, 42]) expect(callLinkOf(url), String(url)).toBeUndefined();
   });
 
   it('refuses https links with user info and absurd lengths', () => {

@@ -28,7 +28,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir, tmpdir, type as osType } from 'node:os';
 import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { setImmediate } from 'node:timers';
 import { pathToFileURL } from 'node:url';
@@ -53,6 +53,9 @@ import v8 from 'node:v8';
  * @property {boolean} [notificationsSupported] `Notification.isSupported()` (default true)
  * @property {boolean} [shouldUseDarkColors] the OS theme (default false)
  * @property {object[]} [desktopSources] what `desktopCapturer.getSources` resolves with
+ * @property {'win32'|'darwin'|'linux'} [platform] `process.platform` (set by register.mjs before anything runs)
+ * @property {boolean} [openedAtLogin] `app.getLoginItemSettings().wasOpenedAtLogin` (macOS: the OS started the app at login)
+ * @property {string} [resourcesPath] `process.resourcesPath` (default `<dir>/resources`)
  */
 
 /** @returns {StandInOptions} */
@@ -90,6 +93,18 @@ function readPackageJson(dir) {
 // a packaged app an argv without the script; main.ts reads both to find its own arguments.
 if (options.packaged === true) process.argv.splice(1, 1);
 else process.defaultApp = true;
+// Electron sets it (the folder of app.asar, app-update.yml, extra resources); electron-updater reads it.
+if (process.resourcesPath === undefined) process.resourcesPath = options.resourcesPath ?? join(baseDir, 'resources');
+
+/**
+ * Simulating Windows on another OS (`platform: 'win32'`): the shell builds Windows paths
+ * (`win32.join` of `%APPDATA%`), rooted but drive-less here (`\tmp\…\config\myapps-desktop`).
+ * Files are still written on this machine, so such a path is taken as this machine's path.
+ */
+const simulatedWindows = process.platform === 'win32' && osType() !== 'Windows_NT';
+function hostPath(path) {
+  return simulatedWindows && typeof path === 'string' && /^[\\/]/.test(path) ? path.replace(/\\/g, '/') : path;
+}
 
 // ================================================================ records
 
@@ -482,14 +497,16 @@ class AppImpl extends Emitter {
     if (this[S].paths.has(name)) return this[S].paths.get(name);
     return defaultPath(name, this[S].paths, this[S].name);
   }
-  setPath(name, path) {
-    record('app.call', { method: 'setPath', args: [name, path] });
+  setPath(name, givenPath) {
+    record('app.call', { method: 'setPath', args: [name, givenPath] });
+    const path = hostPath(givenPath);
     if (typeof path !== 'string' || !isAbsolute(path)) throw new Error('Path must be absolute');
     if (!PATH_NAMES.has(name)) throw new Error('Failed to set path');
     this[S].paths.set(name, path);
   }
-  setAppLogsPath(path) {
-    record('app.call', { method: 'setAppLogsPath', args: path === undefined ? [] : [path] });
+  setAppLogsPath(givenPath) {
+    record('app.call', { method: 'setAppLogsPath', args: givenPath === undefined ? [] : [givenPath] });
+    const path = hostPath(givenPath);
     if (path !== undefined && !isAbsolute(path)) throw new Error('Path must be absolute');
     this[S].paths.delete('logs');
     const logs = path ?? defaultPath('logs', this[S].paths, this[S].name);
@@ -603,9 +620,11 @@ class AppImpl extends Emitter {
     record('app.call', { method: 'setLoginItemSettings', args: [settings] });
     this[S].loginItem = { ...this[S].loginItem, ...settings };
   }
-  getLoginItemSettings() {
+  getLoginItemSettings(query) {
+    record('app.call', { method: 'getLoginItemSettings', args: query === undefined ? [] : [query] });
     const { openAtLogin = false, openAsHidden = false } = this[S].loginItem;
-    return { openAtLogin, openAsHidden, wasOpenedAtLogin: false, wasOpenedAsHidden: false, restoreState: false, executableWillLaunchAtLogin: openAtLogin, launchItems: [] };
+    const wasOpenedAtLogin = options.openedAtLogin === true;
+    return { openAtLogin, openAsHidden, wasOpenedAtLogin, wasOpenedAsHidden: false, restoreState: false, executableWillLaunchAtLogin: openAtLogin, status: openAtLogin ? 'enabled' : 'not-registered', launchItems: [] };
   }
   setBadgeCount(count = 0) {
     record('app.call', { method: 'setBadgeCount', args: [count] });
@@ -1532,19 +1551,24 @@ class BaseWindowImpl extends Emitter {
   maximize() {
     this.alive();
     this.call('maximize');
-    this[S].visible = true;
-    if (!this[S].maximized) {
-      this[S].maximized = true;
-      this.emitWindow('maximize');
-    }
+    this.becomeMaximized(true);
   }
   unmaximize() {
     this.alive();
     this.call('unmaximize');
-    if (this[S].maximized) {
-      this[S].maximized = false;
-      this.emitWindow('unmaximize');
-    }
+    this.becomeMaximized(false);
+  }
+  /** Maximised: the bounds fill the work area of the window's display; the normal bounds are kept (getNormalBounds). */
+  becomeMaximized(flag) {
+    this[S].visible = true;
+    if (this[S].maximized === flag) return;
+    this[S].maximized = flag;
+    if (flag) {
+      this[S].normalBounds = { ...this[S].bounds };
+      this[S].bounds = { ...screenImpl.getDisplayMatching(this[S].bounds).workArea };
+    } else this[S].bounds = { ...(this[S].normalBounds ?? this[S].bounds) };
+    this.emitWindow(flag ? 'maximize' : 'unmaximize');
+    this.emitWindow('resize');
   }
   setFullScreen(flag) {
     this.alive();
@@ -1610,8 +1634,18 @@ class BaseWindowImpl extends Emitter {
   setBounds(bounds, animate) {
     this.alive();
     this.call('setBounds', animate === undefined ? [bounds] : [bounds, animate]);
-    this[S].bounds = { ...this[S].bounds, ...bounds };
-    this.emitWindow('resize');
+    this.changeBounds(bounds);
+  }
+  /** New bounds, with 'move' and / or 'resize' as Electron emits them (a maximised window is unmaximised first). */
+  changeBounds(bounds) {
+    if (this[S].maximized) this.becomeMaximized(false);
+    const before = this[S].bounds;
+    this[S].bounds = { ...before, ...bounds };
+    if (this[S].bounds.x !== before.x || this[S].bounds.y !== before.y) this.emitWindow('move');
+    if (this[S].bounds.width !== before.width || this[S].bounds.height !== before.height) this.emitWindow('resize');
+  }
+  getNormalBounds() {
+    return { ...(this[S].maximized || this[S].fullScreen ? (this[S].normalBounds ?? this[S].bounds) : this[S].bounds) };
   }
   getContentBounds() {
     return { ...this[S].bounds };
@@ -2151,6 +2185,7 @@ class TrayImpl extends Emitter {
   }
   [INIT](image, guid) {
     trackListeners(this, `tray:${this[S].id}`);
+    trays.push(this);
     record('tray.created', { trayId: this[S].id, image, ...(guid !== undefined && { guid }) });
   }
   call(method, args = []) {
@@ -2208,6 +2243,8 @@ class TrayImpl extends Emitter {
   }
 }
 
+/** @type {object[]} every tray created, in order */
+const trays = [];
 export const Tray = exportClass(TrayImpl, 'Tray', (raw) => ({ $ref: 'tray', id: raw[S].id }));
 
 const notificationState = { supported: options.notificationsSupported !== false };
@@ -2367,6 +2404,52 @@ const screenImpl = instantiate(ScreenImpl, [], 'screen');
 export const screen = readyOnly(screenImpl, 'screen');
 
 const netState = { online: options.online !== false };
+
+/**
+ * `net.request`: recorded, and answered as a machine without network answers (the stand-in
+ * has no network stack): after `end()`, an 'error' event with net::ERR_INTERNET_DISCONNECTED.
+ */
+class ClientRequestImpl extends Emitter {
+  constructor(opts) {
+    super();
+    const o = typeof opts === 'string' ? { url: opts } : (opts ?? {});
+    const url = o.url ?? `${o.protocol ?? 'http:'}//${o.hostname ?? o.host ?? 'localhost'}${o.port ? `:${o.port}` : ''}${o.path ?? '/'}`;
+    this.chunkedEncoding = false;
+    this[S] = { url, method: o.method ?? 'GET', headers: {}, ended: false, aborted: false };
+  }
+  [INIT]() {
+    record('net.request', { url: this[S].url, method: this[S].method });
+  }
+  setHeader(name, value) {
+    this[S].headers[String(name).toLowerCase()] = value;
+  }
+  getHeader(name) {
+    return this[S].headers[String(name).toLowerCase()];
+  }
+  removeHeader(name) {
+    delete this[S].headers[String(name).toLowerCase()];
+  }
+  write() {
+    return true;
+  }
+  end() {
+    if (this[S].ended) return this;
+    this[S].ended = true;
+    setImmediate(() => {
+      if (!this[S].aborted) emitOn(this, 'clientRequest', 'error', [new Error('net::ERR_INTERNET_DISCONNECTED')], { withEvent: false });
+    });
+    return this;
+  }
+  abort() {
+    this[S].aborted = true;
+    emitOn(this, 'clientRequest', 'abort', [], { withEvent: false });
+  }
+  followRedirect() {}
+  getUploadProgress() {
+    return { active: false, started: false, current: 0, total: 0 };
+  }
+}
+
 export const net = strict(
   {
     isOnline() {
@@ -2374,6 +2457,10 @@ export const net = strict(
     },
     get online() {
       return netState.online;
+    },
+    request(opts) {
+      if (!ready) throw new Error('net.request can only be used when app is ready');
+      return instantiate(ClientRequestImpl, [opts], 'ClientRequest');
     },
   },
   'net',
@@ -2391,6 +2478,37 @@ export const desktopCapturer = strict(
   },
   'desktopCapturer',
 );
+
+// ================================================================ autoUpdater (Squirrel)
+
+/**
+ * Electron's own `autoUpdater` (Squirrel.Mac / Squirrel.Windows), which electron-updater's
+ * MacUpdater drives: calls recorded, nothing downloaded; its events come only from the test.
+ */
+class AutoUpdaterImpl extends Emitter {
+  constructor() {
+    super();
+    this[S] = { feedURL: '' };
+  }
+  [INIT]() {
+    trackListeners(this, 'autoUpdater');
+  }
+  setFeedURL(opts) {
+    record('autoUpdater.call', { method: 'setFeedURL', args: [opts] });
+    this[S].feedURL = typeof opts === 'string' ? opts : (opts?.url ?? '');
+  }
+  getFeedURL() {
+    return this[S].feedURL;
+  }
+  checkForUpdates() {
+    record('autoUpdater.call', { method: 'checkForUpdates', args: [] });
+  }
+  quitAndInstall() {
+    record('autoUpdater.call', { method: 'quitAndInstall', args: [] });
+  }
+}
+
+export const autoUpdater = instantiate(AutoUpdaterImpl, [], 'autoUpdater');
 
 // ================================================================ MessageChannelMain
 
@@ -2448,7 +2566,6 @@ export const MessageChannelMain = exportClass(MessageChannelMainImpl, 'MessageCh
 
 // ================================================================ what the stand-in does not implement
 
-export const autoUpdater = absentModule('autoUpdater');
 export const BrowserView = absentModule('BrowserView');
 export const clipboard = absentModule('clipboard');
 export const contentTracing = absentModule('contentTracing');
@@ -2598,6 +2715,7 @@ function state() {
     applicationMenu: applicationMenu ? describeMenu(applicationMenu) : null,
     nativeTheme: { themeSource: nativeTheme.themeSource, shouldUseDarkColors: nativeTheme.shouldUseDarkColors },
     notifications: notifications.map((n) => ({ id: n[S].id, title: n.title, body: n.body, listeners: listenerCounts(n) })),
+    trays: trays.map((t) => ({ id: t[S].id, destroyed: t[S].destroyed, image: serialise(t[S].image) ?? null, toolTip: t[S].toolTip, title: t[S].title, contextMenu: t[S].contextMenu ? describeMenu(t[S].contextMenu) : null, listeners: listenerCounts(t) })),
   };
 }
 
@@ -2772,9 +2890,9 @@ const ops = {
   },
 
   /** What the user or the OS does to a window (not recorded as a call of the shell). */
-  windowAction({ windowId, action }) {
+  windowAction({ windowId, action, bounds }) {
     const w = windowById(windowId);
-    record('window.userAction', { windowId, action });
+    record('window.userAction', { windowId, action, ...(bounds !== undefined && { bounds }) });
     switch (action) {
       case 'minimize':
         w[S].minimized = true;
@@ -2796,9 +2914,34 @@ const ops = {
         return w.setFocused(false);
       case 'close':
         return closeWindow(w);
+      case 'maximize':
+        return w.becomeMaximized(true);
+      case 'unmaximize':
+        return w.becomeMaximized(false);
+      case 'moveTo':
+        // The user drags or resizes the window to these bounds.
+        if (!bounds) throw new Error('electron stand-in: moveTo needs bounds');
+        return w.changeBounds(bounds);
       default:
         throw new Error(`electron stand-in: unknown window action ${action}`);
     }
+  },
+
+  /** A click on an item of a tray's context menu (by labels), as the OS delivers it. */
+  clickTrayMenuItem({ trayId, path }) {
+    const tray = trays.find((t) => t[S].id === trayId);
+    if (!tray) throw new Error(`electron stand-in: no tray ${trayId}`);
+    if (tray[S].destroyed) throw new Error(`electron stand-in: tray ${trayId} is destroyed`);
+    const item = findMenuItem(tray[S].contextMenu, path);
+    if (!item) throw new Error(`electron stand-in: no item ${path.join(' > ')} in the context menu of tray ${trayId}`);
+    record('menu.click', { path, trayId });
+    if (!item.enabled) return false; // the OS does not deliver clicks on disabled items
+    // Electron checks a radio item (and unchecks its siblings) before calling its click.
+    if (item.type === 'radio') for (const sibling of item.menu?.items ?? []) if (sibling.type === 'radio') sibling.checked = sibling === item;
+    if (item.type === 'checkbox') item.checked = !item.checked;
+    if (item.click) item.click(item, undefined, { shiftKey: false, ctrlKey: false, altKey: false, metaKey: false, triggeredByAccelerator: false });
+    else if (item.role) performRole(item.role, BrowserWindowImpl.getFocusedWindow() ?? undefined);
+    return true;
   },
 
   clickMenuItem({ path, windowId }) {
@@ -2887,6 +3030,11 @@ function emitterOf(target, id, label) {
       if (!n) throw new Error(`electron stand-in: no notification ${id}`);
       return n;
     }
+    case 'tray': {
+      const t = trays.find((x) => x[S].id === id);
+      if (!t) throw new Error(`electron stand-in: no tray ${id}`);
+      return t;
+    }
     case 'ipcMain':
       return ipcMain;
     default:
@@ -2920,7 +3068,7 @@ if (typeof process.send === 'function') {
   setImmediate(() => post({ t: 'booted', pid: process.pid, platform: process.platform, argv: process.argv }));
 }
 
-export default {
+const electronApi = {
   app,
   autoUpdater,
   BaseWindow,
@@ -2962,3 +3110,8 @@ export default {
   WebContentsView,
   webFrameMain,
 };
+
+// `require('electron')` (electron.cjs) gives the same object, as in Electron's main process.
+globalThis[Symbol.for('myapps.electron-stand-in')] = electronApi;
+
+export default electronApi;

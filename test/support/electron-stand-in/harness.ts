@@ -85,7 +85,7 @@ export interface RecordFields {
   'window.created': { windowId: number; windowClass: 'BrowserWindow' | 'BaseWindow'; webContentsId?: number; contentViewId: number; options: BrowserWindowConstructorOptions };
   'window.call': { windowId: number; method: string; args: unknown[] };
   'window.closed': { windowId: number };
-  'window.userAction': { windowId: number; action: WindowAction };
+  'window.userAction': { windowId: number; action: WindowAction; bounds?: Partial<Rectangle> };
   'view.created': { viewId: number; viewClass: 'View' | 'WebContentsView'; webContentsId?: number; options?: WebContentsViewConstructorOptions };
   'view.call': { viewId: number; windowId: number | null; method: string; args: unknown[] };
   'view.addChildView': { parentViewId: number; viewId: number; index: number; windowId: number | null; webContentsId?: number };
@@ -94,7 +94,7 @@ export interface RecordFields {
   'menu.setApplicationMenu': { menuId: number | null; items: MenuItemInfo[] | null };
   'menu.popup': { menuId: number; options: unknown };
   'menu.closePopup': { menuId: number; window: unknown };
-  'menu.click': { path: string[] };
+  'menu.click': { path: string[]; trayId?: number };
   'menu.role': { role: string };
   'menu.sendActionToFirstResponder': { action: string };
   'dialog.showErrorBox': { title: string; content: string };
@@ -120,6 +120,8 @@ export interface RecordFields {
   'notification.call': { notificationId: number; method: 'show' | 'close' };
   'desktopCapturer.getSources': { options: unknown };
   'messageChannel.created': { port1: number; port2: number };
+  'net.request': { url: string; method: string };
+  'autoUpdater.call': { method: string; args: unknown[] };
 }
 
 export type RecordKind = keyof RecordFields;
@@ -190,6 +192,7 @@ export interface StandInState {
   applicationMenu: MenuItemInfo[] | null;
   nativeTheme: { themeSource: string; shouldUseDarkColors: boolean };
   notifications: { id: number; title: string; body: string; listeners: Record<string, number> }[];
+  trays: { id: number; destroyed: boolean; image: Ref | null; toolTip: string; title: string; contextMenu: MenuItemInfo[] | null; listeners: Record<string, number> }[];
 }
 
 export interface Rectangle {
@@ -215,7 +218,8 @@ export interface IpcSender {
   frameId?: number;
 }
 
-export type WindowAction = 'minimize' | 'restore' | 'hide' | 'show' | 'focus' | 'blur' | 'close';
+/** What the user or the OS does to a window; `moveTo` takes the bounds it is dragged or resized to. */
+export type WindowAction = 'minimize' | 'restore' | 'hide' | 'show' | 'focus' | 'blur' | 'close' | 'maximize' | 'unmaximize' | 'moveTo';
 
 export interface ProtocolAnswer {
   status: number;
@@ -277,6 +281,13 @@ export interface BootOptions {
   singleInstanceLock?: boolean;
   /** `screen` displays. */
   displays?: Display[];
+  /**
+   * Run as on this OS: `process.platform` in the child (README.md, "Another OS"). The default
+   * userData follows: `<temp>/home/Library/Application Support/myapps-desktop` on macOS.
+   */
+  platform?: 'win32' | 'darwin' | 'linux';
+  /** macOS: the OS started the app at login (`getLoginItemSettings().wasOpenedAtLogin`). */
+  openedAtLogin?: boolean;
   /** What `dialog.showMessageBox` resolves with. */
   dialogResponse?: { response?: number; checkboxChecked?: boolean };
   /** Keep the temp directory after `stop()` (for debugging). */
@@ -299,10 +310,12 @@ export async function bootMain(options: BootOptions = {}): Promise<MainProcess> 
   const mainPath = resolve(repoRoot, options.mainPath ?? DEFAULT_MAIN_PATH);
   if (options.mainPath === undefined) await ensureAppBuilt();
   const root = mkdtempSync(join(tmpdir(), 'myapps-stand-in-'));
-  const home = join(root, 'home');
-  const userData = options.userData ?? join(root, 'config', 'myapps-desktop');
+  const platform = options.platform ?? (process.platform as NonNullable<BootOptions['platform']>);
+  // macOS keeps it below HOME (main.ts: userConfigDir); elsewhere below XDG_CONFIG_HOME / APPDATA.
+  const userData = options.userData ?? (platform === 'darwin' ? join(root, 'home', 'Library', 'Application Support', 'myapps-desktop') : join(root, 'config', 'myapps-desktop'));
   if (basename(userData) !== 'myapps-desktop') throw new Error(`userData must end in myapps-desktop (main.ts derives it from the environment): ${userData}`);
-  const configHome = dirname(userData);
+  const home = platform === 'darwin' && options.userData !== undefined ? resolve(userData, '../../../..') : join(root, 'home');
+  const configHome = platform === 'darwin' ? join(root, 'config') : dirname(userData);
   const policyFile = join(root, 'policy.json');
   mkdirSync(home, { recursive: true });
   mkdirSync(configHome, { recursive: true });
@@ -315,6 +328,8 @@ export async function bootMain(options: BootOptions = {}): Promise<MainProcess> 
     ...(options.singleInstanceLock !== undefined && { singleInstanceLock: options.singleInstanceLock }),
     ...(options.displays && { displays: options.displays }),
     ...(options.dialogResponse && { dialogResponse: options.dialogResponse }),
+    ...(options.platform && { platform: options.platform }),
+    ...(options.openedAtLogin !== undefined && { openedAtLogin: options.openedAtLogin }),
   };
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -659,12 +674,17 @@ export class MainProcess {
     return this.request('emit', { target: 'window', id: windowId, event, args, fields, ...(withEvent !== undefined && { withEvent }) });
   }
 
-  /** The user or OS minimises / hides / closes... the window (its events follow; not recorded as a shell call). */
-  windowAction(windowId: number, action: WindowAction): Promise<unknown> {
-    return this.request('windowAction', { windowId, action });
+  /** The user or OS minimises / hides / closes / maximises / moves... the window (its events follow; not recorded as a shell call). */
+  windowAction(windowId: number, action: WindowAction, bounds?: Partial<Rectangle>): Promise<unknown> {
+    return this.request('windowAction', { windowId, action, ...(bounds && { bounds }) });
   }
 
-  /** Any emitter: 'session' (by `session`), 'view' / 'notification' (by `id`), 'nativeTheme', 'powerMonitor', 'screen', 'ipcMain'... */
+  /** Click an item of a tray's context menu by its labels, e.g. `['Busy']`; false when the item is disabled. */
+  clickTrayMenuItem(trayId: number, path: string[]): Promise<boolean> {
+    return this.request('clickTrayMenuItem', { trayId, path });
+  }
+
+  /** Any emitter: 'session' (by `session`), 'view' / 'notification' / 'tray' (by `id`), 'nativeTheme', 'powerMonitor', 'screen', 'ipcMain'... */
   emit(target: string, event: string, { id, session, args = [], fields = {}, withEvent }: { id?: number; session?: string; args?: unknown[]; fields?: object; withEvent?: boolean } = {}): Promise<EmitResult> {
     return this.request('emit', { target, id, session, event, args, fields, ...(withEvent !== undefined && { withEvent }) });
   }

@@ -4,7 +4,8 @@
  * electron-wiring.test.ts boots it with `bootMain({ mainPath })` and reads the one log line it
  * writes to stderr: `{ "level": "info", "message": "probe", "results": { <name>: { ok, value | error } } }`.
  */
-import { BrowserWindow, app, clipboard, ipcMain, protocol, screen, session } from 'electron';
+import { createRequire } from 'node:module';
+import electron, { BrowserWindow, app, clipboard, ipcMain, net, protocol, screen, session } from 'electron';
 
 const results = {};
 
@@ -25,6 +26,10 @@ attempt('new BrowserWindow before ready', () => new BrowserWindow());
 attempt('session before ready', () => session.defaultSession);
 attempt('screen before ready', () => screen.getAllDisplays());
 attempt('protocol.handle before ready', () => protocol.handle('x', () => undefined));
+attempt('process.platform', () => process.platform);
+// CommonJS code (electron-updater) gets the same object, as in Electron's main process.
+attempt('require electron', () => createRequire(import.meta.url)('electron') === electron && electron.app === app);
+attempt('process.resourcesPath', () => typeof process.resourcesPath);
 
 app.whenReady().then(() => {
   attempt('app.enableSandbox after ready', () => app.enableSandbox());
@@ -46,5 +51,15 @@ app.whenReady().then(() => {
   });
   attempt('screen after ready', () => screen.getPrimaryDisplay().bounds);
   attempt('clipboard.readText', () => clipboard.readText());
+  attempt('net.request', () => {
+    const request = net.request('https://example.invalid/x');
+    request.on('error', (e) => process.stderr.write(`${JSON.stringify({ level: 'info', message: 'probe request failed', error: String(e.message) })}\n`));
+    request.end();
+    return typeof request.on;
+  });
+  if (process.platform === 'win32') attempt('a Windows userData path', () => {
+    app.setPath('userData', '\\tmp\\probe\\myapps-desktop');
+    return app.getPath('userData');
+  });
   process.stderr.write(`${JSON.stringify({ level: 'info', message: 'probe', results })}\n`);
 });
