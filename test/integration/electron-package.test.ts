@@ -2,8 +2,11 @@
  * The packaged app, built without Electron: electron-builder packages the app for Linux as a
  * folder (`--dir`) from electron-builder.yml, with a stand-in Electron distribution
  * (test/support/electron-dist-stand-in/: the `electron` executable carries a fuse wire and is
- * never run). Checked: what app.asar holds and does not hold, and that the packaged binary's
- * fuses are those electron-builder.yml sets (security control 12).
+ * never run). Checked: what app.asar holds and does not hold (among it the tray and badge
+ * images the main process loads), that the packaged binary's fuses are those
+ * electron-builder.yml sets (security control 12), the update feed written beside app.asar, and
+ * the Linux icon set and desktop entry as electron-builder's deb, rpm and AppImage targets take
+ * them (those targets need tools downloaded from GitHub, so only the folder is built here).
  *
  * Then the packaged main.js, extracted from app.asar, is booted under the recording stand-in of
  * the Electron API (test/support/electron-stand-in/) as if packaged.
@@ -15,16 +18,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type * as Asar from '@electron/asar';
-import { type Configuration, build as electronBuilder, Platform, archFromString } from 'electron-builder';
+import { type AfterPackContext, type Configuration, build as electronBuilder, Platform, archFromString } from 'electron-builder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_FRAME_PRELOAD_BUNDLE, PRELOAD_BUNDLE } from '../../main/electron/instance.js';
 import { SHELL_ORIGIN } from '../../main/electron/navigation.js';
 import { preloadNames } from '../../preload/vite.config.js';
+import { BADGE_LABELS, PNG_SIZES, TRAY_IMAGES } from '../../scripts/icons.js';
 import { APP_BUILDS, ensureAppBuilt, repoRoot as root } from '../support/app-build.js';
 import { bootMain } from '../support/electron-stand-in/harness.js';
 import { ELECTRON_DEFAULT_FUSES, FUSE_COUNT, FUSE_STATE, createElectronDistStandIn, electronFuses, requireFromElectronBuilder } from '../support/electron-dist-stand-in/index.js';
 
 const asar = requireFromElectronBuilder('@electron/asar') as typeof Asar;
+// What deb, rpm and AppImage use for the icons and the .desktop file (app-builder-lib 26).
+const { LinuxTargetHelper } = requireFromElectronBuilder('./out/targets/LinuxTargetHelper') as {
+  LinuxTargetHelper: new (packager: unknown) => { icons: Promise<{ file: string; size: number }[]>; computeDesktopEntry(options: unknown, exec?: string): Promise<string> };
+};
 const yaml = requireFromElectronBuilder('js-yaml') as { load(text: string): unknown };
 const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Configuration;
 const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
@@ -43,6 +51,9 @@ let archive: string;
 let entries: string[];
 let builtScripts: string[];
 let packagingMs: number;
+/** The icons electron-builder's Linux installers would install, and their .desktop file. */
+let linuxIcons: { file: string; size: number }[];
+let desktopEntry: string;
 
 beforeAll(async () => {
   builtScripts = await ensureAppBuilt();
@@ -55,7 +66,18 @@ beforeAll(async () => {
     projectDir: root,
     targets: Platform.LINUX.createTarget('dir', archFromString(process.arch)),
     publish: 'never',
-    config: { electronDist: standIn.dir, electronVersion: standIn.version, npmRebuild: false, directories: { output: join(tmp, 'out') } },
+    config: {
+      electronDist: standIn.dir,
+      electronVersion: standIn.version,
+      npmRebuild: false,
+      directories: { output: join(tmp, 'out') },
+      // Only to look: the icons and desktop entry a deb, rpm or AppImage of this package would get.
+      afterPack: async (context: AfterPackContext) => {
+        const helper = new LinuxTargetHelper(context.packager);
+        linuxIcons = await helper.icons;
+        desktopEntry = await helper.computeDesktopEntry(context.packager.platformSpecificBuildOptions);
+      },
+    },
   });
   packagingMs = Date.now() - started;
   console.info(`electron-builder --dir --linux: ${(packagingMs / 1000).toFixed(1)} s${builtScripts.length ? ` (after npm run ${builtScripts.join(', ')})` : ' (dist/ was fresh)'}`);
@@ -91,9 +113,34 @@ describe('npm run dist (electron-builder --dir --linux, stand-in Electron)', () 
     expect(existsSync(join(appOutDir, 'LICENSE.electron.txt'))).toBe(true);
   });
 
-  it('app.asar holds only package.json, the compiled app, the renderer build and production node_modules', () => {
-    expect(entries.filter((p) => !p.includes('/')).sort()).toEqual(['dist', 'node_modules', 'package.json', 'renderer']);
-    expect(entries.filter((p) => /^[^/]+\/[^/]+$/.test(p) && !p.startsWith('node_modules/')).sort()).toEqual(['dist/main', 'dist/preload', 'renderer/dist']);
+  it('app.asar holds only package.json, the compiled app, the renderer build, the images the main process loads and production node_modules', () => {
+    expect(entries.filter((p) => !p.includes('/')).sort()).toEqual(['assets', 'dist', 'node_modules', 'package.json', 'renderer']);
+    expect(entries.filter((p) => /^[^/]+\/[^/]+$/.test(p) && !p.startsWith('node_modules/')).sort()).toEqual(['assets/badges', 'assets/icon.png', 'assets/tray', 'dist/main', 'dist/preload', 'renderer/dist']);
+  });
+
+  it('holds the tray images, the taskbar badges and the window icon at assets/ (as in the repository), byte for byte, and nothing else of assets/', () => {
+    const images = [
+      'assets/icon.png',
+      ...TRAY_IMAGES.flatMap((name) => [`assets/tray/${name}.png`, `assets/tray/${name}@2x.png`]),
+      ...BADGE_LABELS.map((label) => `assets/badges/badge-${label}.png`),
+    ];
+    expect(filesIn('assets/').sort()).toEqual(images.sort());
+    for (const image of images) expect(packed(image).equals(readFileSync(join(root, image))), image).toBe(true);
+    // The names the shell loads (main/electron/tray.ts, badges.ts).
+    expect(images).toEqual(expect.arrayContaining(['assets/tray/tray.png', 'assets/tray/tray-badge.png', 'assets/tray/trayTemplate.png', 'assets/tray/trayTemplate@2x.png', 'assets/tray/trayBadgeTemplate.png', 'assets/badges/badge-1.png', 'assets/badges/badge-9plus.png']));
+  });
+
+  it('writes the update feed beside app.asar (app-update.yml): the generic placeholder, its ${channel} expanded for this version', () => {
+    const feed = yaml.load(readFileSync(join(appOutDir, 'resources', 'app-update.yml'), 'utf8')) as Record<string, unknown>;
+    // 0.1.0 is a release version: electron-builder's channel is `latest` (1.0.0-beta.1 would give `beta`).
+    expect(feed).toMatchObject({ provider: 'generic', url: 'https://updates.myapps-desktop.invalid/latest', updaterCacheDirName: 'myapps-desktop-updater' });
+  });
+
+  it('the Linux installers get the icon set (16 … 1024 px from assets/icons/png) and a .desktop file naming it', () => {
+    expect(linuxIcons.map((i) => [relative(root, i.file).split(sep).join('/'), i.size])).toEqual(PNG_SIZES.map((s) => [`assets/icons/png/${s}x${s}.png`, s]));
+    // deb, rpm and AppImage install each as /usr/share/icons/hicolor/<n>x<n>/apps/myapps-desktop.png.
+    expect(desktopEntry).toMatch(/^Icon=myapps-desktop$/m);
+    expect(desktopEntry).toMatch(/^Exec=\/opt\/myApps Desktop\/myapps-desktop -- %U$|^Exec="\/opt\/myApps Desktop\/myapps-desktop" -- %U$/m);
   });
 
   it('its package.json starts the compiled shell', () => {
