@@ -6,6 +6,8 @@
  * (`npm run build:preload` bundles it to `dist/preload/app-frame.cjs`).
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { createAppFrameApi } from './app-frame-api.js';
+import { createAppFrameApi, relayApiPorts } from './app-frame-api.js';
 
 contextBridge.exposeInMainWorld('myappsAppFrame', createAppFrameApi(ipcRenderer));
+// Ports of direct Client API channels, to the page's own window ('/': our origin only).
+relayApiPorts(ipcRenderer, (notice, ports) => window.postMessage(notice, '/', ports));

@@ -21,7 +21,7 @@
  * module loads in plain Node (the contract tests drive it with recording stand-ins).
  */
 import type { IpcMain, IpcMainEvent, WebContents } from 'electron';
-import { type AppFrameHost, type AppFrameLink, type FromAppFrame, appFramePagePath, parseAppFrame } from '../core/bridge/app-frame.js';
+import { type AppFrameHost, type AppFrameLink, type FromAppFrame, appFramePagePath, parseAppFrame, splitAppFrames } from '../core/bridge/app-frame.js';
 import { ipcChannels } from '../core/bridge/channels.js';
 import type { Logger } from '../core/common/log.js';
 import { isShellUrl, parseUrl } from './navigation.js';
@@ -145,15 +145,23 @@ export function wireAppFrames(ipcMain: Pick<IpcMain, 'on' | 'removeListener'>, v
       log('warn', 'app frame message dropped: the view is not watched', { view: check.viewId });
       return;
     }
-    const parsed = parseAppFrame(args[0], { hello: true });
-    if (!parsed.ok) {
-      log('warn', 'app frame dropped', { view: check.viewId, error: parsed.error });
+    // One IPC message carries the frames the page queued in one tick (app-frame.ts).
+    const batch = splitAppFrames(args[0]);
+    if (!batch.ok) {
+      log('warn', 'app frame dropped', { view: check.viewId, error: batch.error });
       return;
     }
-    if (parsed.frame.kind === 'hello') return attach(check.viewId, b);
-    if (b.link) return deliver(check.viewId, b.link, parsed.frame);
-    if (b.early.length < MAX_EARLY_FRAMES) b.early.push(parsed.frame);
-    else log('warn', 'app frame dropped: too many before hello', { view: check.viewId });
+    for (const text of batch.frames) {
+      const parsed = parseAppFrame(text, { hello: true });
+      if (!parsed.ok) {
+        log('warn', 'app frame dropped', { view: check.viewId, error: parsed.error });
+        continue;
+      }
+      if (parsed.frame.kind === 'hello') attach(check.viewId, b);
+      else if (b.link) deliver(check.viewId, b.link, parsed.frame);
+      else if (b.early.length < MAX_EARLY_FRAMES) b.early.push(parsed.frame);
+      else log('warn', 'app frame dropped: too many before hello', { view: check.viewId });
+    }
   };
   ipcMain.on(ipcChannels.appFrameUp, onUp);
 

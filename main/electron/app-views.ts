@@ -19,7 +19,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BrowserWindow, type WebFrameMain, WebContentsView, desktopCapturer, session as electronSession } from 'electron';
+import { type BrowserWindow, type WebContents, type WebFrameMain, WebContentsView, desktopCapturer, session as electronSession } from 'electron';
 import { appFramePagePath } from '../core/bridge/app-frame.js';
 import type { AppViewBounds, RunningApp } from '../core/bridge/views.js';
 import type { AppViewInfo } from '../core/client/client.js';
@@ -85,8 +85,9 @@ export class AppViews {
     return this.byContents.get(webContentsId);
   }
 
-  /** Make the views match the core's running apps. */
-  sync(running: readonly RunningApp[]): void {
+  /** Make the views match the core's running apps. An unloaded app (idle-unload.ts) has no view: it is closed. */
+  sync(all: readonly RunningApp[]): void {
+    const running = all.filter((a) => a.state !== 'unloaded');
     const ids = new Set(running.map((a) => a.viewId));
     for (const v of [...this.views.values()]) if (!ids.has(v.viewId)) this.destroy(v);
     for (const app of running) {
@@ -113,6 +114,39 @@ export class AppViews {
   place(bounds: AppViewBounds | undefined): void {
     this.bounds = bounds;
     this.layout();
+  }
+
+  /** The web contents of an app view while it lives (api-ports.ts posts its channel ports there). */
+  contentsOf(viewId: string): WebContents | undefined {
+    const contents = this.views.get(viewId)?.view.webContents;
+    return contents && !contents.isDestroyed() ? contents : undefined;
+  }
+
+  /**
+   * The memory of each app view in bytes: the working set (`memory.workingSetSize`, KB) of every
+   * process it runs in — the app-frame page's and, with site isolation, the app iframe's own —
+   * from `app.getAppMetrics()`. Partitions never share a renderer process, so no process is
+   * counted for two apps.
+   */
+  memory(metrics: readonly { pid: number; memory: { workingSetSize: number } }[]): Map<string, number> {
+    const kb = new Map(metrics.map((m) => [m.pid, m.memory.workingSetSize]));
+    const result = new Map<string, number>();
+    for (const v of this.views.values()) {
+      const contents = v.view.webContents;
+      if (contents.isDestroyed()) continue;
+      const pids = new Set<number>([contents.getOSProcessId()]);
+      for (const frame of contents.mainFrame?.framesInSubtree ?? []) pids.add(frame.osProcessId);
+      let total = 0;
+      let found = false;
+      for (const pid of pids) {
+        const size = kb.get(pid);
+        if (size === undefined) continue;
+        found = true;
+        total += size * 1024;
+      }
+      if (found) result.set(v.viewId, total);
+    }
+    return result;
   }
 
   openDevTools(viewId: string): boolean {

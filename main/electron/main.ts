@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserWindow, Menu, Notification, Tray, app, dialog, ipcMain, nativeImage, net, powerMonitor, protocol, screen, session, shell } from 'electron';
+import { type BrowserWindow, Menu, MessageChannelMain, Notification, Tray, app, dialog, ipcMain, nativeImage, net, powerMonitor, protocol, screen, session, shell } from 'electron';
 import type { Command } from '../core/bridge/commands.js';
 import type { Snapshot } from '../core/bridge/views.js';
 import { ClientCore } from '../core/client/client.js';
@@ -19,6 +19,7 @@ import { type Logger, fileLogger, stderrLogger } from '../core/common/log.js';
 import { type CommandLine, parseCommandLine } from '../core/config/command-line.js';
 import { userConfigDir } from '../core/config/paths.js';
 import { APP_USER_MODEL_ID, type DeepLinkActions, type ForwardedData, LINK_SCHEMES, type ShellSettings, deepLinkActions, forwardedArguments, secondInstanceActions, shellPaths, shellSettings, userArguments } from './instance.js';
+import { electronApiPorts } from './api-ports.js';
 import { type AppFrameRelay, wireAppFrames } from './app-frame-relay.js';
 import { AppViews } from './app-views.js';
 import { applyAutostart } from './autostart.js';
@@ -151,8 +152,10 @@ async function start(): Promise<void> {
     placeAppView: (bounds) => running.appViews?.place(bounds),
     openAppDevTools: (viewId) => running.appViews?.openDevTools(viewId) ?? false,
     clearAppData: async () => running.appViews?.clearAppData(),
+    appMemory: async () => running.appViews?.memory(app.getAppMetrics()) ?? new Map<string, number>(),
     updater,
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
+    apiChannel: electronApiPorts({ createChannel: () => new MessageChannelMain(), contentsOf: (viewId) => running.appViews?.contentsOf(viewId), log }),
   };
   const run = (actions: DeepLinkActions) => {
     for (const command of actions.commands) void runCommand(command);

@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { type AppFrameLink, type ToAppFrame, maxAppFrameBytes, parseAppFrame } from '../core/bridge/app-frame.js';
+import { type AppFrameLink, type ToAppFrame, batchAppFrames, encodeToAppFrame, maxAppFrameBytes, maxFramesPerBatch, parseAppFrame, splitAppFrames } from '../core/bridge/app-frame.js';
 import type { Logger } from '../core/common/log.js';
 import type { BridgeHost } from './bridge-host.js';
 
@@ -19,6 +19,8 @@ const maxBufferedBytes = 4 * maxAppFrameBytes;
 
 export class AppFrameSocketServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: maxAppFrameBytes });
+  /** Frames for each page, sent at most once per tick as one WebSocket message (app-frame.ts). */
+  private readonly outgoing = new Map<WebSocket, string[]>();
 
   constructor(
     private readonly host: BridgeHost,
@@ -96,25 +98,51 @@ export class AppFrameSocketServer {
       this.log('warn', 'app frame dropped', { view: viewId, error: 'binary frame' });
       return;
     }
-    const parsed = parseAppFrame(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
-    if (!parsed.ok) {
-      this.log('warn', 'app frame dropped', { view: viewId, error: parsed.error });
+    // One WebSocket message carries the frames the page queued in one tick (app-frame.ts).
+    const batch = splitAppFrames(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+    if (!batch.ok) {
+      this.log('warn', 'app frame dropped', { view: viewId, error: batch.error });
       return;
     }
-    try {
-      link.receive(parsed.frame);
-    } catch (e) {
-      this.log('error', 'app frame receive threw', { view: viewId, kind: parsed.frame.kind, error: String(e) });
+    for (const text of batch.frames) {
+      const parsed = parseAppFrame(text);
+      if (!parsed.ok) {
+        this.log('warn', 'app frame dropped', { view: viewId, error: parsed.error });
+        continue;
+      }
+      try {
+        link.receive(parsed.frame);
+      } catch (e) {
+        this.log('error', 'app frame receive threw', { view: viewId, kind: parsed.frame.kind, error: String(e) });
+      }
     }
   }
 
   private send(ws: WebSocket, frame: ToAppFrame, viewId: string): void {
     if (ws.readyState !== WebSocket.OPEN) return;
-    if (ws.bufferedAmount > maxBufferedBytes) {
-      this.log('warn', 'app frame connection dropped: the page stopped reading', { view: viewId, buffered: ws.bufferedAmount });
-      ws.terminate();
-      return;
+    let queued = this.outgoing.get(ws);
+    if (!queued) {
+      this.outgoing.set(ws, (queued = []));
+      setImmediate(() => this.flush(ws, viewId));
     }
-    ws.send(JSON.stringify(frame));
+    queued.push(encodeToAppFrame(frame));
+  }
+
+  /** Everything queued for the page this tick, as few WebSocket messages as the size limit allows (usually one). */
+  private flush(ws: WebSocket, viewId: string): void {
+    const queued = this.outgoing.get(ws) ?? [];
+    this.outgoing.delete(ws);
+    while (queued.length > 0) {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (ws.bufferedAmount > maxBufferedBytes) {
+        this.log('warn', 'app frame connection dropped: the page stopped reading', { view: viewId, buffered: ws.bufferedAmount });
+        ws.terminate();
+        return;
+      }
+      let units = 0;
+      let n = 0;
+      while (n < queued.length && n < maxFramesPerBatch && (n === 0 || (units + queued[n]!.length + 12) * 3 <= maxAppFrameBytes)) units += queued[n++]!.length + 12;
+      ws.send(batchAppFrames(queued.splice(0, n)));
+    }
   }
 }

@@ -108,6 +108,7 @@ const en = {
   'apps.close': 'Close {title}',
   'apps.starting': 'loading',
   'apps.failedShort': 'could not be loaded',
+  'apps.unloadedShort': 'unloaded to save memory; opens again when you choose it',
   'apps.loading': 'Loading {title}…',
   'apps.failed': '{title} could not be loaded',
   'apps.retry': 'Retry',
@@ -254,6 +255,24 @@ const en = {
   'settings.updateChannel.beta': 'Beta (earlier, less tested)',
   'settings.pbxAnnounces': 'Your PBX runs {version} (build {build}).',
   // ---- end desktop citizen ----
+  // ---- memory control ----
+  'settings.memory': 'Memory',
+  'settings.memoryHint': 'What each running app uses. An app in the background for a while is unloaded to free its memory; it loads again when you open it.',
+  'settings.memoryNotMeasured': 'Not measured in the browser shell: the browser does not tell a page how much memory each app in it uses.',
+  'settings.memoryNoApps': 'No app is running.',
+  'settings.memoryApp': 'App',
+  'settings.memoryUse': 'Memory',
+  'settings.memoryUnloaded': 'unloaded',
+  'settings.memoryStarting': 'loading',
+  'settings.memoryUnknown': 'not known',
+  'settings.memoryNotMeasuredShort': 'not measured',
+  'settings.memoryHidden': '{title} (in the background, for other apps)',
+  'settings.memoryTotal': 'Total',
+  'settings.memoryUnload': 'Unload',
+  'settings.memoryUnloadLabel': 'Unload {title} now',
+  'settings.unloadIdleApps': 'Unload apps in the background after (minutes)',
+  'settings.unloadIdleAppsHint': '0: never. The app in front, apps in a call and apps other apps use stay loaded.',
+  // ---- end memory control ----
 } as const;
 
 export type MessageKey = keyof typeof en;

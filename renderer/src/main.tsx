@@ -1,11 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import { joinApiPorts } from './apiPorts.js';
 import { connectBridge } from './bridge.js';
 import { startStore } from './store.js';
 import './styles.css';
 
-startStore(connectBridge());
+const bridge = connectBridge();
+startStore(bridge);
+joinApiPorts(bridge);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

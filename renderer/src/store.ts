@@ -54,9 +54,31 @@ export function startStore(bridge: BridgeConnection): void {
   onSystemPreferencesChange(() => void invoke(systemPreferences()));
 }
 
+/**
+ * Events come in bursts (after a login: connection, login, user, sessions, presence, apps… in
+ * a few frames): each is applied at once, but components hear of them once per frame, so a
+ * burst costs one render, not one per event — and the login screen that is about to go is not
+ * re-rendered for each. A hidden window gets no animation frames: the timer stands in.
+ */
+let notifyPending = false;
+function updateSoon(next: UiState): void {
+  state = next;
+  if (notifyPending) return;
+  notifyPending = true;
+  const notify = () => {
+    if (!notifyPending) return;
+    notifyPending = false;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    for (const listener of listeners) listener();
+  };
+  const frame = requestAnimationFrame(notify);
+  const timer = setTimeout(notify, 100);
+}
+
 function receive(event: BridgeEvent): void {
   const current = state.snapshot;
-  if (current) update({ ...state, snapshot: applyEvent(current, event) });
+  if (current) updateSoon({ ...state, snapshot: applyEvent(current, event) });
   // Before the first snapshot there is nothing to apply a partial event to; the snapshot
   // that is on its way already contains it.
   else if (event.type === 'snapshot') update({ ...state, snapshot: event.snapshot });

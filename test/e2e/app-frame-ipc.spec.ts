@@ -3,11 +3,13 @@
  * in an app's own WebContentsView) with a stand-in for the app views' preload, an
  * `AppFrameApi` at `window.myappsAppFrame` set by an init script, that records what the page
  * sends and lets the test push frames down. The page must pick IPC over its WebSocket, say
- * `hello` first, send every frame as a JSON string, read frames with the contract's parser,
+ * `hello` first, send its frames batched per tick in the contract's wire format (app messages
+ * as `m` + the app's text, other kinds as JSON), read frames with the contract's parser,
  * and keep every guarantee it has on the WebSocket: one sandboxed iframe, the `allow` the core
  * sent and nothing more, only strings of the app itself relayed.
  */
 import type { Frame, Page } from '@playwright/test';
+import { splitAppFrames } from '../../main/core/bridge/app-frame.js';
 import { expect, test, type World } from './fixtures.js';
 import { AppServer } from './probe-apps.js';
 
@@ -50,7 +52,11 @@ async function openOnIpc(page: Page, world: World): Promise<string[]> {
   return sockets;
 }
 
-const sent = (page: Page) => page.evaluate(() => (window as unknown as FakeIpc).ipcSent);
+/** The frames the page sent, each as its own string (one IPC message carries the frames of one tick: app-frame.ts). */
+const sent = async (page: Page) => (await page.evaluate(() => (window as unknown as FakeIpc).ipcSent)).flatMap((text) => {
+  const batch = splitAppFrames(text);
+  return batch.ok ? batch.frames : [`(malformed batch: ${batch.error})`];
+});
 const down = (page: Page, frame: unknown) => page.evaluate((text) => (window as unknown as FakeIpc).ipcDown(text), typeof frame === 'string' ? frame : JSON.stringify(frame));
 
 async function appFrame(page: Page): Promise<Frame> {
@@ -84,8 +90,8 @@ test('on IPC the page says hello, then shows the app the core names with the all
   // The policy applied from the app's first navigation: what the core allowed, nothing else.
   const allows = (feature: string) => app.evaluate((f) => (window as unknown as { allows(f: string): boolean }).allows(f), feature);
   expect([await allows('microphone'), await allows('camera'), await allows('display-capture')]).toEqual([true, true, false]);
-  // Up: JSON strings, loaded and the app's Alive.
-  await expect.poll(async () => (await sent(page)).slice(1).sort()).toEqual(['{"kind":"loaded"}', JSON.stringify({ kind: 'message', text: '{"mt":"Alive"}' })].sort());
+  // Up: loaded (JSON) and the app's Alive, its own text as it is after `m`.
+  await expect.poll(async () => (await sent(page)).slice(1).sort()).toEqual(['{"kind":"loaded"}', 'm{"mt":"Alive"}'].sort());
 
   // Down: only well-formed frames; the rest is ignored.
   for (const bad of ['not json', '{"kind":"post"}', '{"kind":"post","text":5}', '{"kind":"load","url":5,"website":false,"title":"x"}', '{"kind":"hello"}', '[]', 'null']) await down(page, bad);
@@ -100,7 +106,15 @@ test('on IPC the page says hello, then shows the app the core names with the all
   await page.evaluate(() => window.postMessage('{"mt":"Alive"}', '*'));
   await expect.poll(() => page.evaluate(() => (window as unknown as { __appFrameDropped?: number }).__appFrameDropped)).toBe(3);
   await app.evaluate(() => (window as unknown as { send(m: unknown): void }).send({ mt: 'SetBadge' }));
-  await expect.poll(async () => (await sent(page)).slice(before)).toEqual([JSON.stringify({ kind: 'message', text: '{"mt":"SetBadge"}' })]);
+  await expect.poll(async () => (await sent(page)).slice(before)).toEqual(['m{"mt":"SetBadge"}']);
+
+  // Batched: 40 messages the app posts in one go reach IPC in far fewer IPC messages, in order.
+  const rawBefore = await page.evaluate(() => (window as unknown as FakeIpc).ipcSent.length);
+  await app.evaluate(() => {
+    for (let i = 0; i < 40; i++) (window as unknown as { send(m: unknown): void }).send({ mt: 'SetMenuState', value: String(i) });
+  });
+  await expect.poll(async () => (await sent(page)).filter((f) => f.includes('SetMenuState'))).toEqual(Array.from({ length: 40 }, (_, i) => `m{"mt":"SetMenuState","value":"${i}"}`));
+  expect(await page.evaluate(() => (window as unknown as FakeIpc).ipcSent.length)).toBeLessThanOrEqual(rawBefore + 10);
 
   // A second load is a reload; without `allow` the app gets no permission at all.
   await down(page, { kind: 'load', url, website: false, title: 'Probe', allow: '' });

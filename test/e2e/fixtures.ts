@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClientCore } from '../../main/core/client/client.js';
+import { ClientCore, type ClientCoreOptions } from '../../main/core/client/client.js';
 import type { ShellPort } from '../../main/core/client/shell-port.js';
 import { MemoryCredentialStore, type CredentialStore } from '../../main/core/credentials/credential-store.js';
 import { KeytarCredentialStore } from '../../main/core/credentials/keytar-store.js';
@@ -41,6 +41,8 @@ export interface StartOptions {
   shell?: ShellPort;
   /** How long an app view may go without its app-frame page before it fails (the core's default otherwise). */
   appAttachTimeoutMs?: number;
+  /** Test seams for unloading idle app views (a short minute instead of waiting). */
+  idleUnload?: ClientCoreOptions['idleUnload'];
 }
 
 export interface World {
@@ -72,7 +74,7 @@ export const test = base.extend<{ world: World }>({
     let pbx: PbxEmulator | undefined;
     let core: ClientCore | undefined;
     let shell: WebShell | undefined;
-    let coreOptions: Pick<StartOptions, 'shell' | 'appAttachTimeoutMs'> = {};
+    let coreOptions: Pick<StartOptions, 'shell' | 'appAttachTimeoutMs' | 'idleUnload'> = {};
     const stopClient = async () => {
       await shell?.close();
       await core?.dispose();
@@ -104,7 +106,7 @@ export const test = base.extend<{ world: World }>({
         await stopClient();
         await pbx?.stop();
         if (opts.policy) writeFileSync(join(configDir, 'policy.json'), JSON.stringify(opts.policy));
-        coreOptions = { ...(opts.shell && { shell: opts.shell }), ...(opts.appAttachTimeoutMs !== undefined && { appAttachTimeoutMs: opts.appAttachTimeoutMs }) };
+        coreOptions = { ...(opts.shell && { shell: opts.shell }), ...(opts.appAttachTimeoutMs !== undefined && { appAttachTimeoutMs: opts.appAttachTimeoutMs }), ...(opts.idleUnload && { idleUnload: opts.idleUnload }) };
         pbx = await PbxEmulator.start({ config: opts.config ?? e2eConfig(iconBase), port: 0, tls: opts.tls === true, ...(opts.sessions && { sessions: opts.sessions }) });
         await startClient();
       },

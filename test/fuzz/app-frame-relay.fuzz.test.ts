@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type AppFrameHost, type AppFrameLink, type ToAppFrame, appFrameBridgePath, maxAppFrameBytes, maxAppMessageBytes, maxFailureReasonBytes, parseAppFrame } from '../../main/core/bridge/app-frame.js';
+import { type AppFrameHello, type AppFrameHost, type AppFrameLink, type AppFrameParse, type FromAppFrame, type ToAppFrame, appFrameBridgePath, batchAppFrames, maxAppFrameBytes, maxAppMessageBytes, maxFailureReasonBytes, decodeToAppFrames, parseAppFrame, splitAppFrames } from '../../main/core/bridge/app-frame.js';
 import { ipcChannels } from '../../main/core/bridge/channels.js';
 import type { Snapshot } from '../../main/core/bridge/views.js';
 import { ClientCore } from '../../main/core/client/client.js';
@@ -53,16 +53,25 @@ const appText = fc.oneof(
 /** A frame as an object: the contract's kinds and others, members of any type, hostile extras. */
 const frameObject: fc.Arbitrary<Record<string, unknown>> = fc
   .record({
-    kind: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('message', 'loaded', 'failed', 'hello') }, { weight: 1, arbitrary: fc.oneof(fc.constantFrom(...prototypeKeys), hostileString, jsonValue(1)) }),
+    kind: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('message', 'loaded', 'failed', 'hello', 'handover', 'traffic') }, { weight: 1, arbitrary: fc.oneof(fc.constantFrom(...prototypeKeys), hostileString, jsonValue(1)) }),
     text: fc.oneof({ weight: 5, arbitrary: appText }, { weight: 1, arbitrary: jsonValue(2) }),
     reason: fc.oneof(hostileString, jsonValue(1)),
+    // The direct API path's frames (api-direct.ts): a channel id (valid or not) and traffic counts.
+    channel: fc.oneof(fc.constantFrom('0123456789abcdef01234567', 'Z', '', '__proto__'), hostileString, jsonValue(1)),
+    sent: fc.oneof(fc.nat(), fc.constantFrom(-1, 1.5, Number.MAX_SAFE_INTEGER + 2), jsonValue(1)),
     extra: fc.array(fc.tuple(fc.oneof(fc.constantFrom('viewId', 'app', 'view', '__proto__', 'constructor'), hostileKey), jsonValue(2)), { maxLength: 2 }),
   })
-  .map(({ kind, text, reason, extra }) => JSON.parse(withMembers(JSON.stringify({ kind, text, reason }), extra.filter(([k]) => !['kind', 'text', 'reason'].includes(k)))) as Record<string, unknown>);
+  .map(({ kind, text, reason, channel, sent, extra }) =>
+    JSON.parse(withMembers(JSON.stringify({ kind, text, reason, channel, sent, received: sent }), extra.filter(([k]) => !['kind', 'text', 'reason', 'channel', 'sent', 'received'].includes(k)))) as Record<string, unknown>,
+  );
+
+/** A frame in the wire format's short form: `m` + the app's text. */
+const messageFrame: fc.Arbitrary<string> = fc.oneof(appText, hostileString).map((t) => `m${t}`);
 
 /** Text of a frame: valid-ish frames, mutated ones, garbage, nesting past the limit. */
-const frameText: fc.Arbitrary<string> = fc.oneof(
+const singleFrameText: fc.Arbitrary<string> = fc.oneof(
   { weight: 5, arbitrary: frameObject.map((o) => JSON.stringify(o)) },
+  { weight: 2, arbitrary: messageFrame },
   { weight: 2, arbitrary: frameObject.chain(mutateObject).map((o) => JSON.stringify(o)) },
   { weight: 2, arbitrary: frameObject.chain((o) => mutateText(JSON.stringify(o))) },
   { weight: 2, arbitrary: garbageText },
@@ -70,6 +79,23 @@ const frameText: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(64, 10_000).map((n) => JSON.stringify({ kind: 'message', text: '{"mt":"x","v":' + '['.repeat(n) + ']'.repeat(n) + '}' })) },
 );
 
+/** Text of one transport message: a frame, or the frames of one tick batched (whole, or mutated: lengths that lie). */
+const frameText: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: singleFrameText },
+  { weight: 2, arbitrary: fc.array(singleFrameText, { minLength: 2, maxLength: 4 }).map((frames) => batchAppFrames(frames)) },
+  { weight: 1, arbitrary: fc.array(singleFrameText, { minLength: 2, maxLength: 3 }).chain((frames) => mutateText(batchAppFrames(frames))) },
+  { weight: 1, arbitrary: fc.constantFrom('0:', '1:', '2:m', '5:{}', '3:m{}x', '99999999:m', '1:m1', '01:m', '-1:m', '1:m1:m', '1:{') },
+);
+
+/**
+ * What a shell makes of one transport message, frame by frame, in order: the batch's framing
+ * first (a bad batch is one drop), then each frame by the contract's `parseAppFrame`.
+ */
+function wireVerdicts(text: unknown, hello: boolean): AppFrameParse<FromAppFrame | AppFrameHello>[] {
+  const batch = splitAppFrames(text);
+  if (!batch.ok) return [{ ok: false, error: batch.error }];
+  return batch.frames.map((f) => (hello ? parseAppFrame(f, { hello: true }) : parseAppFrame(f)));
+}
 /** Frames just past a limit: a message text over 1 MiB, a failure reason over 1 KiB (both dropped, the connection stays). */
 const oversizedText: fc.Arbitrary<string> = fc.constantFrom(
   () => JSON.stringify({ kind: 'message', text: 'x'.repeat(maxAppMessageBytes + 1) }),
@@ -151,7 +177,7 @@ describe('parseAppFrame: any value gets a verdict', () => {
         }
         expect(typeof input).toBe('string');
         const f = r.frame;
-        const fields: Record<string, string[]> = { message: ['kind', 'text'], loaded: ['kind'], failed: ['kind', 'reason'], hello: ['kind'] };
+        const fields: Record<string, string[]> = { message: ['kind', 'text'], loaded: ['kind'], failed: ['kind', 'reason'], hello: ['kind'], handover: ['kind', 'channel'], traffic: ['kind', 'channel', 'sent', 'received'] };
         expect(Object.keys(f).sort()).toEqual(fields[f.kind]!.slice().sort());
         if (f.kind === 'hello') expect(hello).toBe(true);
         if (f.kind === 'message') expect(typeof f.text).toBe('string');
@@ -191,7 +217,7 @@ class PageSocket {
   private wake: (() => void)[] = [];
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (d) => {
-      this.frames.push(JSON.parse(String(d)) as ToAppFrame);
+      this.frames.push(...decodeToAppFrames(String(d)));
       this.notify();
     });
     ws.on('close', (code) => {
@@ -273,8 +299,7 @@ describe('the browser shell’s app-frame socket under generated frames', () => 
               else if (f.kind === 'binary') expected.push('binary frame');
               else {
                 // What the shell reads: the text as UTF-8 went over the wire (a lone surrogate arrives as U+FFFD).
-                const v = parseAppFrame(Buffer.from(f.text, 'utf8').toString('utf8'));
-                if (!v.ok) expected.push(v.error);
+                for (const v of wireVerdicts(Buffer.from(f.text, 'utf8').toString('utf8'), false)) if (!v.ok) expected.push(v.error);
               }
             }
             if (fatal) {
@@ -437,7 +462,7 @@ describe('the Electron app-frame relay under generated IPC', () => {
                       })
                     : { url, parent: s.kind === 'subframe' ? {} : null };
               const legit = s.kind === 'view' && !destroyed.has(s.view);
-              const verdict = parseAppFrame(e.payload, { hello: true });
+              const verdicts = wireVerdicts(e.payload, true);
               for (let i = 0; i < e.times; i++) {
                 const callsBefore = calls.length;
                 const logsBefore = logs.length;
@@ -456,15 +481,17 @@ describe('the Electron app-frame relay under generated IPC', () => {
                   continue;
                 }
                 if (reached.some((c) => c.viewId !== own)) problems.push(`a frame from view ${s.view} reached another view: ${JSON.stringify(reached)}`);
-                if (!verdict.ok) {
-                  if (reached.length > 0) problems.push(`a frame the contract refuses reached the core: ${JSON.stringify(reached)}`);
-                  if (!said('app frame dropped', (l) => l.fields?.error === verdict.error && l.fields?.view === own)) problems.push(`a bad frame was dropped without its reason (${verdict.error})`);
-                } else if (verdict.frame.kind === 'hello') {
-                  attached[s.view] = true;
-                  early[s.view] = 0;
-                } else if (!attached[s.view]) {
-                  if (early[s.view]! < MAX_EARLY_FRAMES) early[s.view]!++;
-                  else if (!said('app frame dropped: too many before hello', (l) => l.fields?.view === own)) problems.push('an early frame past the limit was dropped without a log line');
+                if (verdicts.every((v) => !v.ok) && reached.length > 0) problems.push(`a frame the contract refuses reached the core: ${JSON.stringify(reached)}`);
+                for (const verdict of verdicts) {
+                  if (!verdict.ok) {
+                    if (!said('app frame dropped', (l) => l.fields?.error === verdict.error && l.fields?.view === own)) problems.push(`a bad frame was dropped without its reason (${verdict.error})`);
+                  } else if (verdict.frame.kind === 'hello') {
+                    attached[s.view] = true;
+                    early[s.view] = 0;
+                  } else if (!attached[s.view]) {
+                    if (early[s.view]! < MAX_EARLY_FRAMES) early[s.view]!++;
+                    else if (!said('app frame dropped: too many before hello', (l) => l.fields?.view === own)) problems.push('an early frame past the limit was dropped without a log line');
+                  }
                 }
                 if (fresh.some((l) => /threw/.test(l.message))) problems.push(`the core threw: ${JSON.stringify(fresh.filter((l) => /threw/.test(l.message)))}`);
               }

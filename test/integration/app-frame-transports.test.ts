@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type ToAppFrame, appFrameBridgePath, maxAppMessageBytes } from '../../main/core/bridge/app-frame.js';
+import { type ToAppFrame, appFrameBridgePath, decodeToAppFrames, maxAppMessageBytes } from '../../main/core/bridge/app-frame.js';
 import { ipcChannels } from '../../main/core/bridge/channels.js';
 import type { Snapshot } from '../../main/core/bridge/views.js';
 import { ClientCore } from '../../main/core/client/client.js';
@@ -116,7 +116,7 @@ async function webSocketTransport(core: ClientCore, log: (level: LogLevel, messa
     new Promise<{ ws: WebSocket; frames: ToAppFrame[] }>((resolve, reject) => {
       const ws = new WebSocket(address, { headers: { Origin: origin } });
       const frames: ToAppFrame[] = [];
-      ws.on('message', (d) => frames.push(JSON.parse(String(d)) as ToAppFrame));
+      ws.on('message', (d) => frames.push(...decodeToAppFrames(String(d))));
       ws.once('open', () => resolve({ ws, frames }));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
       ws.once('error', reject);
@@ -132,7 +132,7 @@ async function webSocketTransport(core: ClientCore, log: (level: LogLevel, messa
         async open() {
           const c = await connect(url(viewId), shell.origin);
           ws = c.ws;
-          ws.on('message', (d) => frames.push(JSON.parse(String(d)) as ToAppFrame));
+          ws.on('message', (d) => frames.push(...decodeToAppFrames(String(d))));
           frames.push(...c.frames);
         },
         send(frame) {

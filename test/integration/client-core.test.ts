@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { BridgeEvent } from '../../main/core/bridge/events.js';
 import type { Snapshot } from '../../main/core/bridge/views.js';
 import { ClientCore, type ClientCoreOptions } from '../../main/core/client/client.js';
 import { settingsPath } from '../../main/core/config/settings-store.js';
@@ -114,6 +115,29 @@ describe('login and the home screen', () => {
     await until(c, (x) => x.badges.badger === '7');
     pbx.setBadge('badger', 0);
     await until(c, (x) => !('badger' in x.badges));
+  });
+
+  it('after a login the UI gets the first home screen as one snapshot, not a burst of small events; later app list changes are deltas', async () => {
+    const pbx = await emulator();
+    const { core: c } = await core();
+    const events: BridgeEvent[] = [];
+    c.onEvent((e) => events.push(e));
+    await c.handle({ type: 'login', pbx: pbx.url, username: 'alice', password: 'Secret123!', stayLoggedIn: true });
+    await until(c, loggedIn);
+    await new Promise((r) => setTimeout(r, 50));
+    const at = events.findIndex((e) => e.type === 'connection' && e.connection.kind === 'logged-in');
+    const after = events.slice(at + 1);
+    const first = after.findIndex((e) => e.type === 'snapshot' && e.snapshot.apps !== undefined);
+    expect(first).toBeGreaterThanOrEqual(0);
+    // Nothing the snapshot holds went out before it one by one.
+    expect(after.slice(0, first).filter((e) => ['user', 'sessions', 'ownPresence', 'apps', 'appsDelta'].includes(e.type))).toEqual([]);
+    expect(after.filter((e) => e.type === 'apps')).toEqual([]);
+    // The PBX changes the list: a delta with just that.
+    events.length = 0;
+    pbx.setUserApps('alice', ['contacts', 'myapp~admin~debug', 'search', 'website']);
+    await until(c, (x) => x.apps!.tiles.length === 3);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events.filter((e) => e.type === 'appsDelta')).toMatchObject([{ type: 'appsDelta', added: [], changed: [], removed: ['badger'] }]);
   });
 
   it('wrong password: an error state the login screen can show', async () => {
@@ -270,7 +294,8 @@ describe('certificates and restarts', () => {
     await first.dispose();
     const events: string[] = [];
     const { core: second } = await core({ configDir: dir, credentialStore: store });
-    second.onEvent((e) => events.push(e.type === 'apps' ? `apps(${e.apps?.fromCache ? 'cache' : 'pbx'})` : e.type));
+    // The PBX's list replaces the cached one: a delta that, at least, says it is no longer from the cache.
+    second.onEvent((e) => events.push(e.type === 'apps' ? `apps(${e.apps?.fromCache ? 'cache' : 'pbx'})` : e.type === 'appsDelta' && e.fromCache === false ? 'apps(pbx)' : e.type));
     expect(second.snapshot().apps?.fromCache).toBe(true);
     expect(second.snapshot().apps!.tiles.map((t) => t.name)).toContain('contacts');
     await until(second, loggedIn);

@@ -18,7 +18,7 @@ import { BACKGROUND_HINT } from '../../main/electron/background.js';
 import { APP_USER_MODEL_ID } from '../../main/electron/instance.js';
 import { SHELL_ORIGIN } from '../../main/electron/navigation.js';
 import { PbxEmulator } from '../pbx/index.js';
-import { type BootOptions, type IpcSender, type MainProcess, bootMain, ensureAppBuilt, repoRoot } from '../support/electron-stand-in/harness.js';
+import { type BootOptions, type IpcSender, type MainProcess, bootMain, ensureAppBuilt, isLoggedInEvent, repoRoot } from '../support/electron-stand-in/harness.js';
 import { appsConfig } from '../support/core-apps.js';
 
 const SHELL_PAGE = `${SHELL_ORIGIN}/index.html`;
@@ -75,7 +75,7 @@ async function boot(options: BootOptions = {}, { readyToShow = true } = {}): Pro
 
 async function login(d: Desktop, pbx: PbxEmulator): Promise<void> {
   expect(await d.command({ type: 'login', pbx: pbx.url, username: 'alice', password: 'Secret123!', stayLoggedIn: false })).toEqual({ ok: true });
-  await d.main.waitFor('webContents.send', (s) => s.channel === ipcChannels.event && (s.args[0] as { type?: string; connection?: { kind?: string } }).connection?.kind === 'logged-in', 10_000);
+  await d.main.waitFor('webContents.send', (s) => s.channel === ipcChannels.event && isLoggedInEvent(s.args[0]), 10_000);
   // Apps can be opened once the PBX has listed them.
   await expect.poll(async () => ((await d.snapshot()).apps as { tiles?: unknown[] } | undefined)?.tiles?.length ?? 0, { timeout: 10_000 }).toBeGreaterThan(0);
 }

@@ -17,7 +17,7 @@ import { SHELL_ORIGIN } from '../../main/electron/navigation.js';
 import { appFrameContentSecurityPolicy, appScheme, contentSecurityPolicy } from '../../main/electron/protocol.js';
 import { appPartition, secureWebPreferences } from '../../main/electron/web-preferences.js';
 import { PbxEmulator } from '../pbx/index.js';
-import { type IpcSender, type MainProcess, bootMain, ensureAppBuilt, repoRoot } from '../support/electron-stand-in/harness.js';
+import { type IpcSender, type MainProcess, bootMain, ensureAppBuilt, isLoggedInEvent, repoRoot } from '../support/electron-stand-in/harness.js';
 import { APP_URL_BASE, sessionTestConfig } from '../support/session-config.js';
 
 const SHELL_PAGE = `${SHELL_ORIGIN}/index.html`;
@@ -207,8 +207,7 @@ describe('the Electron shell against the recording stand-in', () => {
     it('logs in through the bridge: the real core reaches the PBX and tells the main window', async () => {
       const result = await main.invoke(ipcChannels.command, trusted, { type: 'login', pbx: pbx.url, username: 'alice', password: 'Secret123!', stayLoggedIn: false });
       expect(result).toEqual({ ok: true });
-      const isLoggedIn = (e: unknown) => (e as { type?: string; connection?: { kind?: string } }).type === 'connection' && (e as { connection: { kind: string } }).connection.kind === 'logged-in';
-      await main.waitFor('webContents.send', (s) => s.channel === ipcChannels.event && isLoggedIn(s.args[0]), 10_000);
+      await main.waitFor('webContents.send', (s) => s.channel === ipcChannels.event && isLoggedInEvent(s.args[0]), 10_000);
       const events = main.ofKind('webContents.send').filter((s) => s.channel === ipcChannels.event);
       expect(events.length).toBeGreaterThan(1);
       expect(events.every((s) => s.webContentsId === win.webContentsId)).toBe(true);

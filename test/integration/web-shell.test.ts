@@ -20,7 +20,7 @@ import type { BridgeEvent } from '../../main/core/bridge/events.js';
 import { parseCommand } from '../../main/core/bridge/validate-command.js';
 import type { LogLevel } from '../../main/core/common/log.js';
 import type { BridgeHost } from '../../main/web/bridge-host.js';
-import { maxAppFrameBytes, maxAppMessageBytes } from '../../main/core/bridge/app-frame.js';
+import { batchAppFrames, decodeToAppFrames, maxAppFrameBytes, maxAppMessageBytes } from '../../main/core/bridge/app-frame.js';
 import { maxFrameBytes } from '../../main/web/bridge-socket.js';
 import { appFrameContentSecurityPolicy, contentSecurityPolicy } from '../../main/web/security-headers.js';
 import { createWebShell, notBuiltMessage, type WebShell } from '../../main/web/server.js';
@@ -499,7 +499,8 @@ class FramePeer {
   readonly closed: Promise<number>;
 
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => this.frames.push(JSON.parse(String(data)) as ToAppFrame));
+    // Each WebSocket message: the frames of one tick, in the contract's wire format.
+    ws.on('message', (data) => this.frames.push(...decodeToAppFrames(String(data))));
     this.closed = new Promise((done) => ws.on('close', (code) => done(code)));
   }
 
@@ -583,6 +584,27 @@ describe('browser shell: who may open an app-frame socket', () => {
 });
 
 describe('browser shell: app-frame frames', () => {
+  it('wire format: what the core sends in one tick is one WebSocket message, posts as `p` + the text unwrapped; a page’s batch is split and checked frame by frame', async () => {
+    const { shell, host } = await startShell();
+    host.views.add('v1');
+    const page = await appFrame(shell, 'v1');
+    const raw: string[] = [];
+    page.ws.on('message', (d) => raw.push(String(d)));
+    await vi.waitFor(() => expect(page.frames).toHaveLength(1));
+    const [link] = host.attached as [ViewLink];
+    for (let i = 0; i < 30; i++) link.send({ kind: 'post', text: `{"mt":"N","i":${i}}` });
+    await vi.waitFor(() => expect(page.frames).toHaveLength(31));
+    expect(page.frames.slice(1)).toEqual(Array.from({ length: 30 }, (_, i) => ({ kind: 'post', text: `{"mt":"N","i":${i}}` })));
+    expect(raw).toHaveLength(1);
+    expect(raw[0]!.startsWith('17:p{"mt":"N","i":0}17:p{"mt":"N","i":1}')).toBe(true);
+    link.send({ kind: 'post', text: 'alone' });
+    await vi.waitFor(() => expect(raw).toEqual([raw[0], 'palone']));
+    // Up: one batch with a good message, a bad frame and a loaded; the bad one alone is dropped.
+    page.ws.send(batchAppFrames(['m{"mt":"Alive"}', '{"kind":"nope"}', '{"kind":"loaded"}']));
+    page.ws.send('3:m{}5:broken');
+    await vi.waitFor(() => expect(link.received).toEqual([{ kind: 'message', text: '{"mt":"Alive"}' }, { kind: 'loaded' }]));
+  });
+
   it('relays frames both ways: the load sent while attaching first, then posts; the page’s messages to its own view only', async () => {
     const { shell, host } = await startShell();
     host.views.add('v1');

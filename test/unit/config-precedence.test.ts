@@ -34,6 +34,7 @@ const samples: { [K in EffectiveKey]: [EffectiveValues[K], EffectiveValues[K]] }
   updates: [false, true],
   updateFeed: ['https://winner.example.com/updates', 'https://loser.example.com/updates'],
   confirmCalls: [true, false],
+  unloadIdleAppsAfterMinutes: [5, 60],
   language: ['de', 'fr'],
   scheme: ['dark', 'light'],
   allowedApps: [['winner'], ['loser']],
@@ -41,9 +42,9 @@ const samples: { [K in EffectiveKey]: [EffectiveValues[K], EffectiveValues[K]] }
   certificateFingerprints: [[fpA], [fpB]],
 };
 
-const policyKeys = new Set<EffectiveKey>(['pbx', 'usernamePattern', 'developerMode', 'appDevTools', 'autostart', 'updateChannel', 'updates', 'updateFeed', 'confirmCalls', 'allowedApps', 'blockedApps', 'certificateFingerprints']);
+const policyKeys = new Set<EffectiveKey>(['pbx', 'usernamePattern', 'developerMode', 'appDevTools', 'autostart', 'updateChannel', 'updates', 'updateFeed', 'confirmCalls', 'unloadIdleAppsAfterMinutes', 'allowedApps', 'blockedApps', 'certificateFingerprints']);
 const commandLineKeys: Partial<Record<EffectiveKey, 'pbx' | 'user' | 'developerMode' | 'minimized'>> = { pbx: 'pbx', username: 'user', developerMode: 'developerMode', startMinimized: 'minimized' };
-const userSettingKeys = new Set<EffectiveKey>(['developerMode', 'appDevTools', 'autostart', 'startMinimized', 'updateChannel', 'confirmCalls', 'language', 'scheme']);
+const userSettingKeys = new Set<EffectiveKey>(['developerMode', 'appDevTools', 'autostart', 'startMinimized', 'updateChannel', 'confirmCalls', 'unloadIdleAppsAfterMinutes', 'language', 'scheme']);
 
 function emptyLevels(): Levels {
   return { builtIn: { ...builtInDefaults }, policy: { defaults: {}, enforced: {} }, commandLine: {}, user: { settings: {} } };

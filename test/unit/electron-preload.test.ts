@@ -154,6 +154,8 @@ interface LoadedPreload {
   exposed: Record<string, unknown>;
   required: string[];
   ipc: ReturnType<typeof recordingIpc>;
+  /** What the preload posted to the page's window (`window.postMessage` arguments). */
+  windowPosts: unknown[][];
 }
 
 /**
@@ -179,10 +181,13 @@ function loadPreload(code: string, filename: string): LoadedPreload {
     throw new Error(`a sandboxed preload cannot require "${id}"`);
   };
   const module = { exports: {} };
-  const context = createContext({ require, module, exports: module.exports });
+  // The page's window as the isolated world sees it: only what the preload posts to it is recorded.
+  const windowPosts: unknown[][] = [];
+  const window = { postMessage: (...args: unknown[]) => void windowPosts.push(args) };
+  const context = createContext({ require, module, exports: module.exports, window });
   // Compiles as a classic script: an `import`/`export` statement would be a SyntaxError.
   new Script(code, { filename }).runInContext(context);
-  return { exposed, required, ipc };
+  return { exposed, required, ipc, windowPosts };
 }
 
 const PRELOAD_KEYS: Record<PreloadName, string> = { bridge: 'myapps', 'app-frame': 'myappsAppFrame' };
@@ -228,7 +233,8 @@ describe('the preload bundles (npm run build:preload)', () => {
       const loaded = loadPreload(code, `${name}.cjs`);
       expect(loaded.required).toEqual(['electron']);
       expect(Object.keys(loaded.exposed)).toEqual([PRELOAD_KEYS[name]]);
-      expect(loaded.ipc.listening()).toEqual([]);
+      // The app views' preload listens for one thing on its own: the ports of direct API channels.
+      expect(loaded.ipc.listening()).toEqual(name === 'app-frame' ? [[ipcChannels.appFramePort, 1]] : []);
     });
   }
 
@@ -249,7 +255,8 @@ describe('the preload bundles (npm run build:preload)', () => {
   });
 
   it('app-frame.cjs exposes window.myappsAppFrame, relaying strings on the app-frame up and down channels', () => {
-    const { exposed, ipc } = loadPreload(bundles.get('app-frame')!, 'app-frame.cjs');
+    const loadPreloadResult = loadPreload(bundles.get('app-frame')!, 'app-frame.cjs');
+    const { exposed, ipc } = loadPreloadResult;
     const api = exposed.myappsAppFrame as { send(t: unknown): void; onFrame(l: (...a: unknown[]) => void): () => void };
     expect(Object.keys(api).sort()).toEqual(['onFrame', 'send']);
     api.send('{"kind":"hello"}');
@@ -257,12 +264,19 @@ describe('the preload bundles (npm run build:preload)', () => {
     expect(ipc.sent).toEqual([[ipcChannels.appFrameUp, '{"kind":"hello"}']]);
     const seen: unknown[][] = [];
     const off = api.onFrame((...args) => void seen.push(args));
-    expect(ipc.listening()).toEqual([[ipcChannels.appFrameDown, 1]]);
+    expect(ipc.listening()).toEqual([[ipcChannels.appFramePort, 1], [ipcChannels.appFrameDown, 1]]);
     ipc.emit(ipcChannels.appFrameDown, electronEvent(), '{"kind":"post","text":"x"}');
     ipc.emit(ipcChannels.appFrameDown, electronEvent(), { kind: 'post', text: 'x' });
     expect(seen).toEqual([['{"kind":"post","text":"x"}']]);
     off();
-    expect(ipc.listening()).toEqual([]);
+    expect(ipc.listening()).toEqual([[ipcChannels.appFramePort, 1]]);
+    // A port of a direct API channel goes to the page's own window ('/': its own origin), with the port; nothing else does.
+    const { windowPosts } = loadPreloadResult;
+    const port = { port: 1 };
+    ipc.emit(ipcChannels.appFramePort, { ...electronEvent(), ports: [port] }, { myappsApiPort: 'open', channel: 'abc123' });
+    ipc.emit(ipcChannels.appFramePort, { ...electronEvent(), ports: [port] }, { myappsApiPort: 'open', channel: 'not valid' });
+    ipc.emit(ipcChannels.appFramePort, electronEvent(), { myappsApiPort: 'open', channel: 'abc123' });
+    expect(windowPosts).toEqual([[{ myappsApiPort: 'open', channel: 'abc123' }, '/', [port]]]);
     expect(ipc.invoked).toEqual([]);
   });
 });

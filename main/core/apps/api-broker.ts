@@ -43,10 +43,15 @@ export interface BrokerDeps {
   registerTimeoutMs: number;
   /** An app registered an API (a phone app is ready for calls). */
   registered?(api: string, provider: string): void;
+  /**
+   * The broker delivered a request of `consumer` for one provider it named or resolved (never
+   * `*`, never a built-in, never one that waited): the pair may go direct (api-grants.ts).
+   */
+  delivered?(provider: AppInstance, consumer: ApiConsumer, api: string): void;
 }
 
 /** Who asked: an app, or the client itself (`@client`, whose answers are only logged). */
-type ApiConsumer = Pick<AppInstance, 'name' | 'post'>;
+export type ApiConsumer = Pick<AppInstance, 'name' | 'post'>;
 
 interface Queued {
   consumer: ApiConsumer;
@@ -161,7 +166,7 @@ export class ClientApiBroker {
 
   request(consumer: AppInstance, api: string, provider: string | undefined, src: string | undefined, msg: unknown): void {
     const builtIn = this.builtIns.get(api);
-    const target = provider ?? (builtIn ? builtIn.name : this.providersInCatalog(api)[0] ?? [...(this.registered.get(api)?.keys() ?? [])][0]);
+    const target = provider ?? this.defaultProvider(api);
     if (target === undefined) return this.fail(consumer, api, undefined, src, `No app provides ${api}.`);
     if (builtIn && (target === builtIn.name || target === '*')) {
       builtIn.request(consumer, src, msg, (answer) => consumer.post(toApp({ mt: 'ApiResult', api, provider: builtIn.name, src, msg: answer })));
@@ -169,7 +174,13 @@ export class ClientApiBroker {
     }
     const names = target === '*' ? new Set([...this.providersInCatalog(api), ...(this.registered.get(api)?.keys() ?? [])]) : new Set([target]);
     if (target === '*' && names.size === 0 && !builtIn) return this.fail(consumer, api, '*', src, `No app provides ${api}.`);
-    for (const name of names) if (!name.startsWith('@')) this.sendTo(consumer, api, name, src, msg);
+    for (const name of names) if (!name.startsWith('@')) this.sendTo(consumer, api, name, src, msg, target !== '*');
+  }
+
+  /** The provider a request without `provider` goes to. */
+  defaultProvider(api: string): string | undefined {
+    const builtIn = this.builtIns.get(api);
+    return builtIn ? builtIn.name : (this.providersInCatalog(api)[0] ?? [...(this.registered.get(api)?.keys() ?? [])][0]);
   }
 
   /**
@@ -185,11 +196,24 @@ export class ClientApiBroker {
     return [...new Set([...this.providersInCatalog(api), ...(this.registered.get(api)?.keys() ?? [])])];
   }
 
+  /**
+   * The app provides an API that another app consumes now: unloading it would leave them
+   * without it (idle-unload.ts never unloads such a provider).
+   */
+  providesInUse(name: string): boolean {
+    for (const [api, providers] of this.registered) {
+      if (!providers.has(name)) continue;
+      for (const consumer of this.consumers.get(api) ?? []) if (consumer !== name) return true;
+    }
+    return false;
+  }
+
   /** To one provider app: now if it runs and registered the API, else once it has (starting it hidden). */
-  private sendTo(consumer: ApiConsumer, api: string, name: string, src: string | undefined, msg: unknown): void {
+  private sendTo(consumer: ApiConsumer, api: string, name: string, src: string | undefined, msg: unknown, one = false): void {
     const running = this.deps.instance(name);
     if (running && this.registered.get(api)?.has(name)) {
       this.deliver(running, consumer, api, src, msg);
+      if (one) this.deps.delivered?.(running, consumer, api);
       return;
     }
     if (!running && !this.deps.catalog()?.byName.has(name)) {
@@ -197,7 +221,8 @@ export class ClientApiBroker {
       return;
     }
     // Not running, or running but not registered yet: start it and wait for RegisterApi.
-    if (!running) this.deps.startHidden(name);
+    // An unloaded provider (idle-unload.ts) loads again.
+    if (!running || running.state === 'unloaded') this.deps.startHidden(name);
     const key = `${api}\n${name}`;
     const queued: Queued = {
       consumer,

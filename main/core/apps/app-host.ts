@@ -9,12 +9,15 @@ import { LimitLog } from '../common/rate-limit.js';
 import type { AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
 import type { AppPermission, RunningApp } from '../bridge/views.js';
 import type { AppGetLoginAnswer } from '../pbx/session.js';
+import type { ApiChannelChange } from '../bridge/api-direct.js';
 import { ClientApiBroker, type BuiltInProvider } from './api-broker.js';
+import { ApiGrants } from './api-grants.js';
 import { AppInstance } from './app-instance.js';
 import { parseAppLink } from './app-link.js';
 import { parseAppMessage, toApp, type AppMessage } from './app-messages.js';
 import { appPageUrl, type AppStart } from './app-url.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
+import { DEFAULT_PREPARE_RELOAD_TIMEOUT_MS, whyKeep } from './idle-unload.js';
 import { loginMessageJson } from './login-message.js';
 
 export interface AppHostDeps {
@@ -30,11 +33,19 @@ export interface AppHostDeps {
   closed?(instance: AppInstance): void;
   /** An app registered a Client API. */
   apiRegistered?(api: string, provider: string): void;
+  /** Join (or part) two app views' pages for a direct Client API channel (api-grants.ts). */
+  apiChannel?(change: ApiChannelChange): void;
   log: Logger;
   /** How long a provider started for a request may take to register. */
   registerTimeoutMs?: number;
   /** How long an app view may go without an attached app-frame page before it fails (default 20 s). */
   attachTimeoutMs?: number;
+  /** The core's clock (ms), for how long an app has been in the background. Default: Date.now. */
+  now?(): number;
+  /** The app has a `ShowStatusInfo` page open (the @client provider knows): it is never unloaded. */
+  showsStatusInfo?(instance: AppInstance): boolean;
+  /** How long an app may take to answer `PrepareReload` before it is unloaded anyway (default 3 s). */
+  prepareReloadTimeoutMs?: number;
 }
 
 /** Channels one app may have open at once. */
@@ -62,9 +73,12 @@ export class AppHost extends Emitter<AppHostEvents> {
   /** One "over its limit" log per app view and kind (keys minted here, not from outside). */
   private readonly limitLogs = new Map<string, LimitLog>();
   readonly broker: ClientApiBroker;
+  /** Which consumer/provider pairs go direct (api-grants.ts). */
+  readonly grants: ApiGrants;
 
   constructor(private readonly deps: AppHostDeps) {
     super();
+    this.grants = new ApiGrants({ channel: (change) => deps.apiChannel?.(change), log: deps.log });
     this.broker = new ClientApiBroker({
       catalog: () => deps.catalog(),
       instance: (name) => this.byName(name),
@@ -72,7 +86,16 @@ export class AppHost extends Emitter<AppHostEvents> {
       startHidden: (name) => this.startByName(name, '', true),
       log: deps.log,
       registerTimeoutMs: deps.registerTimeoutMs ?? 15_000,
-      registered: (api, provider) => deps.apiRegistered?.(api, provider),
+      registered: (api, provider) => {
+        this.revokeStaleDefaults();
+        deps.apiRegistered?.(api, provider);
+      },
+      delivered: (provider, consumer, api) => {
+        // Only an app view of ours consumes directly (not the client itself, `@client`).
+        if (consumer instanceof AppInstance && this.instances.get(consumer.viewId) === consumer) {
+          this.grants.grant(consumer, provider, api, this.broker.defaultProvider(api) === provider.name);
+        }
+      },
     });
   }
 
@@ -124,19 +147,16 @@ export class AppHost extends Emitter<AppHostEvents> {
   close(viewId: string): boolean {
     const instance = this.instances.get(viewId);
     if (!instance) return false;
+    this.grants.revokeApp(instance, 'closed');
     instance.state = 'closed';
     clearTimeout(instance.attachTimer);
     clearTimeout(instance.heldBadge?.timer);
+    clearTimeout(instance.unloading);
     for (const kind of Object.keys(instance.limits)) this.limitLogs.delete(`${viewId}\n${kind}`);
     this.instances.delete(viewId);
     this.broker.closed(instance);
     this.deps.closed?.(instance);
-    for (const ch of [...this.channels.values()]) {
-      if (ch.opener !== instance && ch.target !== instance) continue;
-      this.channels.delete(ch.id);
-      const other = ch.opener === instance ? ch.target : ch.opener;
-      other.post(toApp(other === ch.opener && !ch.connected ? { mt: 'ChannelClosed', src: ch.openerSrc } : { mt: 'ChannelClosed', channel: ch.id }));
-    }
+    this.closeChannels(instance);
     if (this.activeView === viewId) this.setActive(undefined);
     if (this.beforeActivity === viewId) this.beforeActivity = undefined;
     this.changed();
@@ -158,6 +178,7 @@ export class AppHost extends Emitter<AppHostEvents> {
       this.deps.log('info', 'app closed: no longer available to the user', { app: i.name });
       this.close(i.viewId);
     }
+    this.revokeStaleDefaults();
     return revoked;
   }
 
@@ -168,10 +189,96 @@ export class AppHost extends Emitter<AppHostEvents> {
     return true;
   }
 
+  // ------------------------------------------------------------------ unloading idle apps (idle-unload.ts)
+
+  /** Why this app view must stay loaded (idle-unload.ts `whyKeep`); undefined: it may be unloaded. */
+  whyKeep(instance: AppInstance): string | undefined {
+    return whyKeep({
+      state: instance.state,
+      active: this.activeView === instance.viewId,
+      providesInUse: this.broker.providesInUse(instance.name),
+      inChannel: [...this.channels.values()].some((c) => c.opener === instance || c.target === instance),
+      showsStatusInfo: this.deps.showsStatusInfo?.(instance) ?? false,
+    });
+  }
+
+  /** Unload every app view that has been in the background at least `afterMs` and may go. */
+  unloadIdle(afterMs: number): void {
+    const now = this.now();
+    for (const i of [...this.instances.values()]) {
+      if (i.unloading || i.backgroundSince === undefined || now - i.backgroundSince < afterMs) continue;
+      if (this.whyKeep(i) !== undefined) continue;
+      this.deps.log('info', 'unloading an idle app view', { app: i.name, idleMs: now - i.backgroundSince });
+      this.unload(i.viewId);
+    }
+  }
+
+  /**
+   * Unload an app view: ask the app to save its state (`PrepareReload`), then, once it answers
+   * `PrepareReloadComplete` or the time is up, destroy its view and keep its entry (`unloaded`).
+   */
+  unload(viewId: string): { ok: true } | { ok: false; error: string } {
+    const instance = this.instances.get(viewId);
+    if (!instance) return { ok: false, error: 'No such app view.' };
+    const why = this.whyKeep(instance);
+    if (why !== undefined) return { ok: false, error: `“${instance.entry.title}” stays loaded: ${why}.` };
+    if (instance.unloading) return { ok: true };
+    if (instance.entry.website) {
+      this.finishUnload(instance);
+      return { ok: true };
+    }
+    instance.unloading = setTimeout(() => {
+      this.deps.log('info', 'app did not answer PrepareReload in time; unloaded anyway', { app: instance.name });
+      this.finishUnload(instance);
+    }, this.deps.prepareReloadTimeoutMs ?? DEFAULT_PREPARE_RELOAD_TIMEOUT_MS);
+    instance.unloading.unref?.();
+    instance.post(toApp({ mt: 'PrepareReload' }));
+    return { ok: true };
+  }
+
+  private finishUnload(instance: AppInstance): void {
+    clearTimeout(instance.unloading);
+    instance.unloading = undefined;
+    if (!this.instances.has(instance.viewId) || this.whyKeep(instance) !== undefined) return;
+    clearTimeout(instance.attachTimer);
+    instance.attachTimer = undefined;
+    // Like a closed app for the others: its APIs, subscriptions and channels end; it starts afresh.
+    this.broker.closed(instance);
+    this.closeChannels(instance);
+    this.grants.revokeApp(instance, 'unloaded');
+    instance.unloaded();
+    this.changed();
+  }
+
+  /** An unloaded app is shown or needed again: the shell creates its view anew, the page loads with its kept arguments. */
+  private loadAgain(instance: AppInstance): void {
+    if (instance.state !== 'unloaded') return;
+    instance.state = 'starting';
+    instance.frameEpoch++;
+    this.awaitAttach(instance, 'start');
+    this.changed();
+  }
+
+  /** Someone wants the app after all while it saves its state: it stays. */
+  private cancelUnload(instance: AppInstance): void {
+    if (!instance.unloading) return;
+    clearTimeout(instance.unloading);
+    instance.unloading = undefined;
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
   /** Load the app's page again (after a failure, or on the user's request). */
   reload(viewId: string): boolean {
     const instance = this.instances.get(viewId);
     if (!instance) return false;
+    if (instance.state === 'unloaded') {
+      this.loadAgain(instance);
+      return true;
+    }
+    this.grants.revokeApp(instance, 'reloaded');
     instance.state = 'starting';
     instance.error = undefined;
     if (instance.attached) this.loadPage(instance);
@@ -207,7 +314,8 @@ export class AppHost extends Emitter<AppHostEvents> {
   /** Start an app for a PBX `Wake` (its info.wake lists the type). */
   wake(type: string, hw: string | undefined): void {
     const entries = [...(this.deps.catalog()?.byName.values() ?? [])].filter((e) => e.wake.includes(type) && (type !== 'phone' || hw === undefined || hw === e.name));
-    for (const e of entries) if (!this.byName(e.name)) this.startByName(e.name, '', e.hidden);
+    // Started, or — unloaded or being unloaded (idle-unload.ts) — loaded again: a Wake for a call must reach the phone app.
+    for (const e of entries) this.startByName(e.name, '', e.hidden);
   }
 
   // ------------------------------------------------------------------ app-frame pages
@@ -216,6 +324,8 @@ export class AppHost extends Emitter<AppHostEvents> {
   attachFrame(viewId: string, send: (frame: ToAppFrame) => void): AppFrameLink | undefined {
     const instance = this.instances.get(viewId);
     if (!instance) return undefined;
+    // A new page holds no port: whatever the old one was granted ends.
+    this.grants.revokeApp(instance, 'page attached anew');
     instance.attach(send);
     clearTimeout(instance.attachTimer);
     instance.attachTimer = undefined;
@@ -223,6 +333,8 @@ export class AppHost extends Emitter<AppHostEvents> {
     return {
       receive: (frame) => {
         if (frame.kind === 'message') this.fromApp(instance, frame.text);
+        else if (frame.kind === 'handover') this.grants.handover(instance, frame.channel);
+        else if (frame.kind === 'traffic') this.grants.traffic(instance, frame.channel, frame.sent);
         else if (frame.kind === 'failed' && instance.state === 'starting') {
           instance.state = 'failed';
           instance.error = frame.reason;
@@ -234,12 +346,18 @@ export class AppHost extends Emitter<AppHostEvents> {
         }
       },
       detach: () => {
+        if (instance.attachedTo(send)) this.grants.revokeApp(instance, 'page went away');
         instance.detach(send);
         // A page that went away without the app closing (crash, reload of the UI) must come
         // back; if it does not, the view fails rather than hanging.
-        if (!instance.attached && instance.state !== 'closed') this.awaitAttach(instance, 'return');
+        if (!instance.attached && instance.state !== 'closed' && instance.state !== 'unloaded') this.awaitAttach(instance, 'return');
       },
     };
+  }
+
+  /** Grants whose consumer may leave out the provider, where the core now resolves the API to another one. */
+  private revokeStaleDefaults(): void {
+    this.grants.revokeWhere((g) => g.defaultProvider && this.broker.defaultProvider(g.api) !== g.provider.name, 'the default provider changed');
   }
 
   /** Start (or restart) the time limit for a page to attach to `instance`. */
@@ -248,7 +366,7 @@ export class AppHost extends Emitter<AppHostEvents> {
     const ms = this.deps.attachTimeoutMs ?? DEFAULT_ATTACH_TIMEOUT_MS;
     instance.attachTimer = setTimeout(() => {
       instance.attachTimer = undefined;
-      if (instance.attached || instance.state === 'closed' || !this.instances.has(instance.viewId)) return;
+      if (instance.attached || instance.state === 'closed' || instance.state === 'unloaded' || !this.instances.has(instance.viewId)) return;
       const seconds = Math.max(1, Math.round(ms / 1000));
       instance.state = 'failed';
       instance.error = why === 'start' ? `The app view did not start within ${seconds} s.` : `The app view stopped and did not come back within ${seconds} s.`;
@@ -261,7 +379,8 @@ export class AppHost extends Emitter<AppHostEvents> {
 
   /** One string the app posted (the app-frame page already dropped non-strings and foreign frames). */
   fromApp(instance: AppInstance, text: string): void {
-    if (instance.entry.website || instance.state === 'closed') return;
+    // An unloaded app's old page may still say something on its way out: not heard.
+    if (instance.entry.website || instance.state === 'closed' || instance.state === 'unloaded') return;
     const parsed = parseAppMessage(text);
     if (!parsed.ok) {
       if (parsed.ignored) this.deps.log('debug', 'app message of unknown type ignored', { app: instance.name, mt: parsed.mt });
@@ -290,7 +409,9 @@ export class AppHost extends Emitter<AppHostEvents> {
         app.post(toApp({ mt: 'PrepareReload' }));
         return;
       case 'PrepareReloadComplete':
-        this.reload(app.viewId);
+        // Saved for an unload (idle-unload.ts), or for the reload the app asked for.
+        if (app.unloading) this.finishUnload(app);
+        else this.reload(app.viewId);
         return;
       case 'RegisterApi':
         this.broker.register(app, msg.api);
@@ -459,10 +580,15 @@ export class AppHost extends Emitter<AppHostEvents> {
   /** Start an app by name (hidden = without a tab). Only apps in the catalog exist. */
   private startByName(name: string, args: string, hidden: boolean): AppInstance | undefined {
     const running = this.byName(name);
-    if (running) return running;
+    if (running) {
+      this.cancelUnload(running);
+      this.loadAgain(running);
+      return running;
+    }
     const entry = this.deps.catalog()?.byName.get(name);
     if (!entry) return undefined;
     const instance = new AppInstance(entry, args, hidden);
+    instance.backgroundSince = this.now();
     this.instances.set(instance.viewId, instance);
     this.awaitAttach(instance, 'start');
     this.changed();
@@ -476,9 +602,27 @@ export class AppHost extends Emitter<AppHostEvents> {
   }
 
   private setActive(viewId: string | undefined): void {
+    const next = viewId === undefined ? undefined : this.instances.get(viewId);
+    if (next) {
+      this.cancelUnload(next);
+      this.loadAgain(next);
+    }
     if (this.activeView === viewId) return;
+    // The app leaving the front starts its time in the background (idle-unload.ts).
+    const previous = this.activeView === undefined ? undefined : this.instances.get(this.activeView);
+    if (previous) previous.backgroundSince = this.now();
+    if (next) next.backgroundSince = undefined;
     this.activeView = viewId;
     this.emit('active', viewId);
+  }
+
+  private closeChannels(instance: AppInstance): void {
+    for (const ch of [...this.channels.values()]) {
+      if (ch.opener !== instance && ch.target !== instance) continue;
+      this.channels.delete(ch.id);
+      const other = ch.opener === instance ? ch.target : ch.opener;
+      other.post(toApp(other === ch.opener && !ch.connected ? { mt: 'ChannelClosed', src: ch.openerSrc } : { mt: 'ChannelClosed', channel: ch.id }));
+    }
   }
 
   /** Tell the UI the running apps changed (also when only what they were granted did). */

@@ -15,7 +15,8 @@ import type { CatalogEntry } from './catalog.js';
 /** Strings kept for an app that has not said Alive yet; older ones go first (the newest state wins). */
 export const MAX_PENDING_POSTS = 1000;
 
-export type InstanceState = 'starting' | 'alive' | 'failed' | 'closed';
+/** `unloaded`: its view was destroyed to free memory (idle-unload.ts); it keeps its place and loads again when shown. */
+export type InstanceState = 'starting' | 'alive' | 'failed' | 'unloaded' | 'closed';
 
 export class AppInstance {
   readonly viewId = randomBytes(16).toString('hex');
@@ -44,6 +45,10 @@ export class AppInstance {
     badge: new RateLimiter(20, 40),
     notification: new RateLimiter(2, 10),
   };
+  /** Since when (the host's clock) the app is not the one in front; undefined while it is. */
+  backgroundSince: number | undefined;
+  /** Unloading: `PrepareReload` went out, waiting for `PrepareReloadComplete` (or the time limit). */
+  unloading: ReturnType<typeof setTimeout> | undefined;
   /** A badge held back by the badge limit: the latest value, applied when the limit allows. */
   heldBadge: { value: string | undefined; timer: ReturnType<typeof setTimeout> } | undefined;
   private send: ((frame: ToAppFrame) => void) | undefined;
@@ -79,6 +84,16 @@ export class AppInstance {
     };
   }
 
+  /**
+   * The view was destroyed (unloaded): strings queued for the old page are dropped, and so are
+   * login answers still on their way. What the app asked to keep (`args`, from `SetArgs`) stays.
+   */
+  unloaded(): void {
+    this.state = 'unloaded';
+    this.send = undefined;
+    this.pending.length = 0;
+  }
+
   /** Bind the app-frame page; strings queued meanwhile are delivered in order. */
   attach(send: (frame: ToAppFrame) => void): void {
     this.send = send;
@@ -86,6 +101,11 @@ export class AppInstance {
 
   detach(send: (frame: ToAppFrame) => void): void {
     if (this.send === send) this.send = undefined;
+  }
+
+  /** Whether `send` is the page attached now (a link that was replaced is not). */
+  attachedTo(send: (frame: ToAppFrame) => void): boolean {
+    return this.send === send;
   }
 
   get attached(): boolean {
@@ -97,9 +117,18 @@ export class AppInstance {
     this.send?.({ kind: 'load', url, website: this.entry.website, title: this.entry.title, allow });
   }
 
+  /**
+   * A frame of the direct Client API path (grant, revoke, handover) to the page, in the same
+   * stream as the posts; dropped without a page (a grant ends when its page goes: api-grants.ts).
+   */
+  frame(frame: Extract<ToAppFrame, { kind: 'grant' | 'revoke' | 'handover' }>): void {
+    this.send?.(frame);
+  }
+
   /** Post a string to the app; plain websites never get messages (control 8). */
   post(text: string): void {
-    if (this.entry.website || this.state === 'closed') return;
+    // An unloaded app has no page; what it needs when it loads again comes with its URL.
+    if (this.entry.website || this.state === 'closed' || this.state === 'unloaded') return;
     // Until the app says Alive its library cannot take messages; lib1 registers first, then posts Alive.
     if (this.send && this.state === 'alive') this.send({ kind: 'post', text });
     else {
@@ -119,9 +148,11 @@ export class AppInstance {
     const previous = this.logins.at(-1) ?? Promise.resolve('');
     const ordered = previous.then(() => answer);
     this.logins.push(ordered);
+    // A page loaded anew (unloaded and opened again) did not ask for this one.
+    const epoch = this.frameEpoch;
     void ordered.then((text) => {
       this.logins.shift();
-      this.post(text);
+      if (epoch === this.frameEpoch) this.post(text);
     });
   }
 }

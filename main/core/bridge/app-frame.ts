@@ -17,6 +17,7 @@
  */
 
 import { jsonNestsDeeperThan } from '../protocol/validate.js';
+import { validChannelId } from './api-direct.js';
 
 export const appFramePagePath = '/appframe.html';
 export const appFrameBridgePath = '/app-bridge';
@@ -29,7 +30,22 @@ export type ToAppFrame =
    */
   | { kind: 'load'; url: string; website: boolean; title: string; allow: string }
   /** Post this string to the app iframe (`postMessage(text, '*')`). */
-  | { kind: 'post'; text: string };
+  | { kind: 'post'; text: string }
+  /** A direct Client API channel for one (consumer, provider, API) (api-direct.ts); its port comes from the shell. */
+  | ApiGrantFrame
+  /** The channel is over: its messages go through the core again. */
+  | { kind: 'revoke'; channel: string }
+  /** The peer page sends this channel's messages over the port from here on: everything before came through the core. */
+  | { kind: 'handover'; channel: string };
+
+/**
+ * Consumer side: stamp requests with `self` (the consumer's own name as the core knows it) and
+ * send those for `peer` — or without a provider, when `defaultProvider` says the core resolves
+ * the API to `peer` — over the port. Provider side: `peer` is the consumer whose results go back.
+ */
+export type ApiGrantFrame =
+  | { kind: 'grant'; channel: string; api: string; role: 'consumer'; peer: string; self: string; defaultProvider: boolean }
+  | { kind: 'grant'; channel: string; api: string; role: 'provider'; peer: string };
 
 /** App-frame page → core. */
 export type FromAppFrame =
@@ -37,7 +53,11 @@ export type FromAppFrame =
   | { kind: 'message'; text: string }
   /** The app iframe finished loading (`load` event) or failed to. */
   | { kind: 'loaded' }
-  | { kind: 'failed'; reason: string };
+  | { kind: 'failed'; reason: string }
+  /** From here on this page sends the channel's messages over its port (the core tells the peer page, in order). */
+  | { kind: 'handover'; channel: string }
+  /** Direct messages this page sent and received on the channel since its last report. */
+  | { kind: 'traffic'; channel: string; sent: number; received: number };
 
 /** IPC transport only: the page started (or restarted) and asks to be attached to its view. */
 export type AppFrameHello = { kind: 'hello' };
@@ -105,6 +125,12 @@ export function parseAppFrame(text: unknown, options: { hello: true }): AppFrame
 export function parseAppFrame(text: unknown, options: { hello?: boolean } = {}): AppFrameParse<FromAppFrame | AppFrameHello> {
   if (typeof text !== 'string') return { ok: false, error: 'frame is not a string' };
   if (utf8LongerThan(text, maxAppFrameBytes)) return { ok: false, error: 'frame over the size limit' };
+  if (text.startsWith(messageFramePrefix)) {
+    // The app's own text, as it posted it: not wrapped, not escaped.
+    const body = text.slice(messageFramePrefix.length);
+    if (utf8LongerThan(body, maxAppMessageBytes)) return { ok: false, error: 'message text over 1 MiB' };
+    return { ok: true, frame: { kind: 'message', text: body } };
+  }
   if (jsonNestsDeeperThan(text)) return { ok: false, error: 'frame nested too deeply' };
   let value: unknown;
   try {
@@ -129,6 +155,19 @@ export function parseAppFrame(text: unknown, options: { hello?: boolean } = {}):
       if (utf8LongerThan(reason, maxFailureReasonBytes)) return { ok: false, error: 'failure reason over 1 KiB' };
       return { ok: true, frame: { kind: 'failed', reason } };
     }
+    case 'handover': {
+      const channel = field('channel');
+      if (!validChannelId(channel)) return { ok: false, error: 'handover without a valid channel' };
+      return { ok: true, frame: { kind: 'handover', channel } };
+    }
+    case 'traffic': {
+      const channel = field('channel');
+      const sent = field('sent');
+      const received = field('received');
+      if (!validChannelId(channel)) return { ok: false, error: 'traffic without a valid channel' };
+      if (!validCount(sent) || !validCount(received)) return { ok: false, error: 'traffic counts are not counts' };
+      return { ok: true, frame: { kind: 'traffic', channel, sent, received } };
+    }
     case 'hello':
       if (options.hello) return { ok: true, frame: { kind: 'hello' } };
       return { ok: false, error: 'unknown frame kind' };
@@ -137,12 +176,80 @@ export function parseAppFrame(text: unknown, options: { hello?: boolean } = {}):
   }
 }
 
+// ------------------------------------------------------------------ wire format, page → core
+
+/**
+ * A `message` frame on the wire is `m` followed by the app's text as it is; every other kind
+ * is its JSON object (`{"kind":…}`, which is also still read for `message`). Whatever a page
+ * queues within one tick goes as ONE transport message: a single frame as it is, several as
+ * `<length>:<frame>` one after the other (length in UTF-16 code units, decimal) — a single
+ * frame never starts with a digit, so the two cannot be confused.
+ */
+export const messageFramePrefix = 'm';
+/** Frames one transport message may carry. */
+export const maxFramesPerBatch = 4096;
+
+export function encodeFromAppFrame(frame: FromAppFrame | AppFrameHello): string {
+  return frame.kind === 'message' ? messageFramePrefix + frame.text : JSON.stringify(frame);
+}
+
+/** One transport message for the frames of one tick (see `messageFramePrefix`). */
+export function batchAppFrames(frames: readonly string[]): string {
+  return frames.length === 1 ? frames[0]! : frames.map((f) => `${f.length}:${f}`).join('');
+}
+
+/**
+ * Split one transport message into its frames, checking only the framing (each frame is then
+ * read by `parseAppFrame`). A malformed batch is refused whole: nothing in it is trusted.
+ */
+export function splitAppFrames(text: unknown): { ok: true; frames: string[] } | { ok: false; error: string } {
+  if (typeof text !== 'string') return { ok: false, error: 'frame is not a string' };
+  const first = text.charCodeAt(0);
+  if (!(first >= 0x30 && first <= 0x39)) return { ok: true, frames: [text] };
+  if (utf8LongerThan(text, maxAppFrameBytes)) return { ok: false, error: 'batch over the size limit' };
+  const frames: string[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const colon = text.indexOf(':', at);
+    const digits = colon < 0 ? '' : text.slice(at, colon);
+    if (!/^[1-9][0-9]{0,7}$/.test(digits)) return { ok: false, error: 'batch has a malformed length' };
+    const length = Number(digits);
+    if (colon + 1 + length > text.length) return { ok: false, error: 'batch ends inside a frame' };
+    if (frames.length >= maxFramesPerBatch) return { ok: false, error: 'batch has too many frames' };
+    frames.push(text.slice(colon + 1, colon + 1 + length));
+    at = colon + 1 + length;
+  }
+  return { ok: true, frames };
+}
+
+// ------------------------------------------------------------------ wire format, core → page
+
+/** A `post` frame on the wire is `p` followed by the string for the app as it is; other kinds JSON. */
+export const postFramePrefix = 'p';
+
+export function encodeToAppFrame(frame: ToAppFrame): string {
+  return frame.kind === 'post' ? postFramePrefix + frame.text : JSON.stringify(frame);
+}
+
+/** Every well-formed frame of one transport message from the core, in order (a malformed batch: none). */
+export function decodeToAppFrames(text: unknown): ToAppFrame[] {
+  const batch = splitAppFrames(text);
+  if (!batch.ok) return [];
+  const frames: ToAppFrame[] = [];
+  for (const f of batch.frames) {
+    const frame = parseToAppFrame(f);
+    if (frame) frames.push(frame);
+  }
+  return frames;
+}
+
 /**
  * Read a frame from the core on the page's side. The page trusts its transport no more than
  * it must: anything but a well-formed `load` or `post` is ignored.
  */
 export function parseToAppFrame(text: unknown): ToAppFrame | undefined {
   if (typeof text !== 'string') return undefined;
+  if (text.startsWith(postFramePrefix)) return { kind: 'post', text: text.slice(postFramePrefix.length) };
   let f: unknown;
   try {
     f = JSON.parse(text);
@@ -155,7 +262,19 @@ export function parseToAppFrame(text: unknown): ToAppFrame | undefined {
     return { kind: 'load', url: r.url, website: r.website, title: r.title, allow: typeof r.allow === 'string' ? r.allow : '' };
   }
   if (r.kind === 'post' && typeof r.text === 'string') return { kind: 'post', text: r.text };
+  if ((r.kind === 'revoke' || r.kind === 'handover') && validChannelId(r.channel)) return { kind: r.kind, channel: r.channel };
+  if (r.kind === 'grant' && validChannelId(r.channel) && typeof r.api === 'string' && typeof r.peer === 'string') {
+    if (r.role === 'provider') return { kind: 'grant', channel: r.channel, api: r.api, role: 'provider', peer: r.peer };
+    if (r.role === 'consumer' && typeof r.self === 'string' && typeof r.defaultProvider === 'boolean') {
+      return { kind: 'grant', channel: r.channel, api: r.api, role: 'consumer', peer: r.peer, self: r.self, defaultProvider: r.defaultProvider };
+    }
+  }
   return undefined;
+}
+
+/** A message count in a `traffic` frame: a whole number a page could have counted. */
+function validCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 }
 
 /**

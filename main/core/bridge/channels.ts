@@ -15,6 +15,8 @@ export const ipcChannels = {
   event: 'myapps:bridge-event',
   appFrameUp: 'myapps:app-frame-up',
   appFrameDown: 'myapps:app-frame-down',
+  /** Main → app view (`webContents.postMessage`, with a port): a direct Client API channel's port, or its end (api-direct.ts). */
+  appFramePort: 'myapps:app-frame-port',
 } as const;
 
 /** Browser shell: the bridge WebSocket path; the per-run token goes in `?token=`. */

@@ -54,6 +54,10 @@ export const commandSchemas = {
   showApp: object({ type: literal('showApp'), viewId: optional(text(128)) }),
   /** Load the app again (e.g. after it failed). */
   reloadApp: object({ type: literal('reloadApp'), viewId: text(128) }),
+  /** Unload a running app's view now to free its memory (as when idle; the same apps stay loaded). */
+  unloadApp: object({ type: literal('unloadApp'), viewId: text(128) }),
+  /** The memory of the running app views; value: `AppMemoryView`. */
+  getAppMemory: object({ type: literal('getAppMemory') }),
   /** The user clicked a notification (or one of its buttons). */
   notificationClicked: object({ type: literal('notificationClicked'), id: text(128), action: literal('', 'accept', 'reject', 'reply'), replyText: optional(text(4096)) }),
   dismissNotification: object({ type: literal('dismissNotification'), id: text(128) }),

@@ -1,6 +1,7 @@
-/** Events from the core to the UI: each replaces one part of the Snapshot. */
+/** Events from the core to the UI: each replaces one part of the Snapshot (`appsDelta` changes part of one). */
+import type { ApiChannelChange } from './api-direct.js';
 import { dict } from './records.js';
-import type { AccountView, AppNotification, AppsView, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, PermissionPrompt, ProviderPrompt, RunningApp, SessionItem, SettingsView, Snapshot, UpdatesView, UserView } from './views.js';
+import type { AccountView, AppNotification, AppsView, HomeLink, Tile, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, PermissionPrompt, ProviderPrompt, RunningApp, SessionItem, SettingsView, Snapshot, UpdatesView, UserView } from './views.js';
 
 export type BridgeEvent =
   | { type: 'snapshot'; snapshot: Snapshot }
@@ -9,6 +10,7 @@ export type BridgeEvent =
   | { type: 'account'; account: AccountView | undefined }
   | { type: 'user'; user: UserView | undefined }
   | { type: 'apps'; apps: AppsView | undefined }
+  | ({ type: 'appsDelta' } & AppsDelta)
   | { type: 'badge'; app: string; value: string | undefined }
   | { type: 'presence'; presence: ContactPresence }
   | { type: 'ownPresence'; ownPresence: OwnPresenceView }
@@ -21,7 +23,9 @@ export type BridgeEvent =
   | { type: 'permissionPrompts'; permissionPrompts: PermissionPrompt[] }
   | { type: 'providerPrompts'; providerPrompts: ProviderPrompt[] }
   | { type: 'badgeTotal'; badgeTotal: number }
-  | { type: 'updates'; updates: UpdatesView };
+  | { type: 'updates'; updates: UpdatesView }
+  /** Browser shell: join (or part) two app-frame iframes with a MessagePort pair (api-direct.ts); no state of its own. */
+  | { type: 'apiChannel'; change: ApiChannelChange };
 
 /** Apply one event to a snapshot (the renderer's store and the tests use the same reducer). */
 export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
@@ -38,6 +42,8 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
       return withOptional(s, 'user', e.user);
     case 'apps':
       return withOptional(s, 'apps', e.apps);
+    case 'appsDelta':
+      return { ...s, apps: applyAppsDelta(s.apps, e) };
     case 'badge': {
       // Keyed by App Object names: no prototype (records.ts), whatever the snapshot came as.
       const badges = Object.assign(dict<string>(), s.badges);
@@ -72,6 +78,8 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
       return { ...s, badgeTotal: e.badgeTotal };
     case 'updates':
       return { ...s, updates: e.updates };
+    case 'apiChannel':
+      return s;
   }
 }
 
@@ -80,4 +88,119 @@ function withOptional<K extends 'account' | 'user' | 'apps' | 'activeApp'>(s: Sn
   if (value === undefined) delete next[key];
   else next[key] = value;
   return next;
+}
+
+/**
+ * What changed in the apps view, tiles by App Object name (with thousands of apps the whole
+ * view is large, and one changed tile should not re-send, re-parse and re-render all of them).
+ * Applied in this order: `removed` go, `changed` replace their tile in place, `added` are
+ * appended in their order (a name in both `removed` and `added` moves to the end), then the
+ * tiles are put in `order` if given. `home` and `fromCache` are sent whole when they changed.
+ */
+export interface AppsDelta {
+  added: Tile[];
+  changed: Tile[];
+  removed: string[];
+  /** Every tile's name in the new order, when that is not the old order minus `removed` plus `added`. */
+  order?: string[];
+  home?: HomeLink[];
+  fromCache?: boolean;
+}
+
+const noApps: AppsView = { tiles: [], home: [], fromCache: false };
+
+function sameTile(a: Tile, b: Tile): boolean {
+  return a.name === b.name && a.title === b.title && a.text === b.text && a.url === b.url && a.iconUrl === b.iconUrl && a.website === b.website;
+}
+
+function sameHome(a: HomeLink[], b: HomeLink[]): boolean {
+  return a.length === b.length && a.every((l, i) => JSON.stringify(l) === JSON.stringify(b[i]));
+}
+
+/** The delta from one apps view to the next; undefined when nothing changed. */
+export function diffApps(before: AppsView, after: AppsView): AppsDelta | undefined {
+  const old = new Map(before.tiles.map((t) => [t.name, t]));
+  const kept = new Set(after.tiles.map((t) => t.name));
+  const removed = before.tiles.filter((t) => !kept.has(t.name)).map((t) => t.name);
+  const added: Tile[] = [];
+  const changed: Tile[] = [];
+  for (const t of after.tiles) {
+    const was = old.get(t.name);
+    if (!was) added.push(t);
+    else if (!sameTile(was, t)) changed.push(t);
+  }
+  const implied = [...before.tiles.filter((t) => kept.has(t.name)), ...added];
+  const reordered = implied.some((t, i) => t.name !== after.tiles[i]?.name);
+  const homeChanged = !sameHome(before.home, after.home);
+  const cacheChanged = before.fromCache !== after.fromCache;
+  if (!added.length && !changed.length && !removed.length && !reordered && !homeChanged && !cacheChanged) return undefined;
+  return {
+    added,
+    changed,
+    removed,
+    ...(reordered && { order: after.tiles.map((t) => t.name) }),
+    ...(homeChanged && { home: after.home }),
+    ...(cacheChanged && { fromCache: after.fromCache }),
+  };
+}
+
+/** Apply a delta; tiles it does not touch stay the same objects (memoised tiles do not re-render). */
+export function applyAppsDelta(apps: AppsView | undefined, d: AppsDelta): AppsView {
+  const base = apps ?? noApps;
+  const removed = new Set(d.removed);
+  const changed = new Map(d.changed.map((t) => [t.name, t]));
+  let tiles = base.tiles.filter((t) => !removed.has(t.name)).map((t) => changed.get(t.name) ?? t);
+  const at = new Map(tiles.map((t, i) => [t.name, i]));
+  for (const t of d.added) {
+    // Applying a delta twice (a snapshot that already had it) leaves one tile, not two.
+    const i = at.get(t.name);
+    if (i === undefined) at.set(t.name, tiles.push(t) - 1);
+    else tiles[i] = t;
+  }
+  if (d.order) {
+    const place = new Map(d.order.map((name, i) => [name, i]));
+    // Stable: a tile the order does not name keeps its place after those it names.
+    tiles = tiles.slice().sort((a, b) => (place.get(a.name) ?? Infinity) - (place.get(b.name) ?? Infinity));
+  }
+  return { tiles, home: d.home ?? base.home, fromCache: d.fromCache ?? base.fromCache };
+}
+
+/** One delta that does what `first` then `second` do (the core's coalescer holds at most one per frame). */
+export function mergeAppsDeltas(first: AppsDelta, second: AppsDelta): AppsDelta {
+  const gone = new Set(second.removed);
+  const later = new Map(second.changed.map((t) => [t.name, t]));
+  const added = first.added.filter((t) => !gone.has(t.name)).map((t) => later.get(t.name) ?? t);
+  const addedAt = new Map(added.map((t, i) => [t.name, i]));
+  for (const t of second.added) {
+    const i = addedAt.get(t.name);
+    if (i === undefined) addedAt.set(t.name, added.push(t) - 1);
+    else added[i] = t;
+  }
+  const changed = first.changed.filter((t) => !gone.has(t.name)).map((t) => later.get(t.name) ?? t);
+  const changedNames = new Set(changed.map((t) => t.name));
+  for (const t of second.changed) if (!addedAt.has(t.name) && !changedNames.has(t.name)) changed.push(t);
+  const order = second.order ?? first.order?.filter((name) => !gone.has(name));
+  const home = second.home ?? first.home;
+  const fromCache = second.fromCache ?? first.fromCache;
+  return {
+    added,
+    changed,
+    removed: [...new Set([...first.removed, ...second.removed])],
+    ...(order && { order }),
+    ...(home && { home }),
+    ...(fromCache !== undefined && { fromCache }),
+  };
+}
+
+export type AppsEvent = Extract<BridgeEvent, { type: 'apps' | 'appsDelta' }>;
+
+export function isAppsEvent(e: BridgeEvent): e is AppsEvent {
+  return e.type === 'apps' || e.type === 'appsDelta';
+}
+
+/** Two events for the apps view as one (whole views replace, deltas compose). */
+export function mergeAppsEvents(first: AppsEvent, second: AppsEvent): AppsEvent {
+  if (second.type === 'apps') return second;
+  if (first.type === 'apps') return { type: 'apps', apps: applyAppsDelta(first.apps, second) };
+  return { type: 'appsDelta', ...mergeAppsDeltas(first, second) };
 }

@@ -169,7 +169,11 @@ export interface RunningApp {
   website: boolean;
   /** Hidden API provider started on demand: runs without a tab. */
   hidden: boolean;
-  state: 'starting' | 'alive' | 'failed';
+  /**
+   * `unloaded`: idle in the background too long, its view was destroyed to free memory; its entry
+   * stays, and showing it loads it again (with the state it saved).
+   */
+  state: 'starting' | 'alive' | 'failed' | 'unloaded';
   /** Why it failed, for the "failed" state with a retry button. */
   error?: string;
   /** Badge the app set with `Action SetBadge`, or from presence. */
@@ -181,6 +185,29 @@ export interface RunningApp {
   frameEpoch: number;
   /** What the app may use now (granted by the user or IT). */
   granted: AppPermission[];
+}
+
+/** The memory of the running app views (command `getAppMemory`), as the shell can measure it. */
+export interface AppMemoryView {
+  /**
+   * False where the shell cannot measure per app (the browser shell: the browser keeps per-frame
+   * memory to itself unless the page is cross-origin isolated, which the apps' own servers would
+   * have to allow); then no figures are given, rather than invented ones.
+   */
+  measured: boolean;
+  apps: AppMemoryEntry[];
+  /** The sum over the apps, in bytes (measured only). */
+  totalBytes?: number;
+}
+
+export interface AppMemoryEntry {
+  viewId: string;
+  name: string;
+  title: string;
+  hidden: boolean;
+  state: RunningApp['state'];
+  /** Bytes the app's view uses (its processes' working set), when measured; absent while unloaded. */
+  bytes?: number;
 }
 
 /** A notification an app asked for (`com.innovaphone.launcher` AddLocalNotification). */

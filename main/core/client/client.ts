@@ -8,7 +8,9 @@
  * here once, never in a shell or the renderer (architecture rule 2).
  */
 import { parseAppLink } from '../apps/app-link.js';
+import type { ApiGrantView } from '../apps/api-grants.js';
 import { AppHost } from '../apps/app-host.js';
+import { IdleUnloader } from '../apps/idle-unload.js';
 import { isAllowedAppNavigation, webOrigin } from '../apps/app-origin.js';
 import { AppPermissions, allowAttribute } from '../apps/app-permissions.js';
 import { ProviderChoice } from '../apps/provider-choice.js';
@@ -17,10 +19,10 @@ import { ClientProvider } from '../apps/providers/client-provider.js';
 import { LauncherProvider } from '../apps/providers/launcher-provider.js';
 import type { AppFrameHost, AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
 import type { Command, CommandOf, CommandResult } from '../bridge/commands.js';
-import { applyEvent, type BridgeEvent } from '../bridge/events.js';
+import { applyEvent, diffApps, isAppsEvent, mergeAppsEvents, type BridgeEvent } from '../bridge/events.js';
 import { dict, own } from '../bridge/records.js';
 import { parseCommand } from '../bridge/validate-command.js';
-import { appPermissionNames, type AppPermission, type Notice, type Snapshot, type UpdatesView } from '../bridge/views.js';
+import { appPermissionNames, type AppMemoryEntry, type AppMemoryView, type AppPermission, type Notice, type Snapshot, type UpdatesView } from '../bridge/views.js';
 import { Coalescer } from '../common/coalesce.js';
 import { Emitter } from '../common/emitter.js';
 import { silentLogger, type Logger } from '../common/log.js';
@@ -60,6 +62,11 @@ export interface ClientCoreOptions {
   shell?: ShellPort;
   /** How often the IT policy file is checked for changes (default 5 s; 0: never). */
   policyPollMs?: number;
+  /**
+   * Test seams for unloading idle app views (apps/idle-unload.ts): how often to look (default a
+   * minute), the length of a minute, the clock, and how long an app may take to answer PrepareReload.
+   */
+  idleUnload?: { checkEveryMs?: number; minuteMs?: number; now?: () => number; prepareReloadTimeoutMs?: number };
 }
 
 /** What the Electron shell needs to create the view of a running app. */
@@ -103,10 +110,29 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private updaterState: Omit<UpdatesView, 'channel' | 'pbxAnnounces'> = { state: 'unsupported' };
   private pbxAnnounces: UpdatesView['pbxAnnounces'];
   private stopWatchingPolicy: () => void = () => {};
+  /** Unloads app views idle in the background longer than `unloadIdleAppsAfterMinutes`. */
+  private readonly idleUnloader: IdleUnloader;
+  /** While the UI's events are held after a login (holdUiUntilApps), the timer that ends it. */
+  private uiHold: ReturnType<typeof setTimeout> | undefined;
   /** Events to the UI, at most one per kind per frame (common/coalesce.ts). */
   private readonly toUi = new Coalescer<BridgeEvent>(
     (event) => this.emit('event', event),
-    (event) => (event.type === 'snapshot' ? undefined : event.type === 'badge' ? `badge\n${event.app}` : event.type === 'presence' ? `presence\n${event.presence.sip}` : event.type),
+    (event) =>
+      event.type === 'snapshot'
+        ? undefined
+        : event.type === 'badge'
+          ? `badge\n${event.app}`
+          : event.type === 'presence'
+            ? `presence\n${event.presence.sip}`
+            : event.type === 'appsDelta'
+              ? 'apps'
+              : // Each direct API channel opens and closes once: none may replace another.
+                event.type === 'apiChannel'
+                ? `apiChannel\n${event.change.kind}\n${event.change.channel}`
+                : event.type,
+    undefined,
+    // Apps deltas held in one frame compose into one (a whole view replaces what is held).
+    (held, next) => (isAppsEvent(held) && isAppsEvent(next) ? mergeAppsEvents(held, next) : next),
   );
   /** What the OS prefers, as the UI reports it (settings "auto" / "system" follow it). */
   private system = { language: 'en', dark: false };
@@ -169,10 +195,25 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       apiRegistered: (api) => {
         if (api === PHONE_API) this.links.phoneProviderAppeared();
       },
+      apiChannel: (change) => {
+        if (this.shell.apiChannel) this.shell.apiChannel(change);
+        else this.publish({ type: 'apiChannel', change });
+      },
       log: this.log,
       ...(options.registerTimeoutMs !== undefined && { registerTimeoutMs: options.registerTimeoutMs }),
       ...(options.appAttachTimeoutMs !== undefined && { attachTimeoutMs: options.appAttachTimeoutMs }),
+      ...(options.idleUnload?.now && { now: options.idleUnload.now }),
+      ...(options.idleUnload?.prepareReloadTimeoutMs !== undefined && { prepareReloadTimeoutMs: options.idleUnload.prepareReloadTimeoutMs }),
+      showsStatusInfo: (instance) => this.clientApi.showsStatusInfo(instance),
     });
+    this.idleUnloader = new IdleUnloader({
+      minutes: () => this.config.effective.values.unloadIdleAppsAfterMinutes,
+      unloadIdle: (afterMs) => this.apps.unloadIdle(afterMs),
+      log: this.log,
+      ...(options.idleUnload?.checkEveryMs !== undefined && { checkEveryMs: options.idleUnload.checkEveryMs }),
+      ...(options.idleUnload?.minuteMs !== undefined && { minuteMs: options.idleUnload.minuteMs }),
+    });
+    this.idleUnloader.start();
     this.clientApi = new ClientProvider({
       model: () => this.clientModel(),
       subscribePresence: (target) => this.session?.subscribePresence(target),
@@ -299,10 +340,16 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
 
   async dispose(): Promise<void> {
     this.stopWatchingPolicy();
+    this.idleUnloader.stop();
     this.endSession();
     this.toUi.flush();
     // Nothing the user changed may be lost to a quick quit: pending settings writes finish first.
     await this.config.settled();
+  }
+
+  /** Direct Client API channels, live and recently ended, with their traffic (diagnostics, tests). */
+  apiGrants(): ApiGrantView[] {
+    return this.apps.grants.views();
   }
 
   /** An app-frame page connects for one app view (AppFrameHost, for the shells). */
@@ -433,6 +480,10 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         return this.apps.show(c.viewId) ? { ok: true } : { ok: false, error: 'No such app view.' };
       case 'reloadApp':
         return this.apps.reload(c.viewId) ? { ok: true } : { ok: false, error: 'No such app view.' };
+      case 'unloadApp':
+        return this.apps.unload(c.viewId);
+      case 'getAppMemory':
+        return { ok: true, value: await this.appMemory() };
       case 'notificationClicked': {
         const n = this.state.notifications.find((x) => x.id === c.id);
         if (!n || !this.launcher.clicked(c.id, c.action, c.replyText)) return { ok: false, error: 'No such notification.' };
@@ -491,6 +542,25 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         this.publish({ type: 'notices', notices: this.state.notices.filter((n) => n.id !== c.id) });
         return { ok: true };
     }
+  }
+
+  /** What each running app view uses, as far as the shell can measure it (never invented). */
+  private async appMemory(): Promise<AppMemoryView> {
+    const running = this.apps.running;
+    const apps: AppMemoryEntry[] = running.map((a) => ({ viewId: a.viewId, name: a.name, title: a.title, hidden: a.hidden, state: a.state }));
+    if (!this.shell.appMemory) return { measured: false, apps };
+    let figures: Map<string, number>;
+    try {
+      figures = await this.shell.appMemory();
+    } catch (e) {
+      this.log('warn', 'app memory could not be measured', { error: String(e) });
+      return { measured: false, apps };
+    }
+    const measured = apps.map((a): AppMemoryEntry => {
+      const bytes = a.state === 'unloaded' ? undefined : figures.get(a.viewId);
+      return bytes === undefined ? a : { ...a, bytes };
+    });
+    return { measured: true, apps: measured, totalBytes: measured.reduce((sum, a) => sum + (a.bytes ?? 0), 0) };
   }
 
   private openAppDevTools(viewId: string): CommandResult {
@@ -633,6 +703,9 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     session.on('state', (connection) => {
       if (!mine()) return;
       this.publish({ type: 'connection', connection });
+      // A fresh login: user, sessions, presence and apps follow in a burst. The UI gets them as
+      // one snapshot when the apps are there (or after a second), not as many small events.
+      if (connection.kind === 'logged-in' && !this.state.apps) this.holdUiUntilApps();
       if (connection.kind === 'logged-in') {
         this.publishIfChanged({ type: 'login', login: loginView(this.config, this.store.kind === 'keychain') }, this.state.login);
         // The PBX forgets idleness with the connection: say it again.
@@ -673,7 +746,23 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     return session;
   }
 
+  private holdUiUntilApps(): void {
+    if (this.uiHold !== undefined) return;
+    this.toUi.hold();
+    this.uiHold = setTimeout(() => this.releaseUi(), 1000);
+    this.uiHold.unref?.();
+  }
+
+  private releaseUi(): void {
+    if (this.uiHold === undefined) return;
+    clearTimeout(this.uiHold);
+    this.uiHold = undefined;
+    // Direct API channel changes are not part of the snapshot: they go out after it.
+    this.toUi.release({ type: 'snapshot', snapshot: this.state }, (e) => e.type === 'apiChannel');
+  }
+
   private endSession(): void {
+    this.releaseUi();
     const session = this.session;
     this.session = undefined;
     this.apps.closeAll();
@@ -705,7 +794,14 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     for (const p of catalog.problems) this.log('warn', 'app not shown', { problem: p });
     this.catalog = catalog;
     const view = appsView(catalog, apps.selected, fromCache);
-    this.publish({ type: 'apps', apps: view });
+    // What changed, not the whole view again (thousands of tiles); the whole view when there was none.
+    const before = this.state.apps;
+    const delta = before && diffApps(before, view);
+    if (!before) this.publish({ type: 'apps', apps: view });
+    else if (delta) this.publish({ type: 'appsDelta', ...delta });
+    // The API model follows the catalogue, hidden providers included, which no tile shows (sent only when it changed).
+    this.apps.broker.broadcastUpdate();
+    this.releaseUi();
     if (fromCache) return;
     this.links.flush();
     for (const revoked of this.apps.closeRevoked()) {
@@ -810,12 +906,12 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private publish(event: BridgeEvent): void {
     this.state = applyEvent(this.state, event);
     this.toUi.push(event);
-    if (event.type === 'badge' || event.type === 'runningApps' || event.type === 'apps') {
+    if (event.type === 'badge' || event.type === 'runningApps' || isAppsEvent(event)) {
       const badgeTotal = totalBadges(this.state);
       if (badgeTotal !== this.state.badgeTotal) this.publish({ type: 'badgeTotal', badgeTotal });
     }
     // The @client model shows user, home links and connection: consumers see changes at once.
-    if (event.type === 'user' || event.type === 'apps' || event.type === 'connection') this.apps?.broker.broadcastUpdate();
+    if (event.type === 'user' || isAppsEvent(event) || event.type === 'connection') this.apps?.broker.broadcastUpdate();
   }
 }
 

@@ -3,6 +3,7 @@
  * cannot do itself. The core decides; the shell carries out. A shell that leaves a member out
  * simply has no such capability (the browser shell has none of the optional ones).
  */
+import type { ApiChannelChange } from '../bridge/api-direct.js';
 import type { AppViewBounds, ShellView, UpdatesView } from '../bridge/views.js';
 
 /** The desktop build's updater, driven by the core's commands and policy. */
@@ -39,6 +40,16 @@ export interface ShellPort {
    * Without it the core follows HTTPS_PROXY / NO_PROXY.
    */
   resolveProxy?(url: string): Promise<string>;
+  /**
+   * Electron: join two app views' pages with a port pair for a direct Client API channel, or
+   * part them (api-direct.ts). Without it the core asks the UI (`apiChannel` event), which frames the pages.
+   */
+  apiChannel?(change: ApiChannelChange): void;
+  /**
+   * Electron: the memory of each app view, in bytes, by view id (its processes' working set,
+   * from `app.getAppMetrics()`). Without it the UI says memory is not measured in this shell.
+   */
+  appMemory?(): Promise<Map<string, number>>;
 }
 
 /** The browser shell: the UI frames the app-frame pages; the browser's own DevTools serve. */

@@ -27,6 +27,8 @@ export interface ResolvedValues {
   updateFeed: string | undefined;
   /** A call link prepares the call in the phone app (PrepareCall) instead of dialling at once. */
   confirmCalls: boolean;
+  /** Minutes an app view may stay in the background before it is unloaded (0: never). */
+  unloadIdleAppsAfterMinutes: number;
   language: string;
   scheme: 'light' | 'dark' | 'system';
   allowedApps: string[];
@@ -59,6 +61,7 @@ export const effectiveKeys: readonly EffectiveKey[] = [
   'updates',
   'updateFeed',
   'confirmCalls',
+  'unloadIdleAppsAfterMinutes',
   'language',
   'scheme',
   'allowedApps',
@@ -78,6 +81,7 @@ export const builtInDefaults: Readonly<EffectiveValues> = Object.freeze({
   updates: true,
   updateFeed: undefined,
   confirmCalls: defaultUserSettings.confirmCalls,
+  unloadIdleAppsAfterMinutes: defaultUserSettings.unloadIdleAppsAfterMinutes,
   language: defaultUserSettings.language,
   scheme: defaultUserSettings.scheme,
   allowedApps: [],

@@ -4,7 +4,7 @@
  */
 import { displayFingerprint } from '../pbx/tls-trust.js';
 import { PbxAddressError, pbxWebSocketUrl } from '../pbx/address.js';
-import { type ObjectOf, type Schema, ValidationError, object, string } from '../protocol/validate.js';
+import { type ObjectOf, type Schema, ValidationError, number, object, string } from '../protocol/validate.js';
 import { hasControlOrFormat } from './text.js';
 
 /** Human-entered text: non-empty, at most `max` characters, nothing invisible. */
@@ -68,6 +68,17 @@ export function pattern(re: RegExp, expected: string): Schema<string> {
       const s = string.parse(v, path);
       if (!re.test(s)) throw new ValidationError(path, `expected ${expected}`);
       return s;
+    },
+  };
+}
+
+/** A whole number from `min` to `max` (minutes, counts): a fraction, a negative number or text is refused with the range. */
+export function wholeNumber(min: number, max: number): Schema<number> {
+  return {
+    parse(v, path) {
+      const n = number.parse(v, path);
+      if (!Number.isInteger(n) || n < min || n > max) throw new ValidationError(path, `expected a whole number from ${min} to ${max}`);
+      return n;
     },
   };
 }

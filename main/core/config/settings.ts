@@ -9,7 +9,7 @@
  */
 import { type Infer, array, boolean, literal, number, optional, record, string } from '../protocol/validate.js';
 import { type Report, entries, fields, items, whole } from './lenient.js';
-import { accountId, fingerprint, pattern, pbxAddress, plainText, strictObject } from './schemas.js';
+import { accountId, fingerprint, pattern, pbxAddress, plainText, strictObject, wholeNumber } from './schemas.js';
 
 export const SETTINGS_VERSION = 1;
 
@@ -69,6 +69,10 @@ export type ShellState = Infer<typeof shellStateSchema>;
 export const homeLayoutSchema = strictObject({ apps: array(cachedAppSchema), selected: string, savedAt: number });
 export type HomeLayout = Infer<typeof homeLayoutSchema>;
 
+/** Minutes in the background before an idle app view is unloaded: 0 (never) up to a week. */
+export const MAX_UNLOAD_IDLE_MINUTES = 10_080;
+export const unloadIdleMinutes = wholeNumber(0, MAX_UNLOAD_IDLE_MINUTES);
+
 export const userSettingFields = {
   language: whole(pattern(/^(?:auto|[a-z]{2})$/, '"auto" or a two-letter language code')),
   scheme: whole(literal('light', 'dark', 'system')),
@@ -79,6 +83,8 @@ export const userSettingFields = {
   developerMode: whole(boolean),
   appDevTools: whole(boolean),
   updateChannel: whole(literal('stable', 'beta')),
+  /** An app view in the background this long is unloaded to free its memory (0: never); IT may set or enforce it. */
+  unloadIdleAppsAfterMinutes: whole(unloadIdleMinutes),
   /** Apps whose notifications the user muted, by App Object name. */
   mutedApps: items(appObjectName),
 };
@@ -92,6 +98,7 @@ export interface UserSettings {
   developerMode: boolean;
   appDevTools: boolean;
   updateChannel: 'stable' | 'beta';
+  unloadIdleAppsAfterMinutes: number;
   mutedApps: string[];
 }
 
@@ -104,6 +111,7 @@ export const defaultUserSettings: Readonly<UserSettings> = Object.freeze({
   developerMode: false,
   appDevTools: false,
   updateChannel: 'stable',
+  unloadIdleAppsAfterMinutes: 30,
   mutedApps: [],
 });
 

@@ -5,8 +5,8 @@
  * carries no token. On start it says `hello`, and the main process (re)attaches it to its view;
  * IPC does not drop while the page lives, so the link is `open` at once.
  */
-import { parseToAppFrame, type AppFrameApi, type AppFrameHello } from '../../../main/core/bridge/app-frame.js';
-import type { AppFrameTransport } from './transport.js';
+import { decodeToAppFrames, type AppFrameApi, type AppFrameHello } from '../../../main/core/bridge/app-frame.js';
+import { createFrameBatcher, type AppFrameTransport } from './transport.js';
 
 declare global {
   interface Window {
@@ -19,20 +19,21 @@ const hello: AppFrameHello = { kind: 'hello' };
 
 export function createIpcTransport(api: AppFrameApi): AppFrameTransport {
   let started = false;
+  // One IPC message per tick with every frame of that tick (app-frame.ts).
+  const out = createFrameBatcher((text) => api.send(text), () => true, Infinity);
   return {
     start(handlers) {
       if (started) return;
       started = true;
       // Listen first: the answer to hello is the `load`.
       api.onFrame((text) => {
-        const frame = parseToAppFrame(text);
-        if (frame) handlers.receive(frame);
+        for (const frame of decodeToAppFrames(text)) handlers.receive(frame);
       });
       handlers.state('open');
-      api.send(JSON.stringify(hello));
+      out.push(hello);
     },
     send(frame) {
-      api.send(JSON.stringify(frame));
+      out.push(frame);
     },
   };
 }

@@ -22,7 +22,9 @@
  * Nothing here runs on import: `startAppFramePage` reads the page's globals when called, so a
  * test page can set things up (an init script, a fake transport) first.
  */
+import { parseApiPortNotice } from '../../../main/core/bridge/api-direct.js';
 import { maxAppMessageBytes, utf8LongerThan, type FromAppFrame, type ToAppFrame } from '../../../main/core/bridge/app-frame.js';
+import { DirectApi } from './api-direct.js';
 import type { AppFrameLinkState, AppFrameTransport } from './transport.js';
 
 declare global {
@@ -54,17 +56,31 @@ export function startAppFramePage(transport: AppFrameTransport): void {
   let reattaching = false;
 
   const send = (frame: FromAppFrame): void => transport.send(frame);
+  // Client API messages of pairs the core granted a channel go over its port (api-direct.ts).
+  const direct = new DirectApi({ toCore: send, toApp: (text) => post(text) });
 
   const setLinkState = (state: AppFrameLinkState): void => {
     document.documentElement.dataset.bridge = state;
+    // The core revokes what this page was granted when its link drops; the page cannot hear it.
+    if (state !== 'open') direct.endAll();
     if (state !== 'open') return;
     reattaching = everOpened;
     everOpened = true;
   };
 
   const receive = (frame: ToAppFrame): void => {
-    if (frame.kind === 'load') onLoad(frame);
-    else post(frame.text);
+    switch (frame.kind) {
+      case 'load':
+        return onLoad(frame);
+      case 'post':
+        return post(frame.text);
+      case 'grant':
+        return direct.grant(frame);
+      case 'handover':
+        return direct.handover(frame.channel);
+      case 'revoke':
+        return direct.end(frame.channel);
+    }
   };
 
   const onLoad = (load: Load): void => {
@@ -117,6 +133,7 @@ export function startAppFramePage(transport: AppFrameTransport): void {
 
   const removeView = (): void => {
     window.removeEventListener('message', onMessage);
+    direct.endAll();
     if (!view) return;
     window.clearTimeout(view.timer);
     view.frame.remove();
@@ -125,13 +142,30 @@ export function startAppFramePage(transport: AppFrameTransport): void {
 
   /** Installed only while an app (not a website) is shown. */
   const onMessage = (event: MessageEvent): void => {
+    if (fromShell(event) && parseApiPortNotice(event.data)) return; // Handled by `shellNotice`.
     const appWindow = view && !view.load.website ? view.frame.contentWindow : null;
     if (appWindow === null || event.source !== appWindow || typeof event.data !== 'string' || utf8LongerThan(event.data, maxAppMessageBytes)) {
       window.__appFrameDropped = (window.__appFrameDropped ?? 0) + 1;
       return;
     }
+    if (direct.fromApp(event.data)) return;
     send({ kind: 'message', text: event.data });
   };
+
+  /**
+   * The shell's port of a direct API channel (api-direct.ts): only from the window that frames
+   * this page (the UI page in the browser shell; in Electron, top-level, the preload posts to
+   * this very window), of our own origin. An app cannot be either.
+   */
+  const fromShell = (event: MessageEvent): boolean => event.source === window.parent && event.origin === window.location.origin;
+  const shellNotice = (event: MessageEvent): void => {
+    const notice = fromShell(event) ? parseApiPortNotice(event.data) : undefined;
+    if (!notice) return;
+    const port = event.ports[0];
+    if (notice.myappsApiPort === 'close') direct.end(notice.channel);
+    else if (port) direct.port(notice.channel, port);
+  };
+  window.addEventListener('message', shellNotice);
 
   const post = (text: string): void => {
     if (!view || view.load.website) return;

@@ -4,8 +4,8 @@
  * drops it reconnects with backoff (250 ms → 5 s); frames for the core wait meanwhile, up to
  * `maxQueued`.
  */
-import { appFrameBridgePath, parseToAppFrame, type FromAppFrame } from '../../../main/core/bridge/app-frame.js';
-import type { AppFrameTransport, AppFrameTransportHandlers } from './transport.js';
+import { appFrameBridgePath, decodeToAppFrames } from '../../../main/core/bridge/app-frame.js';
+import { createFrameBatcher, type AppFrameTransport, type AppFrameTransportHandlers } from './transport.js';
 
 const firstRetryMs = 250;
 const maxRetryMs = 5000;
@@ -25,7 +25,12 @@ export function createWebSocketTransport(url: string): AppFrameTransport {
   let handlers: AppFrameTransportHandlers | undefined;
   let socket: WebSocket | undefined;
   let retryMs = firstRetryMs;
-  const queue: FromAppFrame[] = [];
+  // Frames go out batched, one WebSocket message per tick; while the socket is down they wait.
+  const out = createFrameBatcher(
+    (text) => socket!.send(text),
+    () => socket?.readyState === WebSocket.OPEN,
+    maxQueued,
+  );
 
   const connect = (): void => {
     const ws = new WebSocket(url);
@@ -36,11 +41,11 @@ export function createWebSocketTransport(url: string): AppFrameTransport {
       opened = true;
       retryMs = firstRetryMs;
       handlers?.state('open');
-      for (const frame of queue.splice(0)) ws.send(JSON.stringify(frame));
+      out.flush();
     };
+    // One WebSocket message carries the frames the core queued in one tick (app-frame.ts).
     ws.onmessage = (message) => {
-      const frame = parseToAppFrame(message.data);
-      if (frame) handlers?.receive(frame);
+      for (const frame of decodeToAppFrames(message.data)) handlers?.receive(frame);
     };
     // 'error' is always followed by 'close': reconnecting is handled in one place. A refused
     // connection cannot carry a frame, so the page can only keep trying (the view may not be
@@ -61,8 +66,7 @@ export function createWebSocketTransport(url: string): AppFrameTransport {
       connect();
     },
     send(frame) {
-      if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
-      else if (queue.length < maxQueued) queue.push(frame);
+      out.push(frame);
     },
   };
 }

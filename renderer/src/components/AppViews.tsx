@@ -40,7 +40,8 @@ export function AppViews({ apps, shownViewId, layerRef }: { apps: RunningApp[]; 
         ) : (
           order.map((viewId) => {
             const app = byId.get(viewId);
-            return app && <AppView key={`${viewId}:${app.frameEpoch}`} app={app} shown={app === shown} />;
+            // An unloaded app (idle too long) has no frame: removed, it frees the app's memory.
+            return app && app.state !== 'unloaded' && <AppView key={`${viewId}:${app.frameEpoch}`} app={app} shown={app === shown} />;
           })
         )}
       </div>

@@ -59,7 +59,7 @@ const StripApp = memo(function StripApp({ app, shown, onShow, onClose }: { app: 
       </button>
       {app.state !== 'alive' && (
         <span id={`${id}-state`} className="strip-state">
-          <span className="visually-hidden">{t(app.state === 'failed' ? 'apps.failedShort' : 'apps.starting')}</span>
+          <span className="visually-hidden">{t(app.state === 'failed' ? 'apps.failedShort' : app.state === 'unloaded' ? 'apps.unloadedShort' : 'apps.starting')}</span>
         </span>
       )}
       {app.badge && (

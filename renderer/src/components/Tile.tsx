@@ -21,7 +21,9 @@ export interface TileProps {
   showPresence: boolean;
   presence: ContactPresence | undefined;
   active: boolean;
-  hidden: boolean;
+  /** In the windowed grid: the tile's place in the whole list, which is mostly not in the DOM (1-based). */
+  posInSet?: number;
+  setSize?: number;
   onOpen: (link: string) => void;
   /** Edit mode: a pin toggle next to the tile. */
   pinnable: boolean;
@@ -31,16 +33,18 @@ export interface TileProps {
 
 /**
  * One app tile. Memoised with primitive props (plus the stable presence object), so typing
- * in the search box only re-renders the tiles whose visibility or selection changed.
+ * in the search box only re-renders the tiles whose place or selection changed.
  * Badge, presence and pin sit next to the button, not in it, so the button's accessible
  * name stays exactly the title; badge and presence are tied to it by aria-describedby.
  */
 export const Tile = memo(function Tile(props: TileProps) {
-  const { id, name, link, title, description, badge, showPresence, presence, active, hidden, onOpen, pinnable, pinned, onTogglePin } = props;
+  const { id, name, link, title, description, badge, showPresence, presence, active, posInSet, setSize, onOpen, pinnable, pinned, onTogglePin } = props;
   const { t } = useI18n();
+  // In a list of the grid's own (role="list" over rows), a div with the listitem role; elsewhere an <li>.
+  const Cell = posInSet === undefined ? 'li' : 'div';
   const describedBy = [badge && `${id}-badge`, showPresence && `${id}-presence`].filter(Boolean).join(' ') || undefined;
   return (
-    <li className="tile-cell" hidden={hidden}>
+    <Cell className="tile-cell" {...(posInSet !== undefined && { role: 'listitem', 'aria-posinset': posInSet, 'aria-setsize': setSize })}>
       <button
         id={id}
         type="button"
@@ -63,6 +67,6 @@ export const Tile = memo(function Tile(props: TileProps) {
           <PinIcon />
         </button>
       )}
-    </li>
+    </Cell>
   );
 });

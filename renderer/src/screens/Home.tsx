@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { own } from '../../../main/core/bridge/records.js';
 import type { ContactPresence, HomeLink, Tile as TileView } from '../../../main/core/bridge/views.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Tile } from '../components/Tile.js';
+import { TileGrid } from '../components/TileGrid.js';
 import { useI18n } from '../i18n.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
@@ -11,6 +12,24 @@ const noTiles: TileView[] = [];
 const noLinks: HomeLink[] = [];
 const noBadges: Record<string, string> = {};
 const noPresence: Record<string, ContactPresence> = {};
+
+/** Each tile's search text, lowercased once per tile object (a changed tile is a new object). */
+const haystacks = new WeakMap<TileView, string>();
+function haystack(tile: TileView): string {
+  let text = haystacks.get(tile);
+  if (text === undefined) {
+    text = `${tile.title}\n${tile.name}\n${tile.text}`.toLowerCase();
+    haystacks.set(tile, text);
+  }
+  return text;
+}
+
+/** Indexes into `tiles` of those whose title, name or description contains `needle` (lowercase). */
+export function search(tiles: TileView[], needle: string): number[] {
+  const found: number[] = [];
+  for (let i = 0; i < tiles.length; i++) if (!needle || haystack(tiles[i]!).includes(needle)) found.push(i);
+  return found;
+}
 
 export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
   const { t, plural } = useI18n();
@@ -25,23 +44,15 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
 
   const [query, setQuery] = useState('');
   const [activeResult, setActiveResult] = useState(-1);
-  const needle = query.trim().toLowerCase();
-  const haystacks = useMemo(() => tiles.map((tile) => `${tile.title}\n${tile.name}\n${tile.text}`.toLowerCase()), [tiles]);
-  /** Indexes into `tiles` of the search results, in tile order. */
-  const results = useMemo(() => {
-    const found: number[] = [];
-    haystacks.forEach((text, i) => {
-      if (text.includes(needle)) found.push(i);
-    });
-    return found;
-  }, [haystacks, needle]);
-  const matched = useMemo(() => new Set(results), [results]);
+  const typed = query.trim().toLowerCase();
+  // The field shows each keystroke at once; the results follow in a render React may interrupt
+  // with the next keystroke (input to next paint stays short however many tiles there are).
+  const needle = useDeferredValue(typed);
+  /** Indexes into `tiles` of the search results, in tile order (all tiles when not searching). */
+  const results = useMemo(() => search(tiles, needle), [tiles, needle]);
   const activeTile = results[activeResult];
-  const activeId = activeTile === undefined ? undefined : `${baseId}-app-${activeTile}`;
-
-  useEffect(() => {
-    if (activeId) document.getElementById(activeId)?.scrollIntoView({ block: 'nearest' });
-  }, [activeId]);
+  const tileIdPrefix = `${baseId}-app-`;
+  const activeId = activeTile === undefined ? undefined : `${tileIdPrefix}${activeTile}`;
 
   const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -49,9 +60,11 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
       const step = e.key === 'ArrowDown' ? 1 : -1;
       setActiveResult((i) => Math.max(-1, Math.min(results.length - 1, i + step)));
     } else if (e.key === 'Enter') {
-      // Enter with nothing selected opens the first result, as launchers do.
-      const tile = tiles[results[Math.max(activeResult, 0)] ?? -1];
-      if (tile && (needle || activeResult >= 0)) openApp(tile.name);
+      // Enter with nothing selected opens the first result, as launchers do — of what was typed,
+      // even if the results on screen are a keystroke behind.
+      const current = typed === needle ? results : search(tiles, typed);
+      const tile = tiles[current[Math.max(activeResult, 0)] ?? -1];
+      if (tile && (typed || activeResult >= 0)) openApp(tile.name);
     } else if (e.key === 'Escape' && query) {
       e.preventDefault();
       setQuery('');
@@ -108,29 +121,19 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
               </p>
             </div>
             {tiles.length === 0 && <p className="empty">{t('home.noApps')}</p>}
-            <ul id={`${baseId}-all`} className="tile-grid">
-              {tiles.map((tile, i) => (
-                <Tile
-                  key={tile.name}
-                  id={`${baseId}-app-${i}`}
-                  name={tile.name}
-                  link={tile.name}
-                  title={tile.title}
-                  description={tile.text}
-                  iconUrl={tile.iconUrl}
-                  website={tile.website}
-                  badge={own(badges, tile.name)}
-                  showPresence={false}
-                  presence={undefined}
-                  active={i === activeTile}
-                  hidden={!matched.has(i)}
-                  onOpen={openApp}
-                  pinnable={editor.draft !== undefined}
-                  pinned={editor.draft?.has(tile.name) ?? false}
-                  onTogglePin={editor.toggle}
-                />
-              ))}
-            </ul>
+            <TileGrid
+              id={`${baseId}-all`}
+              labelledBy={`${baseId}-all-heading`}
+              tileIdPrefix={tileIdPrefix}
+              tiles={tiles}
+              results={results}
+              aboveKey={[!needle, home.length, !!apps.fromCache, !!(failure ?? editor.failure), !!editor.draft, results.length === 0].join()}
+              active={activeTile === undefined ? -1 : activeResult}
+              badges={badges}
+              onOpen={openApp}
+              pinned={editor.draft}
+              onTogglePin={editor.toggle}
+            />
           </section>
         </>
       )}
@@ -172,7 +175,6 @@ function HomeLinks({ baseId, links, tiles, badges, presence, onOpen }: HomeLinks
           showPresence={link.presenceSip !== undefined}
           presence={link.presenceSip === undefined ? undefined : own(presence, link.presenceSip)}
           active={false}
-          hidden={false}
           onOpen={onOpen}
           pinnable={false}
           pinned={false}

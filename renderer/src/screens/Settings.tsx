@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { appPermissionNames, type AppPermissionEntry, type DefaultProviderEntry, type SettingsView, type Tile, type UpdatesView } from '../../../main/core/bridge/views.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { LockNote } from '../components/LockNote.js';
+import { MemorySettings } from '../components/MemorySettings.js';
 import { desktopPermission, requestDesktopPermission } from '../desktopNotifications.js';
 import { languageChoices, useI18n, type MessageKey } from '../i18n.js';
 import { permissionLabel, permissionWord } from '../permissions.js';
@@ -22,6 +23,7 @@ interface Editable {
   autostart: boolean;
   confirmCalls: boolean;
   updateChannel: 'stable' | 'beta';
+  unloadIdleAppsAfterMinutes: number;
   mutedApps: string[];
 }
 
@@ -81,6 +83,7 @@ function SettingsScreen({ settings }: { settings: SettingsView }) {
         />
       </section>
 
+      <MemorySettings minutes={value.unloadIdleAppsAfterMinutes} locked={lock('unloadIdleAppsAfterMinutes')} onMinutes={(unloadIdleAppsAfterMinutes) => void update({ unloadIdleAppsAfterMinutes })} />
       <DefaultApps entries={settings.defaultProviders} tiles={tiles} policySource={settings.policySource} />
       {updates && <Updates updates={updates} channel={value.updateChannel} channelLock={lock('updateChannel')} onChannel={(updateChannel) => void update({ updateChannel })} />}
 

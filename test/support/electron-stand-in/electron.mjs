@@ -664,11 +664,20 @@ class AppImpl extends Emitter {
     record('app.call', { method: 'getFileIcon', args: [path] });
     return Promise.resolve(nativeImage.createEmpty());
   }
+  /**
+   * Electron's shape (pid, type, memory in KB). Stand-in figures: the browser process reports
+   * this Node process's RSS; a renderer reports 0 KB unless the harness set a figure for its web
+   * contents (`setProcessMemory`) — no Chromium here, so nothing else could be measured.
+   */
   getAppMetrics() {
+    record('app.call', { method: 'getAppMetrics' });
     const memory = Math.round(process.memoryUsage().rss / 1024);
     const cpu = { percentCPUUsage: 0, cumulativeCPUUsage: 0, idleWakeupsPerSecond: 0 };
     const browser = { pid: process.pid, type: 'Browser', creationTime: startTime, cpu, memory: { workingSetSize: memory, peakWorkingSetSize: memory }, sandboxed: false };
-    const tabs = allWebContents.filter((wc) => !wc.isDestroyed()).map((wc) => ({ pid: wc.getOSProcessId(), type: 'Tab', creationTime: startTime, cpu, memory: { workingSetSize: 0, peakWorkingSetSize: 0 }, sandboxed: true }));
+    const tabs = allWebContents.filter((wc) => !wc.isDestroyed()).map((wc) => {
+      const kb = wc[S].workingSetKB ?? 0;
+      return { pid: wc.getOSProcessId(), type: 'Tab', creationTime: startTime, cpu, memory: { workingSetSize: kb, peakWorkingSetSize: kb }, sandboxed: true };
+    });
     return [browser, ...tabs];
   }
 }
@@ -2986,6 +2995,10 @@ const ops = {
   },
   setOnline({ online }) {
     netState.online = online;
+  },
+  /** A stand-in figure for the renderer process of a web contents, in KB, as `app.getAppMetrics()` will report it. */
+  setProcessMemory({ webContentsId, workingSetKB }) {
+    webContentsById(webContentsId)[S].workingSetKB = workingSetKB;
   },
   setNotificationsSupported({ supported }) {
     notificationState.supported = supported;

@@ -756,6 +756,11 @@ export class MainProcess {
     return this.request('setOnline', { online });
   }
 
+  /** A stand-in memory figure (KB) for a web contents' renderer process, reported by `app.getAppMetrics()`. */
+  setProcessMemory(webContentsId: number, workingSetKB: number): Promise<void> {
+    return this.request('setProcessMemory', { webContentsId, workingSetKB });
+  }
+
   setNotificationsSupported(supported: boolean): Promise<void> {
     return this.request('setNotificationsSupported', { supported });
   }
@@ -778,4 +783,13 @@ export class MainProcess {
     if (!this.keepDir) rmSync(this.dirs.root, { recursive: true, force: true });
     return this.exitInfo!;
   }
+}
+
+/**
+ * A bridge event saying the session is logged in: a `connection` event, or the one `snapshot`
+ * the core sends in place of the events of a fresh login (main/core/client/client.ts, `hold`).
+ */
+export function isLoggedInEvent(e: unknown): boolean {
+  const event = e as { type?: string; connection?: { kind?: string }; snapshot?: { connection?: { kind?: string } } };
+  return (event.type === 'connection' ? event.connection : event.type === 'snapshot' ? event.snapshot?.connection : undefined)?.kind === 'logged-in';
 }

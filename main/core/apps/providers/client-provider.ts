@@ -16,6 +16,9 @@ export interface ClientProviderDeps {
   setAttachedToHome(app: string, reference: string, attached: boolean): boolean;
 }
 
+/** Status-info pages remembered per app (more are acknowledged, not counted: one keeps the app loaded). */
+export const MAX_STATUS_INFOS_PER_APP = 16;
+
 /** Presence and dialog subscriptions one app may hold (each is one at the PBX). */
 export const MAX_SUBSCRIPTIONS_PER_APP = 500;
 
@@ -38,6 +41,8 @@ export class ClientProvider implements BuiltInProvider {
   readonly api = 'com.innovaphone.client';
   readonly title = 'myApps';
   private subs: Subscription[] = [];
+  /** Status-info pages each app asked to show (`ShowStatusInfo{url, id}` until `CloseStatusInfo{id?}`), by id. */
+  private readonly statusInfos = new Map<AppInstance, Set<string>>();
 
   constructor(private readonly deps: ClientProviderDeps) {}
 
@@ -75,6 +80,8 @@ export class ClientProvider implements BuiltInProvider {
       case 'ShowStatusInfo':
       case 'CloseStatusInfo':
         // Status-info pages are shown by the app host UI in a later step; acknowledge so apps go on.
+        // Remembered meanwhile: an app showing one (a phone app's call) is never unloaded while idle.
+        this.trackStatusInfo(consumer, msg);
         return reply({ mt: `${msg.mt}Result` });
       default:
         reply({ mt: 'Error', error: `unknown request ${JSON.stringify(msg.mt)}` });
@@ -83,6 +90,25 @@ export class ClientProvider implements BuiltInProvider {
 
   consumerClosed(consumer: AppInstance): void {
     this.drop((s) => s.consumer === consumer);
+    this.statusInfos.delete(consumer);
+  }
+
+  /** The app has a status-info page showing (asked for with `ShowStatusInfo`, not closed yet). */
+  showsStatusInfo(app: AppInstance): boolean {
+    return (this.statusInfos.get(app)?.size ?? 0) > 0;
+  }
+
+  private trackStatusInfo(app: AppInstance, msg: Record<string, unknown>): void {
+    const id = typeof msg.id === 'string' || typeof msg.id === 'number' ? String(msg.id).slice(0, 256) : '';
+    const shown = this.statusInfos.get(app) ?? new Set<string>();
+    if (msg.mt === 'ShowStatusInfo') {
+      if (shown.size < MAX_STATUS_INFOS_PER_APP) shown.add(id);
+      this.statusInfos.set(app, shown);
+    } else if (msg.id === undefined) this.statusInfos.delete(app);
+    else {
+      shown.delete(id);
+      if (shown.size === 0) this.statusInfos.delete(app);
+    }
   }
 
   /** A PBX `UpdatePresence`: to every subscriber of that user, with hashtags parsed. */

@@ -1,0 +1,92 @@
+/**
+ * The home screen with 2,000 apps: the "All apps" grid is windowed (only the rows near the
+ * viewport are in the DOM), yet every app is reachable by scrolling, by search and by the
+ * search's arrow keys, and screen readers are told the size of the whole list.
+ */
+import type { Page } from '@playwright/test';
+import { allApps, e2eConfig, expect, logIn, test, type World } from './fixtures.js';
+
+const scale = 1998;
+/** Tiles in all: the test users' four apps, the scale apps, and the two with prototype names. */
+const total = 4 + scale + 2;
+
+async function homeWithManyApps(page: Page, world: World): Promise<void> {
+  const config = e2eConfig(world.iconBase);
+  const names = Array.from({ length: scale }, (_, i) => `scale${i}`);
+  // In the middle of the catalogue, so they are far outside the first window.
+  names.splice(1000, 0, '__proto__', 'constructor');
+  for (const name of names) {
+    const title = name.startsWith('scale') ? `Scale ${name.slice(5)}` : `Named ${name}`;
+    config.appObjects.push({ name, title, password: 'pw', url: `${world.iconBase}/apps/x/${encodeURIComponent(name)}` });
+  }
+  config.users[0]!.apps.push(...names);
+  await world.start({ config });
+  await world.open();
+  await logIn(page, world);
+  await expect(allApps(page).getByRole('button', { name: 'Contacts', exact: true })).toBeVisible();
+}
+
+test('2,000 apps: a window of tiles in the DOM, the last one found by scrolling and by search, arrows reach far results', async ({ page, world }) => {
+  await homeWithManyApps(page, world);
+  const all = allApps(page);
+  const items = all.getByRole('listitem');
+  const inDom = await items.count();
+  expect(inDom).toBeGreaterThan(0);
+  expect(inDom).toBeLessThan(200);
+  // The list says how long it is, although most of it is not in the DOM.
+  await expect(items.first()).toHaveAttribute('aria-setsize', String(total));
+  await expect(items.first()).toHaveAttribute('aria-posinset', '1');
+
+  // Scrolling to the end brings the last app in (and still only a window).
+  const last = all.getByRole('button', { name: `Scale ${scale - 1}`, exact: true });
+  await expect(last).toHaveCount(0);
+  await page.locator('.screen-host').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(last).toBeInViewport();
+  expect(await items.count()).toBeLessThan(200);
+  await expect(items.filter({ has: page.getByRole('button', { name: `Scale ${scale - 1}`, exact: true }) })).toHaveAttribute('aria-posinset', String(total));
+
+  // Search finds it from the top.
+  await page.locator('.screen-host').evaluate((el) => el.scrollTo(0, 0));
+  const search = page.getByRole('searchbox', { name: 'Search apps' });
+  await search.fill(`Scale ${scale - 1}`);
+  await expect(last).toBeVisible();
+  await expect(page.getByText('1 app matches')).toBeVisible();
+
+  // App Objects named like Object.prototype members are tiles like any other.
+  await search.fill('Named');
+  await expect(all.getByRole('button', { name: 'Named __proto__', exact: true })).toBeVisible();
+  await expect(all.getByRole('button', { name: 'Named constructor', exact: true })).toBeVisible();
+  await expect(page.getByText('2 apps match')).toBeVisible();
+
+  // "Scale 19" matches Scale 19, 190–199 and 1900–1997: the arrows walk to the last, which
+  // the grid scrolls into view and the search box points at; Enter opens it.
+  await search.fill('Scale 19');
+  const count = 1 + 10 + (scale - 1900);
+  await expect(page.getByText(`${count} apps match`)).toBeVisible();
+  for (let i = 0; i < count; i++) await search.press('ArrowDown');
+  const activeId = await search.getAttribute('aria-activedescendant');
+  expect(activeId).toBeTruthy();
+  const active = page.locator(`[id="${activeId}"]`);
+  await expect(active).toHaveAccessibleName(`Scale ${scale - 1}`);
+  await expect(active).toBeInViewport();
+  await search.press('Enter');
+  await expect.poll(() => world.core.snapshot().runningApps.map((a) => a.name)).toEqual([`scale${scale - 1}`]);
+});
+
+test('2,000 apps: a tile far down opens by scrolling it into view and clicking', async ({ page, world }) => {
+  await homeWithManyApps(page, world);
+  const all = allApps(page);
+  // Playwright cannot scroll to an element that is not in the DOM yet: scroll the screen until it is.
+  const target = all.getByRole('button', { name: 'Named constructor', exact: true });
+  await page.locator('.screen-host').evaluate(async (el) => {
+    const name = 'Named constructor';
+    for (let y = 0; y <= el.scrollHeight; y += el.clientHeight / 2) {
+      el.scrollTo(0, y);
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      if ([...el.querySelectorAll('.tile-title')].some((t) => t.textContent === name)) return;
+    }
+  });
+  await target.scrollIntoViewIfNeeded();
+  await target.click();
+  await expect.poll(() => world.core.snapshot().runningApps.map((a) => a.name)).toEqual(['constructor']);
+});
