@@ -1,0 +1,152 @@
+/**
+ * The home screen's figures: login to tiles against a bare page, the cost of showing 2,000
+ * tiles, and search keystrokes with 2,000 tiles.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+import { appsConfig, clickLoginUntilTiles, fillLogin, RUNS, startClient } from './env.js';
+import { median, percentile, type Measurement } from './results.js';
+
+/**
+ * The same exchanges as the client (login with the digest, SubscribeApps, every UpdateAppsInfo
+ * until UpdateAppsComplete) from a page in the same Chromium, then `apps` plain buttons painted:
+ * the floor for "tiles on screen" on this machine.
+ */
+async function bareInBrowser(page: Page, pbxUrl: string, apps: number): Promise<number> {
+  // Any page of the loopback origin is a secure context (WebCrypto); the emulator's 404 page will do.
+  await page.goto(pbxUrl.replace(/^ws/, 'http').replace(/websocket$/, 'blank'));
+  return page.evaluate(
+    async ({ url, n }) => {
+      const hex = async (text: string) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      const t0 = performance.now();
+      const ws = new WebSocket(url);
+      const titles: string[] = [];
+      await new Promise<void>((done) => {
+        ws.onopen = () => ws.send(JSON.stringify({ mt: 'Login', type: 'user', userAgent: 'bench' }));
+        ws.onmessage = async (e) => {
+          const msg = JSON.parse(e.data as string) as { mt: string; domain: string; challenge: string; app: { title: string } };
+          if (msg.mt === 'Authenticate') {
+            const nonce = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, '0')).join('');
+            const response = await hex(`innovaphoneAppClient:user:${msg.domain}:alice:Secret123!:${nonce}:${msg.challenge}`);
+            ws.send(JSON.stringify({ mt: 'Login', type: 'user', method: 'digest', username: 'alice', nonce, response, userAgent: 'bench' }));
+          } else if (msg.mt === 'LoginResult') ws.send(JSON.stringify({ mt: 'SubscribeApps' }));
+          else if (msg.mt === 'UpdateAppsInfo') titles.push(msg.app.title);
+          else if (msg.mt === 'UpdateAppsComplete' && titles.length === n) done();
+        };
+      });
+      const list = document.createElement('div');
+      for (const title of titles) list.append(Object.assign(document.createElement('button'), { textContent: title }));
+      document.body.replaceChildren(list);
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      ws.close();
+      return performance.now() - t0;
+    },
+    { url: pbxUrl, n: apps },
+  );
+}
+
+/** Login click → tiles painted, 200 apps, side by side with the bare page in each run. */
+export async function loginToTiles(context: BrowserContext): Promise<Measurement> {
+  const APPS = 200;
+  const ours: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const c = await startClient(appsConfig(APPS));
+    const page = await context.newPage();
+    await fillLogin(page, c);
+    ours.push(await clickLoginUntilTiles(page, APPS));
+    bare.push(await bareInBrowser(page, c.pbx.url, APPS));
+    await page.close();
+    await c.close();
+  }
+  return { value: median(ours), unit: 'ms', runs: ours, reference: { value: median(bare), unit: 'ms', what: 'a bare page: same exchanges, plain buttons' }, note: `${APPS} apps; medians of ${RUNS} runs` };
+}
+
+type Metrics = Record<string, number>;
+
+/** 2,000 apps: Chromium's script + style + layout time from the login click to the tiles painted. */
+export async function tilesRender(context: BrowserContext): Promise<Measurement> {
+  const APPS = 2000;
+  const costs: number[] = [];
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const c = await startClient(appsConfig(APPS));
+    const page = await context.newPage();
+    await fillLogin(page, c);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async (): Promise<Metrics> => Object.fromEntries(((await cdp.send('Performance.getMetrics')).metrics as { name: string; value: number }[]).map((m) => [m.name, m.value]));
+    const before = await metrics();
+    times.push(await clickLoginUntilTiles(page, APPS));
+    const after = await metrics();
+    costs.push(['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'].reduce((sum, k) => sum + ((after[k] ?? 0) - (before[k] ?? 0)) * 1000, 0));
+    await page.close();
+    await c.close();
+  }
+  return { value: median(costs), unit: 'ms', runs: costs, note: `${APPS} apps; wall time click → painted ${median(times).toFixed(0)} ms (includes the PBX exchanges)` };
+}
+
+/** Type `words` into the focused field of `page` (and erase them), RUNS times; each keystroke's duration. */
+async function keystrokes(page: Page): Promise<{ durations: number[]; reported: number }> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __keys: { id: number; duration: number }[]; __presses: number; __observer: PerformanceObserver };
+    w.__keys = [];
+    w.__presses = 0;
+    addEventListener('keydown', () => w.__presses++, true);
+    // One keydown per keystroke; its duration runs to the paint after the input it caused (same task).
+    const keep = (entries: PerformanceEntryList) => {
+      for (const e of entries) if (e.name === 'keydown') w.__keys.push({ id: w.__keys.length, duration: e.duration });
+    };
+    w.__observer = new PerformanceObserver((list) => keep(list.getEntries()));
+    w.__observer.observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit);
+  });
+  const words = ['app', 'app 1', 'app 12', 'app 199', 'chat', 'contacts', 'files 7', 'phone', 'reports 3', 'zzz'];
+  let presses = 0;
+  for (let run = 0; run < RUNS; run++) {
+    for (const word of words) {
+      // The keyboard, not a locator: nothing of Playwright's runs in the page between keystrokes.
+      await page.keyboard.type(word);
+      presses += word.length;
+      for (let i = 0; i < word.length; i++) await page.keyboard.press('Backspace');
+      presses += word.length;
+    }
+  }
+  // Positive control for "not reported": every press was seen by the page.
+  const { slow, seen } = await page.evaluate(async () => {
+    const w = window as unknown as { __keys: { id: number; duration: number }[]; __presses: number; __observer: PerformanceObserver };
+    // The last keystrokes' entries may not have been delivered yet: after a paint, take them.
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    for (const e of w.__observer.takeRecords()) if (e.name === 'keydown') w.__keys.push({ id: w.__keys.length, duration: e.duration });
+    return { slow: w.__keys.map((k) => k.duration), seen: w.__presses };
+  });
+  if (seen !== presses) throw new Error(`the page saw ${seen} of ${presses} key presses`);
+  const durations = [...slow, ...Array.from({ length: presses - slow.length }, () => 8)];
+  return { durations, reported: slow.length };
+}
+
+/**
+ * 2,000 tiles: real key presses in the search field; each keystroke's input-to-next-paint from
+ * the Event Timing API. Chromium reports only events of 16 ms or more (durations rounded to
+ * 8 ms), so a keystroke it does not report took at most 8 ms and counts as 8.
+ */
+export async function searchKeystroke(context: BrowserContext): Promise<Measurement> {
+  const APPS = 2000;
+  const c = await startClient(appsConfig(APPS));
+  const page = await context.newPage();
+  await fillLogin(page, c);
+  await clickLoginUntilTiles(page, APPS);
+  await page.getByRole('searchbox', { name: 'Search apps' }).focus();
+  const ours = await keystrokes(page);
+  // The floor of this machine: the same keystrokes into a bare input on a blank page.
+  await page.goto('about:blank');
+  await page.setContent('<input aria-label="bare">');
+  await page.getByRole('textbox', { name: 'bare' }).focus();
+  const bare = await keystrokes(page);
+  await page.close();
+  await c.close();
+  return {
+    value: percentile(ours.durations, 95),
+    unit: 'ms',
+    reference: { value: percentile(bare.durations, 95), unit: 'ms', what: 'a bare input on a blank page' },
+    note: `${APPS} tiles, ${ours.durations.length} keystrokes; ${ours.reported} reported at 16 ms or more (median of all ${median(ours.durations)} ms)`,
+  };
+}
