@@ -123,6 +123,8 @@ export const test = base.extend<{ world: World }>({
     await use(world);
     await stopClient();
     await pbx?.stop();
+    // The page is still open and may hold keep-alive connections: without this, close waits for them to time out.
+    icons.closeAllConnections();
     await new Promise((r) => icons.close(r));
     if (keychain) for (const a of await keychain.accounts()) await keychain.delete(a);
   },

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until as untilSnapshot } from '../support/core-apps.js';
 import type { BridgeEvent } from '../../main/core/bridge/events.js';
 import type { Snapshot } from '../../main/core/bridge/views.js';
 import { ClientCore, type ClientCoreOptions } from '../../main/core/client/client.js';
@@ -32,22 +33,7 @@ async function core(extra: Partial<ClientCoreOptions> = {}) {
   return { core: c, dir };
 }
 
-/** Resolves when the core's snapshot satisfies `pred`. */
-function until(c: ClientCore, pred: (s: Snapshot) => boolean, timeoutMs = 5000): Promise<Snapshot> {
-  if (pred(c.snapshot())) return Promise.resolve(c.snapshot());
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`snapshot condition not met; connection ${JSON.stringify(c.snapshot().connection)}`));
-    }, timeoutMs);
-    const off = c.onEvent(() => {
-      if (!pred(c.snapshot())) return;
-      clearTimeout(timer);
-      off();
-      resolve(c.snapshot());
-    });
-  });
-}
+const until = (c: ClientCore, pred: (s: Snapshot) => boolean, ms = 5000): Promise<Snapshot> => untilSnapshot(c, pred, ms);
 
 /** Resolves once settings.json in `dir` holds a home-screen cache (written after each app list, asynchronously). */
 async function homeScreenCached(dir: string, timeoutMs = 3000): Promise<void> {

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { until as untilSnapshot } from '../support/core-apps.js';
 import type { Snapshot } from '../../main/core/bridge/views.js';
 import { ClientCore, type ClientCoreOptions } from '../../main/core/client/client.js';
 import { browserShellPort } from '../../main/core/client/shell-port.js';
@@ -74,21 +75,7 @@ async function core(extra: Partial<ClientCoreOptions> = {}) {
   return { core: c, dir };
 }
 
-function until(c: ClientCore, pred: (s: Snapshot) => boolean, timeoutMs = 8000): Promise<Snapshot> {
-  if (pred(c.snapshot())) return Promise.resolve(c.snapshot());
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`snapshot condition not met; connection ${JSON.stringify(c.snapshot().connection)}`));
-    }, timeoutMs);
-    const off = c.onEvent(() => {
-      if (!pred(c.snapshot())) return;
-      clearTimeout(timer);
-      off();
-      resolve(c.snapshot());
-    });
-  });
-}
+const until = (c: ClientCore, pred: (s: Snapshot) => boolean, ms = 8000): Promise<Snapshot> => untilSnapshot(c, pred, ms);
 
 const loggedIn = (s: Snapshot) => s.connection.kind === 'logged-in' && s.apps !== undefined && !s.apps.fromCache;
 const failed = (s: Snapshot) => s.connection.kind === 'error';

@@ -45,7 +45,10 @@ export async function setup(options: { config?: EmulatorConfig; core?: Partial<C
 export function until(core: ClientCore, pred: (s: Snapshot) => boolean, ms = 3000): Promise<Snapshot> {
   if (pred(core.snapshot())) return Promise.resolve(core.snapshot());
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('condition not met')), ms);
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`snapshot condition not met within ${ms} ms; connection ${JSON.stringify(core.snapshot().connection)}`));
+    }, ms);
     const off = core.onEvent(() => {
       if (!pred(core.snapshot())) return;
       clearTimeout(timer);

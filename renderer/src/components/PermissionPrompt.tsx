@@ -1,10 +1,10 @@
-import { useEffect, useId, useRef, type SyntheticEvent } from 'react';
+import { useId, useRef, type SyntheticEvent } from 'react';
 import type { PermissionPrompt as Prompt } from '../../../main/core/bridge/views.js';
 import { useI18n } from '../i18n.js';
-import { useHidingOverlay } from '../overlays.js';
 import { permissionWords } from '../permissions.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
+import { usePromptDialog } from '../usePromptDialog.js';
 import { ErrorAlert } from './ErrorAlert.js';
 
 /**
@@ -23,25 +23,9 @@ function PermissionDialog({ prompt }: { prompt: Prompt }) {
   const i18n = useI18n();
   const { t } = i18n;
   const id = useId();
-  const ref = useRef<HTMLDialogElement>(null);
   const { failure, run } = useCommand();
   const answering = useRef(false);
-  useHidingOverlay(true);
-
-  const opener = useRef<HTMLElement | null>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (!dialog.open) {
-      opener.current = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
-      dialog.showModal();
-    }
-    return () => {
-      // The dialog left with its prompt: focus goes back where it was, if nothing else took it.
-      const now = document.activeElement;
-      if (!dialog.isConnected && opener.current?.isConnected && (now === null || now === document.body)) opener.current.focus();
-    };
-  }, []);
+  const ref = usePromptDialog();
 
   const answer = async (allow: boolean) => {
     if (answering.current) return;

@@ -1,9 +1,9 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type SyntheticEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type SyntheticEvent } from 'react';
 import type { ProviderPrompt as Prompt } from '../../../main/core/bridge/views.js';
 import { useI18n, type MessageKey } from '../i18n.js';
-import { useHidingOverlay } from '../overlays.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
+import { usePromptDialog } from '../usePromptDialog.js';
 import { ErrorAlert } from './ErrorAlert.js';
 
 /** The words for "Always use this app …" by Client API. */
@@ -27,28 +27,12 @@ export function ProviderPrompts() {
 function ProviderDialog({ prompt }: { prompt: Prompt }) {
   const { t } = useI18n();
   const id = useId();
-  const ref = useRef<HTMLDialogElement>(null);
   const { failure, run } = useCommand();
   const answering = useRef(false);
   const [chosen, setChosen] = useState(prompt.providers[0]?.name);
   const [remember, setRemember] = useState(false);
-  useHidingOverlay(true);
-
-  const opener = useRef<HTMLElement | null>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (!dialog.open) {
-      opener.current = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
-      dialog.showModal();
-      // The choice, not the first control: the keyboard picks with the arrows and Enter goes on.
-      dialog.querySelector<HTMLInputElement>('input[type="radio"]:checked')?.focus();
-    }
-    return () => {
-      const now = document.activeElement;
-      if (!dialog.isConnected && opener.current?.isConnected && (now === null || now === document.body)) opener.current.focus();
-    };
-  }, []);
+  // The choice, not the first control: the keyboard picks with the arrows and Enter goes on.
+  const ref = usePromptDialog((dialog) => dialog.querySelector<HTMLInputElement>('input[type="radio"]:checked'));
 
   const answer = async (provider: string | undefined) => {
     if (answering.current) return;
