@@ -7,7 +7,7 @@
  * socket closing), and every "this did not happen" has a positive control beside it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -480,6 +480,32 @@ describe('fault 7: the disk is full while settings are saved', () => {
     full = false;
     expect(await config.updateSettings({ startMinimized: true })).toMatchObject({ ok: true, saved: true });
     expect(JSON.parse(readFileSync(settingsPath(dir), 'utf8'))).toMatchObject({ settings: { scheme: 'dark', language: 'de', startMinimized: true } });
+  });
+
+  it('a login does not wait for the settings file: logged in while its write is held; the account is on disk once it is let go', async () => {
+    const pbx = await emulator();
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let writes = 0;
+    const steps: AtomicWriteSteps = {
+      async write(file, data) {
+        writes++;
+        await held;
+        return fileSystemSteps.write(file, data);
+      },
+      rename: fileSystemSteps.rename,
+    };
+    const { core, dir } = await startCore({ writeSteps: steps });
+    try {
+      expect(await core.handle(login(pbx.url, 'alice', 'Secret123!', false))).toEqual({ ok: true });
+      await until(core, loggedIn, 'logged in');
+      // Positive control: the write had begun (and is held), so the login did not wait for it.
+      expect(writes).toBeGreaterThan(0);
+      expect(existsSync(settingsPath(dir))).toBe(false);
+    } finally {
+      release();
+    }
+    await expect.poll(() => existsSync(settingsPath(dir)) && JSON.parse(readFileSync(settingsPath(dir), 'utf8'))).toMatchObject({ accounts: [{ username: 'alice' }] });
   });
 
   // Once a defect: "not saved" reached only the updateSettings command's result; saves the core makes

@@ -112,7 +112,13 @@ describe('__proto__, constructor, toString, hasOwnProperty from outside', () => 
     const ws = new WebSocket(`ws://127.0.0.1:${shell.port}${webBridgePath}?token=${shell.token}`, { headers: { Origin: shell.origin } });
     cleanups.push(() => ws.terminate());
     await new Promise((r) => ws.once('open', r));
-    const answer = new Promise<WebBridgeFrame>((r) => ws.once('message', (d) => r(JSON.parse(String(d)) as WebBridgeFrame)));
+    // Events may come first (the core's UI events go to every bridge): the answer is the result with our id.
+    const answer = new Promise<WebBridgeFrame>((r) =>
+      ws.on('message', (d) => {
+        const frame = JSON.parse(String(d)) as WebBridgeFrame;
+        if (frame.kind === 'result' && frame.id === 1) r(frame);
+      }),
+    );
     ws.send(JSON.stringify({ kind: 'command', id: 1, command: { type: 'getSnapshot' } }));
     const frame = await answer;
     const snapshot = (frame as { kind: 'result'; result: { value: Snapshot } }).result.value;

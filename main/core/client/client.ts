@@ -27,6 +27,7 @@ import { Coalescer } from '../common/coalesce.js';
 import { Emitter } from '../common/emitter.js';
 import { silentLogger, type Logger } from '../common/log.js';
 import type { CommandLine } from '../config/command-line.js';
+import type { AtomicWriteSteps } from '../config/atomic-write.js';
 import { ConfigService, type SettingsPatch } from '../config/config-service.js';
 import { appAllowed, appDevToolsAllowed } from '../config/effective.js';
 import type { Account, ShellState } from '../config/settings.js';
@@ -51,6 +52,8 @@ export interface ClientCoreOptions {
   commandLine?: CommandLine;
   /** Default: the OS keychain, falling back to memory with a notice. */
   credentialStore?: CredentialStore;
+  /** How settings.json is written (tests hold or fail writes here). */
+  writeSteps?: AtomicWriteSteps;
   log?: Logger;
   /** Test seams for the PBX session (timeouts, backoff, keep-alive). */
   sessionOptions?: Partial<PbxSessionOptions>;
@@ -283,7 +286,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
 
   static async start(options: ClientCoreOptions): Promise<ClientCore> {
     const log = options.log ?? silentLogger;
-    const config = await ConfigService.open({ dir: options.configDir, ...(options.policyFile && { policyFile: options.policyFile }), ...(options.commandLine && { commandLine: options.commandLine }), log });
+    const config = await ConfigService.open({ dir: options.configDir, ...(options.policyFile && { policyFile: options.policyFile }), ...(options.commandLine && { commandLine: options.commandLine }), ...(options.writeSteps && { writeSteps: options.writeSteps }), log });
     const notices: Notice[] = config.problems.map((p, i) => ({ id: `config-${i}`, severity: p.severity, text: `${p.source}${p.field ? ` (${p.field})` : ''}: ${p.reason}` }));
     // Until the core exists, notices are collected for its first snapshot.
     let notify = (n: Notice): void => {
@@ -602,7 +605,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     const refusal = this.config.usernameRefusal(username);
     // The refusal reads after a field name ("… does not match", "no user name may …"): made a sentence here.
     if (refusal !== undefined) return { ok: false, error: refusal.startsWith('does not') ? `This username ${refusal}.` : `${refusal[0]!.toUpperCase()}${refusal.slice(1)}.` };
-    const saved = await this.config.saveAccount({ ...this.existingAccount(pbx, username), address: pbx, username });
+    // In force at once; the login does not wait for the settings file (a failed write is a notice).
+    const saved = await this.config.saveAccount({ ...this.existingAccount(pbx, username), address: pbx, username }, { waitForDisk: false });
     if (!saved.ok) return { ok: false, error: saved.errors.map((e) => e.reason).join('; ') };
     // "Stay logged in" off: the session lives in memory only, and nothing stays in the keychain.
     const store = c.stayLoggedIn ? this.store : new MemoryCredentialStore();
@@ -610,9 +614,11 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     const session = this.startSession(saved.value, store);
     // Progress arrives as `connection` events; 2FA may take minutes, so do not hold the command.
     void session.login({ username, password: c.password });
-    // Remembering the account for the next start need not delay the connection.
-    const activated = await this.config.setActiveAccount(saved.value.id);
-    if (!activated.ok) this.log('warn', 'active account not saved', { errors: activated.errors });
+    // Remembering the account for the next start need not delay the connection, nor this answer
+    // (in force at once; the write is queued behind the account's).
+    void this.config.setActiveAccount(saved.value.id).then((activated) => {
+      if (!activated.ok) this.log('warn', 'active account not saved', { errors: activated.errors });
+    });
     return { ok: true };
   }
 

@@ -193,7 +193,12 @@ export class ConfigService extends Emitter<ConfigEvents> {
   }
 
   /** Adds or replaces an account. The first account saved becomes the active one. */
-  async saveAccount(input: AccountInput): Promise<ChangeResult<Account>> {
+  /**
+   * `waitForDisk: false` resolves once the account is valid and in force, while the write goes on
+   * (in order with every other write): for a login, which need not wait for the disk. A write
+   * that fails is reported as every failed save is (the `saved` event), not in this result.
+   */
+  async saveAccount(input: AccountInput, { waitForDisk = true }: { waitForDisk?: boolean } = {}): Promise<ChangeResult<Account>> {
     const errors: ConfigProblem[] = [];
     const account = whole(accountSchema)({ ...input, id: input.id ?? randomUUID() }, 'account', (f, reason) => errors.push(this.error(f, reason)));
     if (!account) return { ok: false, errors };
@@ -210,7 +215,8 @@ export class ConfigService extends Emitter<ConfigEvents> {
       accounts: exists ? this.file.accounts.map((a) => (a.id === account.id ? account : a)) : [...this.file.accounts, account],
       activeAccount: this.file.activeAccount ?? account.id,
     };
-    return this.commit(account);
+    const committed = this.commit(account);
+    return waitForDisk ? committed : { ok: true, value: account, saved: false, reason: 'still being written' };
   }
 
   /**
