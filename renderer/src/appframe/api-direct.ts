@@ -35,6 +35,8 @@ interface Channel {
   /** The peer's handover came through the core: what the port brings may go to the app. */
   peerLive: boolean;
   held: unknown[];
+  /** What the app sent for the pair since the last flush: one port message per batch. */
+  outbox: unknown[];
   sent: number;
   received: number;
 }
@@ -61,8 +63,17 @@ export class DirectApi {
   private readonly ended = new Set<string>();
   private liveCount = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
+  /**
+   * Batching: the app's messages arrive one task each; a flush posted to the same kind of task
+   * queue runs after those already waiting, so everything queued by then crosses the port as
+   * one message (an array). That saves a task per message on the other side.
+   */
+  private readonly flusher = new MessageChannel();
+  private flushPending = false;
 
-  constructor(private readonly deps: DirectApiDeps) {}
+  constructor(private readonly deps: DirectApiDeps) {
+    this.flusher.port1.onmessage = () => this.flush();
+  }
 
   grant(grant: ApiGrantFrame): void {
     const ch = this.channel(grant.channel);
@@ -97,6 +108,7 @@ export class DirectApi {
     if (!ch) return;
     this.channels.delete(channel);
     this.unroute(ch);
+    this.flushChannel(ch);
     // What the peer sent before the end still reaches the app (its order no longer matters to anyone gone).
     for (const data of ch.held.splice(0)) this.deliver(ch, data);
     ch.port?.close();
@@ -118,16 +130,32 @@ export class DirectApi {
       const ch = m.provider === undefined ? this.toDefault.get(m.api) : this.toProvider.get(m.api)?.get(m.provider);
       if (!ch?.port || ch.grant?.role !== 'consumer') return false;
       const request: DirectApiRequest = { consumer: ch.grant.self, api: ch.grant.api, src: m.src, msg: m.msg };
-      ch.port.postMessage(request);
-      ch.sent++;
+      this.send(ch, request);
       return true;
     }
     const ch = this.toConsumer.get(m.api)?.get(m.consumer);
     if (!ch?.port || ch.grant?.role !== 'provider') return false;
     const result: DirectApiResult = { api: ch.grant.api, src: m.src, msg: m.msg };
-    ch.port.postMessage(result);
-    ch.sent++;
+    this.send(ch, result);
     return true;
+  }
+
+  private send(ch: Channel, message: DirectApiRequest | DirectApiResult): void {
+    ch.outbox.push(message);
+    ch.sent++;
+    if (this.flushPending) return;
+    this.flushPending = true;
+    this.flusher.port2.postMessage(0);
+  }
+
+  private flush(): void {
+    this.flushPending = false;
+    for (const ch of this.channels.values()) this.flushChannel(ch);
+  }
+
+  private flushChannel(ch: Channel): void {
+    if (ch.outbox.length === 0) return;
+    ch.port?.postMessage(ch.outbox.splice(0));
   }
 
   private remember(id: string): void {
@@ -141,7 +169,7 @@ export class DirectApi {
     if (ch) return ch;
     // The port and the core's frames come by different ways: one may come after the end.
     if (this.ended.has(id) || this.channels.size >= MAX_CHANNELS) return undefined;
-    ch = { id, grant: undefined, port: undefined, live: false, peerLive: false, held: [], sent: 0, received: 0 };
+    ch = { id, grant: undefined, port: undefined, live: false, peerLive: false, held: [], outbox: [], sent: 0, received: 0 };
     this.channels.set(id, ch);
     this.timer ??= setInterval(() => this.reportAll(), trafficReportMs);
     return ch;
@@ -177,13 +205,16 @@ export class DirectApi {
     } else if (this.toConsumer.get(g.api)?.get(g.peer) === ch) this.toConsumer.get(g.api)!.delete(g.peer);
   }
 
-  private fromPort(ch: Channel, data: unknown): void {
-    if (this.channels.get(ch.id) !== ch) return;
-    if (!ch.peerLive || !ch.grant) {
-      if (ch.held.length < MAX_HELD) ch.held.push(data);
-      return;
+  /** A batch from the peer page (an array of messages, in order). */
+  private fromPort(ch: Channel, batch: unknown): void {
+    if (this.channels.get(ch.id) !== ch || !Array.isArray(batch)) return;
+    for (const data of batch as unknown[]) {
+      if (!ch.peerLive || !ch.grant) {
+        if (ch.held.length < MAX_HELD) ch.held.push(data);
+        continue;
+      }
+      this.deliver(ch, data);
     }
-    this.deliver(ch, data);
   }
 
   /** To the app, exactly as the broker would build it, with the names of this page's grant. */
