@@ -9,6 +9,7 @@
  */
 import type { Frame, Page } from '@playwright/test';
 import { allApps, expect, logIn, shots, test, type StartOptions, type World } from './fixtures.js';
+import { fakeOsNotifications } from './fake-notifications.js';
 import { AppServer, appsConfig } from './probe-apps.js';
 
 let apps: AppServer;
@@ -351,30 +352,7 @@ test('a hidden provider runs without a tab, invisibly but at full size', async (
 });
 
 test('notifications: a toast with Open and Dismiss, and an OS notification whose click opens it too', async ({ page, world }) => {
-  // A stand-in for the browser's Notification API, recording what the UI shows.
-  await page.addInitScript(() => {
-    const shown: { title: string; body: string; closed: boolean; onclick: (() => void) | null }[] = [];
-    class FakeNotification {
-      static permission: NotificationPermission = 'default';
-      static requestPermission(): Promise<NotificationPermission> {
-        FakeNotification.permission = 'granted';
-        return Promise.resolve('granted');
-      }
-      title: string;
-      body: string;
-      closed = false;
-      onclick: (() => void) | null = null;
-      constructor(title: string, options: NotificationOptions) {
-        this.title = title;
-        this.body = options.body ?? '';
-        shown.push(this);
-      }
-      close(): void {
-        this.closed = true;
-      }
-    }
-    Object.assign(window, { Notification: FakeNotification, osNotifications: shown });
-  });
+  await fakeOsNotifications(page, 'default');
   await start(page, world);
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByRole('button', { name: 'Enable desktop notifications' }).click();

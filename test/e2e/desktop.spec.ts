@@ -20,6 +20,7 @@ import { startSampleApps, type SampleApps } from '../apps/server.js';
 import type { EmulatorConfig } from '../pbx/index.js';
 import { allApps, expect, logIn, shots, test, type StartOptions, type World } from './fixtures.js';
 import { AppServer, appsConfig } from './probe-apps.js';
+import { fakeOsNotifications, osTitles } from './fake-notifications.js';
 
 const ORIGIN_PLACEHOLDER = 'http://apps.invalid';
 const PHONE_API = 'com.innovaphone.phone';
@@ -231,32 +232,6 @@ test('the window title counts the badges; toasts answer calls and chat messages,
   await expect(badge.getByText('Notification clicked: reject')).toBeVisible();
 });
 
-/** A stand-in for the browser's Notification API (permission granted), recording what the UI shows. */
-async function fakeOsNotifications(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const shown: { title: string; body: string; closed: boolean; onclick: (() => void) | null }[] = [];
-    class FakeNotification {
-      static permission: NotificationPermission = 'granted';
-      static requestPermission(): Promise<NotificationPermission> {
-        return Promise.resolve('granted');
-      }
-      title: string;
-      body: string;
-      closed = false;
-      onclick: (() => void) | null = null;
-      constructor(title: string, options: NotificationOptions) {
-        this.title = title;
-        this.body = options.body ?? '';
-        shown.push(this);
-      }
-      close(): void {
-        this.closed = true;
-      }
-    }
-    Object.assign(window, { Notification: FakeNotification, osNotifications: shown });
-  });
-}
-const osTitles = (page: Page) => page.evaluate(() => (window as unknown as { osNotifications: { title: string }[] }).osNotifications.map((n) => n.title));
 
 test('browser shell: OS notifications only for those that pop up (not in do-not-disturb); a click opens it in the app', async ({ page, world }) => {
   await fakeOsNotifications(page);
