@@ -39,6 +39,7 @@ import { sessionTestConfig } from '../support/session-config.js';
 import { deepJsonText, deepValue, garbageText, hostileKey, hostileString, jsonValue, mutateObject, mutateText, notAString, prototypeKeys, withMembers } from './arbitraries.js';
 import { guardProcess, type ProcessGuard } from './process-guard.js';
 import { fuzzParams, fuzzTimeout } from './settings.js';
+import { until as untilSnapshot } from '../support/core-apps.js';
 
 type Logged = { level: LogLevel; message: string; fields?: Record<string, unknown> };
 
@@ -112,18 +113,7 @@ let guard: ProcessGuard;
 const logs: Logged[] = [];
 const log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => logs.push({ level, message, ...(fields && { fields }) });
 
-function until(pred: (s: Snapshot) => boolean, ms = 5000): Promise<void> {
-  if (pred(core.snapshot())) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('condition not met')), ms);
-    const off = core.onEvent(() => {
-      if (!pred(core.snapshot())) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
+const until = (pred: (s: Snapshot) => boolean, ms = 5000): Promise<unknown> => untilSnapshot(core, pred, ms);
 
 beforeAll(async () => {
   guard = guardProcess();

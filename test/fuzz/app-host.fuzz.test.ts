@@ -30,6 +30,7 @@ import { PbxEmulator, type EmulatorConfig } from '../pbx/index.js';
 import { deepJsonText, garbageText, hostileKey, hostileString, hugeString, jsonValue, mutateObject, mutateText, prototypeKeys, withMembers } from './arbitraries.js';
 import { guardProcess, type ProcessGuard } from './process-guard.js';
 import { fuzzParams, fuzzTimeout } from './settings.js';
+import { until as untilSnapshot } from '../support/core-apps.js';
 
 type Logged = { level: LogLevel; message: string; fields?: Record<string, unknown> };
 
@@ -209,18 +210,7 @@ let core: ClientCore;
 let guard: ProcessGuard;
 const logs: Logged[] = [];
 
-function until(pred: (s: Snapshot) => boolean, ms = 5000): Promise<void> {
-  if (pred(core.snapshot())) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`condition not met: ${JSON.stringify(core.snapshot().connection)}`)), ms);
-    const off = core.onEvent(() => {
-      if (!pred(core.snapshot())) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
+const until = (pred: (s: Snapshot) => boolean, ms = 5000): Promise<unknown> => untilSnapshot(core, pred, ms);
 
 beforeAll(async () => {
   guard = guardProcess();

@@ -39,6 +39,7 @@ import { sessionTestConfig } from '../support/session-config.js';
 import { deepJsonText, deepValue, garbageText, hostileKey, hostileString, jsonNumber, jsonValue, mutateObject, mutateText, notAString, prototypeKeys } from './arbitraries.js';
 import { guardProcess, type ProcessGuard } from './process-guard.js';
 import { fuzzParams, fuzzTimeout } from './settings.js';
+import { until as untilSnapshot } from '../support/core-apps.js';
 
 type Logged = { level: LogLevel; message: string; fields?: Record<string, unknown> };
 
@@ -143,18 +144,7 @@ function withPbx(command: unknown): unknown {
 
 // ------------------------------------------------------------------ the world
 
-function until(pred: (s: Snapshot) => boolean, ms = 5000): Promise<void> {
-  if (pred(core.snapshot())) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`condition not met: ${JSON.stringify(core.snapshot().connection)}`)), ms);
-    const off = core.onEvent(() => {
-      if (!pred(core.snapshot())) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
+const until = (pred: (s: Snapshot) => boolean, ms = 5000): Promise<unknown> => untilSnapshot(core, pred, ms);
 
 /** Logged in with apps, as at the start: a generated command may have logged out or logged in elsewhere. */
 async function loggedIn(): Promise<void> {
