@@ -24,7 +24,7 @@ export type CommandFrame = { ok: true; id: number; command: unknown } | { ok: fa
 /** Read a text frame from the page: `{kind:'command', id, command}` with an integer id. */
 export function parseCommandFrame(text: string): CommandFrame {
   const parsed = parseJsonObject(text);
-  if (!parsed.ok) return { ok: false, error: parsed.reason === 'not-json' ? 'frame is not JSON' : 'frame is not an object' };
+  if (!parsed.ok) return { ok: false, error: parsed.reason === 'not-json' ? 'frame is not JSON' : parsed.reason === 'too-deep' ? 'frame nested too deeply' : 'frame is not an object' };
   const frame = parsed.value;
   const { id, kind } = frame;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) return { ok: false, error: 'frame has no integer id' };

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePbxFrame, pbxInbound, type ParsedFrame } from '../../main/core/protocol/pbx-messages.js';
+import { MAX_JSON_DEPTH } from '../../main/core/protocol/validate.js';
 import { deepJsonText, garbageText, hostileKey, hugeString, jsonValue, mutateObject, mutateText, prototypeKeys, withDeepMember, withMembers } from './arbitraries.js';
 import { fuzzParams, fuzzTimeout } from './settings.js';
 import { validFrame } from './pbx-frames.js';
@@ -112,6 +113,9 @@ describe('parsePbxFrame: any text gets a verdict, never an exception', () => {
     fc.assert(
       fc.property(deepJsonText, fc.constantFrom(...infoCarriers), (deep, mt) => {
         for (const text of [deep, withDeepMember(JSON.stringify({ mt, digest: '00' }), 'info', 10_000)]) expectVerdict(parsePbxFrame(text));
+        // Refused by the depth check itself, not by whatever walked it first and threw (the catch-all).
+        const info = withDeepMember(JSON.stringify({ mt, digest: '00' }), 'info', MAX_JSON_DEPTH + 1);
+        expect(parsePbxFrame(info)).toEqual({ ok: false, error: `nested deeper than ${MAX_JSON_DEPTH} levels` });
       }),
       fuzzParams(50),
     );

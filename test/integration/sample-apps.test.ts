@@ -188,8 +188,11 @@ describe('sample App Services: app login with digests minted by the PBX emulator
     s.send(appLoginFrom(r));
     expect(await s.next('AppLoginResult')).toEqual({ mt: 'AppLoginResult', ok: false, error: 'digest mismatch' });
     s.send({ mt: 'WhoAmI' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(s.inbox.map((m) => m.mt)).toEqual(['AppChallengeResult', 'AppLoginResult']);
+    // Positive control: the service answers frames on one socket in order, and a challenge even
+    // without a login; once this one is answered, a WhoAmIResult would have come before it.
+    s.send({ mt: 'AppChallenge' });
+    await s.next('AppChallengeResult');
+    expect(s.inbox.map((m) => m.mt)).toEqual(['AppChallengeResult', 'AppLoginResult', 'AppChallengeResult']);
   });
 
   it('refuses tampered, replayed and misdirected logins', async () => {

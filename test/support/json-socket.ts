@@ -59,12 +59,6 @@ export class JsonSocket {
     return all;
   }
 
-  /** Not yet taken messages of this mt that arrive within `ms` (a test expects none). */
-  async untakenAfter(mt: string, ms = 150): Promise<Msg[]> {
-    await new Promise((r) => setTimeout(r, ms));
-    return this.inbox.filter((x) => !this.taken.has(x) && x.mt === mt);
-  }
-
   close(): void {
     this.ws.terminate();
   }

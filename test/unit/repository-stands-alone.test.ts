@@ -25,7 +25,8 @@ const exempt = new Set(['package-lock.json']);
 function listFiles(): { files: string[]; how: 'git' | 'walk' } {
   try {
     const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
-    const files = out.split('\0').filter((f) => f !== '' && existsSync(join(root, f)));
+    // Files only: an untracked symlink to a folder (a linked node_modules) is listed by git as a file.
+    const files = out.split('\0').filter((f) => f !== '' && statSync(join(root, f), { throwIfNoEntry: false })?.isFile() === true);
     if (files.length > 0) return { files, how: 'git' };
   } catch {
     // No git, or not a repository: walk the tree instead.
