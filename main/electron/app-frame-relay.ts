@@ -21,7 +21,7 @@
  * module loads in plain Node (the contract tests drive it with recording stand-ins).
  */
 import type { IpcMain, IpcMainEvent, WebContents } from 'electron';
-import { type AppFrameHost, type AppFrameLink, type FromAppFrame, appFramePagePath, parseAppFrame, splitAppFrames } from '../core/bridge/app-frame.js';
+import { type AppFrameHost, type AppFrameLink, type FromAppFrame, type ToAppFrame, appFramePagePath, createFrameBatcher, encodeToAppFrame, parseAppFrame, splitAppFrames } from '../core/bridge/app-frame.js';
 import { ipcChannels } from '../core/bridge/channels.js';
 import type { Logger } from '../core/common/log.js';
 import { isShellUrl, parseUrl } from './navigation.js';
@@ -105,11 +105,15 @@ export function wireAppFrames(ipcMain: Pick<IpcMain, 'on' | 'removeListener'>, v
 
   const attach = (viewId: string, b: Binding) => {
     detach(viewId, 'hello again');
-    const send = (frame: unknown) => {
-      // Only the link that is current may still reach the page.
-      if (bindings.get(viewId) !== b || b.link !== link || b.contents.isDestroyed()) return;
-      b.contents.send(ipcChannels.appFrameDown, JSON.stringify(frame));
-    };
+    // What the core sends within one tick goes as one IPC message, as on the WebSocket (app-frame.ts).
+    const out = createFrameBatcher({
+      write: (text) => b.contents.send(ipcChannels.appFrameDown, text),
+      // Only the link that is current may still reach the page; an older one's frames are dropped.
+      canWrite: () => bindings.get(viewId) === b && b.link === link && !b.contents.isDestroyed(),
+      maxWaiting: 0,
+      schedule: (run) => setImmediate(run),
+    });
+    const send = (frame: ToAppFrame) => out.push(encodeToAppFrame(frame));
     let link: AppFrameLink | undefined;
     try {
       link = core.attachAppFrame(viewId, send);

@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { type AppFrameLink, type ToAppFrame, batchAppFrames, encodeToAppFrame, maxAppFrameBytes, maxFramesPerBatch, parseAppFrame, splitAppFrames } from '../core/bridge/app-frame.js';
+import { type AppFrameLink, type FrameBatcher, type ToAppFrame, createFrameBatcher, encodeToAppFrame, maxAppFrameBytes, parseAppFrame, splitAppFrames } from '../core/bridge/app-frame.js';
 import type { Logger } from '../core/common/log.js';
 import type { BridgeHost } from './bridge-host.js';
 
@@ -20,7 +20,7 @@ const maxBufferedBytes = 4 * maxAppFrameBytes;
 export class AppFrameSocketServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: maxAppFrameBytes });
   /** Frames for each page, sent at most once per tick as one WebSocket message (app-frame.ts). */
-  private readonly outgoing = new Map<WebSocket, string[]>();
+  private readonly outgoing = new WeakMap<WebSocket, FrameBatcher>();
 
   constructor(
     private readonly host: BridgeHost,
@@ -119,30 +119,23 @@ export class AppFrameSocketServer {
   }
 
   private send(ws: WebSocket, frame: ToAppFrame, viewId: string): void {
-    if (ws.readyState !== WebSocket.OPEN) return;
-    let queued = this.outgoing.get(ws);
-    if (!queued) {
-      this.outgoing.set(ws, (queued = []));
-      setImmediate(() => this.flush(ws, viewId));
+    let batcher = this.outgoing.get(ws);
+    if (!batcher) {
+      batcher = createFrameBatcher({
+        write: (text) => ws.send(text),
+        canWrite: () => {
+          if (ws.readyState !== WebSocket.OPEN) return false;
+          if (ws.bufferedAmount <= maxBufferedBytes) return true;
+          this.log('warn', 'app frame connection dropped: the page stopped reading', { view: viewId, buffered: ws.bufferedAmount });
+          ws.terminate();
+          return false;
+        },
+        // A socket that is not open drops what it is given.
+        maxWaiting: 0,
+        schedule: (run) => setImmediate(run),
+      });
+      this.outgoing.set(ws, batcher);
     }
-    queued.push(encodeToAppFrame(frame));
-  }
-
-  /** Everything queued for the page this tick, as few WebSocket messages as the size limit allows (usually one). */
-  private flush(ws: WebSocket, viewId: string): void {
-    const queued = this.outgoing.get(ws) ?? [];
-    this.outgoing.delete(ws);
-    while (queued.length > 0) {
-      if (ws.readyState !== WebSocket.OPEN) return;
-      if (ws.bufferedAmount > maxBufferedBytes) {
-        this.log('warn', 'app frame connection dropped: the page stopped reading', { view: viewId, buffered: ws.bufferedAmount });
-        ws.terminate();
-        return;
-      }
-      let units = 0;
-      let n = 0;
-      while (n < queued.length && n < maxFramesPerBatch && (n === 0 || (units + queued[n]!.length + 12) * 3 <= maxAppFrameBytes)) units += queued[n++]!.length + 12;
-      ws.send(batchAppFrames(queued.splice(0, n)));
-    }
+    batcher.push(encodeToAppFrame(frame));
   }
 }

@@ -40,6 +40,7 @@ import { deepJsonText, deepValue, garbageText, hostileKey, hostileString, jsonVa
 import { guardProcess, type ProcessGuard } from './process-guard.js';
 import { fuzzParams, fuzzTimeout } from './settings.js';
 import { until as untilSnapshot } from '../support/core-apps.js';
+import { StandInWebContents } from '../support/stand-in-web-contents.js';
 
 type Logged = { level: LogLevel; message: string; fields?: Record<string, unknown> };
 
@@ -316,20 +317,6 @@ describe('the browser shell’s app-frame socket under generated frames', () => 
 });
 
 // ------------------------------------------------------------------ over Electron IPC
-
-/** A recording stand-in for a view's web contents (not Electron). */
-class StandInWebContents extends EventEmitter {
-  private static ids = 1000;
-  readonly id = StandInWebContents.ids++;
-  readonly sent: string[] = [];
-  destroyed = false;
-  isDestroyed(): boolean {
-    return this.destroyed;
-  }
-  send(channel: string, text: string): void {
-    if (channel === ipcChannels.appFrameDown) this.sent.push(text);
-  }
-}
 
 /** Who sends: a view's own top frame on the app-frame page, or a forgery. */
 type Sender =

@@ -24,6 +24,7 @@ import { createWebShell } from '../../main/web/server.js';
 import { appLoginFrom, JsonSocket } from '../apps/pbx-client.js';
 import { startSampleApps, type SampleApps } from '../apps/server.js';
 import { PbxEmulator } from '../pbx/index.js';
+import { StandInWebContents } from '../support/stand-in-web-contents.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -151,20 +152,6 @@ async function webSocketTransport(core: ClientCore, log: (level: LogLevel, messa
   };
 }
 
-/** Recording stand-ins for the two Electron objects the relay touches (not Electron). */
-class StandInWebContents extends EventEmitter {
-  private static ids = 100;
-  readonly id = StandInWebContents.ids++;
-  readonly sent: string[] = [];
-  destroyed = false;
-  isDestroyed(): boolean {
-    return this.destroyed;
-  }
-  send(channel: string, text: string): void {
-    if (channel === ipcChannels.appFrameDown) this.sent.push(text);
-  }
-}
-
 function ipcTransport(core: ClientCore, log: (level: LogLevel, message: string, fields?: Record<string, unknown>) => void): Transport {
   const ipcMain = new EventEmitter();
   const views = new Map<number, string>();
@@ -187,7 +174,7 @@ function ipcTransport(core: ClientCore, log: (level: LogLevel, message: string, 
       const c = contents;
       const frames: ToAppFrame[] = [];
       const start = c.sent.length;
-      const sync = () => frames.splice(0, frames.length, ...c.sent.slice(start).map((t) => JSON.parse(t) as ToAppFrame));
+      const sync = () => frames.splice(0, frames.length, ...c.frames(start));
       return {
         get frames() {
           sync();

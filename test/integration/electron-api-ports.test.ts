@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipcChannels } from '../../main/core/bridge/channels.js';
 import { SHELL_ORIGIN } from '../../main/electron/navigation.js';
 import { PbxEmulator } from '../pbx/index.js';
-import { type IpcSender, type MainProcess, bootMain, ensureAppBuilt } from '../support/electron-stand-in/harness.js';
+import { type IpcSender, type MainProcess, appFrameSent, appPosted, bootMain, ensureAppBuilt } from '../support/electron-stand-in/harness.js';
 import { sessionTestConfig } from '../support/session-config.js';
 
 const BUILD_TIMEOUT_MS = 120_000;
@@ -40,7 +40,7 @@ describe('Electron: direct Client API channels', () => {
     const sender: IpcSender = { webContentsId, frame: { url: load.url, isMainFrame: true } };
     const up = (frame: object) => main.sendIpc(ipcChannels.appFrameUp, sender, JSON.stringify(frame));
     await up({ kind: 'hello' });
-    await main.waitFor('webContents.send', (s) => s.webContentsId === webContentsId && s.channel === ipcChannels.appFrameDown);
+    await appFrameSent(main, webContentsId);
     const app = (msg: object) => up({ kind: 'message', text: JSON.stringify(msg) });
     await app({ mt: 'Alive' });
     return { app, up };
@@ -76,13 +76,13 @@ describe('Electron: direct Client API channels', () => {
     expect(ports[0]![0]!.$ref).toBe('port');
     expect(Math.abs(ports[0]![0]!.id - ports[1]![0]!.id)).toBe(1);
     // The pages were granted the same channel over their IPC relay.
-    const grantTo = (id: number) => main.waitFor('webContents.send', (s) => s.webContentsId === id && s.channel === ipcChannels.appFrameDown && String(s.args[0]).includes('"grant"'));
-    expect(JSON.parse(String((await grantTo(consumerId)).args[0]))).toMatchObject({ kind: 'grant', channel: notice.channel, role: 'consumer', self: 'contacts', peer: 'search' });
-    expect(JSON.parse(String((await grantTo(providerId)).args[0]))).toMatchObject({ kind: 'grant', channel: notice.channel, role: 'provider', peer: 'contacts' });
+    const grantTo = async (id: number) => (await appFrameSent(main, id, (f) => f.kind === 'grant')).frame;
+    expect(await grantTo(consumerId)).toMatchObject({ kind: 'grant', channel: notice.channel, role: 'consumer', self: 'contacts', peer: 'search' });
+    expect(await grantTo(providerId)).toMatchObject({ kind: 'grant', channel: notice.channel, role: 'provider', peer: 'contacts' });
 
     // Once per pair.
     await consumer.app({ mt: 'ApiRequest', api: SEARCH, provider: 'search', src: 's2', msg: {} });
-    await main.waitFor('webContents.send', (s) => s.webContentsId === providerId && String(s.args[0]).includes('s2'));
+    await appPosted(main, providerId, (m) => m.src === 's2');
     expect(main.ofKind('webContents.postMessage').filter((p) => p.channel === ipcChannels.appFramePort)).toHaveLength(2);
 
     // The provider's page reloads (a new hello): the channel ends for both.

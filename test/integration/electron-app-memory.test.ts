@@ -12,7 +12,7 @@ import { ipcChannels } from '../../main/core/bridge/channels.js';
 import type { AppMemoryView } from '../../main/core/bridge/views.js';
 import { SHELL_ORIGIN } from '../../main/electron/navigation.js';
 import { PbxEmulator } from '../pbx/index.js';
-import { type IpcSender, type MainProcess, bootMain, ensureAppBuilt, isLoggedInEvent } from '../support/electron-stand-in/harness.js';
+import { type IpcSender, type MainProcess, appFrameSent, bootMain, ensureAppBuilt, isLoggedInEvent } from '../support/electron-stand-in/harness.js';
 import { sessionTestConfig } from '../support/session-config.js';
 
 const SHELL_PAGE = `${SHELL_ORIGIN}/index.html`;
@@ -49,7 +49,7 @@ describe('app memory and unloading in the Electron shell (stand-in)', () => {
     const created = main.ofKind('view.created').find((v) => v.webContentsId === load.webContentsId)!;
     const sender: IpcSender = { webContentsId: load.webContentsId, frame: { url: load.url } };
     await main.sendIpc(ipcChannels.appFrameUp, sender, JSON.stringify({ kind: 'hello' }));
-    await main.waitFor('webContents.send', (s) => s.seq > seq && s.channel === ipcChannels.appFrameDown && s.webContentsId === load.webContentsId);
+    await appFrameSent(main, load.webContentsId, undefined, { after: seq });
     await main.sendIpc(ipcChannels.appFrameUp, sender, JSON.stringify({ kind: 'message', text: JSON.stringify({ mt: 'Alive' }) }));
     return { viewId, webContentsId: load.webContentsId, nativeViewId: created.viewId };
   }
@@ -73,8 +73,8 @@ describe('app memory and unloading in the Electron shell (stand-in)', () => {
     expect(await command({ type: 'unloadApp', viewId: badger.viewId })).toMatchObject({ ok: false, error: expect.stringContaining('the app in front') });
     const { seq } = main.records.at(-1)!;
     expect(await command({ type: 'unloadApp', viewId: contacts.viewId })).toEqual({ ok: true });
-    const prepare = await main.waitFor('webContents.send', (s) => s.seq > seq && s.channel === ipcChannels.appFrameDown && s.webContentsId === contacts.webContentsId && String(s.args[0]).includes('PrepareReload'));
-    expect(JSON.parse(prepare.args[0] as string)).toEqual({ kind: 'post', text: JSON.stringify({ mt: 'PrepareReload' }) });
+    const prepare = await appFrameSent(main, contacts.webContentsId, (f) => f.kind === 'post' && f.text.includes('PrepareReload'), { after: seq });
+    expect(prepare.frame).toEqual({ kind: 'post', text: JSON.stringify({ mt: 'PrepareReload' }) });
     const loadUrl = main.ofKind('webContents.loadURL').find((l) => l.webContentsId === contacts.webContentsId)!.url;
     await main.sendIpc(ipcChannels.appFrameUp, { webContentsId: contacts.webContentsId, frame: { url: loadUrl } }, JSON.stringify({ kind: 'message', text: JSON.stringify({ mt: 'PrepareReloadComplete' }) }));
     await main.waitFor('webContents.call', (c) => c.seq > seq && c.webContentsId === contacts.webContentsId && c.method === 'close', 5000);

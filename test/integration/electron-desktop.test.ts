@@ -18,7 +18,7 @@ import { BACKGROUND_HINT } from '../../main/electron/background.js';
 import { APP_USER_MODEL_ID } from '../../main/electron/instance.js';
 import { SHELL_ORIGIN } from '../../main/electron/navigation.js';
 import { PbxEmulator } from '../pbx/index.js';
-import { type BootOptions, type IpcSender, type MainProcess, bootMain, ensureAppBuilt, isLoggedInEvent, repoRoot } from '../support/electron-stand-in/harness.js';
+import { type BootOptions, type IpcSender, type MainProcess, appPosted, bootMain, ensureAppBuilt, isLoggedInEvent, repoRoot } from '../support/electron-stand-in/harness.js';
 import { appsConfig } from '../support/core-apps.js';
 
 const SHELL_PAGE = `${SHELL_ORIGIN}/index.html`;
@@ -98,16 +98,7 @@ async function playView(d: Desktop, viewId: string) {
   const up = (frame: object) => d.main.sendIpc(ipcChannels.appFrameUp, sender, JSON.stringify(frame));
   await up({ kind: 'hello' });
   const post = (msg: object) => up({ kind: 'message', text: JSON.stringify(msg) });
-  const posted = (pred: (m: Record<string, unknown>) => boolean, timeoutMs = 10_000) =>
-    d.main.waitFor(
-      'webContents.send',
-      (s) => {
-        if (s.webContentsId !== load.webContentsId || s.channel !== ipcChannels.appFrameDown) return false;
-        const frame = JSON.parse(s.args[0] as string) as { kind: string; text?: string };
-        return frame.kind === 'post' && pred(JSON.parse(frame.text!) as Record<string, unknown>);
-      },
-      timeoutMs,
-    );
+  const posted = (pred: (m: Record<string, unknown>) => boolean, timeoutMs = 10_000) => appPosted(d.main, load.webContentsId, pred, { timeoutMs });
   await post({ mt: 'Alive' });
   return { webContentsId: load.webContentsId, pageUrl: load.url, post, posted };
 }
@@ -277,7 +268,7 @@ describe('Windows (platform win32)', () => {
     expect(created.options).toMatchObject({ actions: [{ type: 'button', text: 'Take it' }, { type: 'button', text: 'Reject' }], timeoutType: 'never', urgency: 'critical' });
     await d.main.emit('notification', 'action', { id: created.notificationId, fields: { actionIndex: 0, selectionIndex: -1 }, args: [0, -1] });
     const answer = await app.posted((m) => m.mt === 'ApiResult' && m.src === 'call1');
-    expect(JSON.parse(JSON.parse(answer.args[0] as string).text)).toMatchObject({ msg: { mt: 'LocalNotificationClicked', action: 'accept' } });
+    expect(answer).toMatchObject({ msg: { mt: 'LocalNotificationClicked', action: 'accept' } });
   });
 
   it('closing hides, with the hint once; window-all-closed does not quit', async () => {
@@ -317,7 +308,7 @@ describe('macOS (platform darwin)', () => {
     expect(created.options).toMatchObject({ hasReply: true, replyPlaceholder: 'Reply' });
     await d.main.emit('notification', 'reply', { id: created.notificationId, fields: { reply: 'Sure' }, args: ['Sure'] });
     const answer = await app.posted((m) => m.mt === 'ApiResult' && m.src === 'chat1');
-    expect(JSON.parse(JSON.parse(answer.args[0] as string).text)).toMatchObject({ msg: { mt: 'LocalNotificationClicked', action: 'reply', replyText: 'Sure' } });
+    expect(answer).toMatchObject({ msg: { mt: 'LocalNotificationClicked', action: 'reply', replyText: 'Sure' } });
   });
 
   it('dock conventions: closing hides without a hint, a dock click brings it back, Cmd+Q quits', async () => {
@@ -348,7 +339,7 @@ describe('click-to-dial: every link ends at the core as followLink', { timeout: 
       const phone = await playView(d, viewId);
       await phone.post({ mt: 'RegisterApi', api: 'com.innovaphone.phone' });
       const request = await phone.posted((m) => m.mt === 'ApiRequest');
-      expect(JSON.parse(JSON.parse(request.args[0] as string).text)).toMatchObject({ api: 'com.innovaphone.phone', msg: { mt: 'StartCall', num: '+4930123456' } });
+      expect(request).toMatchObject({ api: 'com.innovaphone.phone', msg: { mt: 'StartCall', num: '+4930123456' } });
       await d.main.stop();
     } finally {
       await pbx.stop();

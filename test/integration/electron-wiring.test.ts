@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appFramePagePath } from '../../main/core/bridge/app-frame.js';
+import { appFramePagePath, decodeToAppFrames } from '../../main/core/bridge/app-frame.js';
 import { ipcChannels } from '../../main/core/bridge/channels.js';
 import { APP_FRAME_PRELOAD_BUNDLE, PRELOAD_BUNDLE } from '../../main/electron/instance.js';
 import { UNTRUSTED_SENDER_ERROR } from '../../main/electron/ipc.js';
@@ -320,7 +320,7 @@ describe('the Electron shell against the recording stand-in', () => {
       await up({ webContentsId: view.webContentsId, frame: { url: view.pageUrl } }, { kind: 'hello' });
       const down = await main.waitFor('webContents.send', (s) => s.channel === ipcChannels.appFrameDown);
       expect(down.webContentsId).toBe(view.webContentsId);
-      expect(JSON.parse(down.args[0] as string)).toMatchObject({ kind: 'load', url: expect.stringContaining(`${APP_URL_BASE}/contacts/innovaphone-contacts.htm`) });
+      expect(decodeToAppFrames(down.args[0])[0]).toMatchObject({ kind: 'load', url: expect.stringContaining(`${APP_URL_BASE}/contacts/innovaphone-contacts.htm`) });
     });
   });
 

@@ -198,6 +198,48 @@ export function batchAppFrames(frames: readonly string[]): string {
   return frames.length === 1 ? frames[0]! : frames.map((f) => `${f.length}:${f}`).join('');
 }
 
+export interface FrameBatcher {
+  /** One encoded frame (`encodeFromAppFrame` / `encodeToAppFrame`), sent with the rest of this tick's. */
+  push(encoded: string): void;
+  /** Send what waits now (a transport that just opened). */
+  flush(): void;
+}
+
+/**
+ * Frames for the other side, sent at most once per tick, the same way on every transport (the
+ * page's WebSocket and IPC, the browser shell's socket, the Electron relay): whatever is pushed
+ * within one task goes as ONE transport message (`batchAppFrames`), split only where a batch would
+ * pass the size or count limit. `schedule` runs the flush after the current task (`setTimeout` in
+ * a page, `setImmediate` in Node). `write` is called only while `canWrite()` (asked before each
+ * message); until then frames wait, up to `maxWaiting` — more are dropped.
+ */
+export function createFrameBatcher(options: { write(text: string): void; canWrite(): boolean; maxWaiting: number; schedule(run: () => void): void }): FrameBatcher {
+  const { write, canWrite, maxWaiting, schedule } = options;
+  const waiting: string[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    while (waiting.length > 0 && canWrite()) {
+      let units = 0;
+      let n = 0;
+      // At least one frame per message; a frame is at most maxAppFrameBytes itself.
+      while (n < waiting.length && n < maxFramesPerBatch && (n === 0 || (units + waiting[n]!.length + 12) * 3 <= maxAppFrameBytes)) units += waiting[n++]!.length + 12;
+      write(batchAppFrames(waiting.splice(0, n)));
+    }
+  };
+  return {
+    push(encoded) {
+      if (waiting.length >= maxWaiting && !canWrite()) return;
+      waiting.push(encoded);
+      if (!scheduled && canWrite()) {
+        scheduled = true;
+        schedule(flush);
+      }
+    },
+    flush,
+  };
+}
+
 /**
  * Split one transport message into its frames, checking only the framing (each frame is then
  * read by `parseAppFrame`). A malformed batch is refused whole: nothing in it is trusted.

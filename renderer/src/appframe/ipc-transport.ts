@@ -6,7 +6,7 @@
  * IPC does not drop while the page lives, so the link is `open` at once.
  */
 import { decodeToAppFrames, type AppFrameApi, type AppFrameHello } from '../../../main/core/bridge/app-frame.js';
-import { createFrameBatcher, type AppFrameTransport } from './transport.js';
+import { createPageFrameBatcher, type AppFrameTransport } from './transport.js';
 
 declare global {
   interface Window {
@@ -20,7 +20,7 @@ const hello: AppFrameHello = { kind: 'hello' };
 export function createIpcTransport(api: AppFrameApi): AppFrameTransport {
   let started = false;
   // One IPC message per tick with every frame of that tick (app-frame.ts).
-  const out = createFrameBatcher((text) => api.send(text), () => true, Infinity);
+  const out = createPageFrameBatcher((text) => api.send(text), () => true, Infinity);
   return {
     start(handlers) {
       if (started) return;

@@ -3,7 +3,7 @@
  * (websocket-transport.ts), IPC through the app view's preload in Electron (ipc-transport.ts).
  * The page (page.ts) neither knows nor cares which; appframe.ts picks one.
  */
-import { batchAppFrames, encodeFromAppFrame, maxAppFrameBytes, maxFramesPerBatch, type AppFrameHello, type FromAppFrame, type ToAppFrame } from '../../../main/core/bridge/app-frame.js';
+import { createFrameBatcher, encodeFromAppFrame, type AppFrameHello, type FromAppFrame, type ToAppFrame } from '../../../main/core/bridge/app-frame.js';
 
 /**
  * `connecting` → `open`; `lost` after an open link dropped; `refused` when a connection never
@@ -26,34 +26,8 @@ export interface AppFrameTransport {
   send(frame: FromAppFrame): void;
 }
 
-/**
- * Frames for the core, sent at most once per tick: whatever the page queues within one task
- * goes as ONE transport message (`batchAppFrames`), split only where a batch would pass the
- * size limit. `write` is called only while `canWrite()`; until then frames wait, up to `maxWaiting`.
- */
-export function createFrameBatcher(write: (text: string) => void, canWrite: () => boolean, maxWaiting: number): { push(frame: FromAppFrame | AppFrameHello): void; flush(): void } {
-  const waiting: string[] = [];
-  let scheduled = false;
-  const flush = (): void => {
-    scheduled = false;
-    if (!canWrite()) return;
-    while (waiting.length > 0) {
-      let units = 0;
-      let n = 0;
-      // At least one frame per message; a frame is at most maxAppFrameBytes itself.
-      while (n < waiting.length && n < maxFramesPerBatch && (n === 0 || (units + waiting[n]!.length + 12) * 3 <= maxAppFrameBytes)) units += waiting[n++]!.length + 12;
-      write(batchAppFrames(waiting.splice(0, n)));
-    }
-  };
-  return {
-    push(frame) {
-      if (waiting.length >= maxWaiting && !canWrite()) return;
-      waiting.push(encodeFromAppFrame(frame));
-      if (!scheduled && canWrite()) {
-        scheduled = true;
-        setTimeout(flush, 0);
-      }
-    },
-    flush,
-  };
+/** Frames for the core, batched per tick (`createFrameBatcher`); a page flushes after its current task. */
+export function createPageFrameBatcher(write: (text: string) => void, canWrite: () => boolean, maxWaiting: number): { push(frame: FromAppFrame | AppFrameHello): void; flush(): void } {
+  const batcher = createFrameBatcher({ write, canWrite, maxWaiting, schedule: (run) => setTimeout(run, 0) });
+  return { push: (frame) => batcher.push(encodeFromAppFrame(frame)), flush: batcher.flush };
 }

@@ -5,7 +5,7 @@
  * `maxQueued`.
  */
 import { appFrameBridgePath, decodeToAppFrames } from '../../../main/core/bridge/app-frame.js';
-import { createFrameBatcher, type AppFrameTransport, type AppFrameTransportHandlers } from './transport.js';
+import { createPageFrameBatcher, type AppFrameTransport, type AppFrameTransportHandlers } from './transport.js';
 
 const firstRetryMs = 250;
 const maxRetryMs = 5000;
@@ -26,7 +26,7 @@ export function createWebSocketTransport(url: string): AppFrameTransport {
   let socket: WebSocket | undefined;
   let retryMs = firstRetryMs;
   // Frames go out batched, one WebSocket message per tick; while the socket is down they wait.
-  const out = createFrameBatcher(
+  const out = createPageFrameBatcher(
     (text) => socket!.send(text),
     () => socket?.readyState === WebSocket.OPEN,
     maxQueued,

@@ -20,6 +20,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { decodeToAppFrames, type ToAppFrame } from '../../../main/core/bridge/app-frame.js';
+import { ipcChannels } from '../../../main/core/bridge/channels.js';
 import { ensureAppBuilt } from '../app-build.js';
 import type { BrowserWindowConstructorOptions, CustomScheme, HandlerDetails, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
 
@@ -792,4 +794,32 @@ export class MainProcess {
 export function isLoggedInEvent(e: unknown): boolean {
   const event = e as { type?: string; connection?: { kind?: string }; snapshot?: { connection?: { kind?: string } } };
   return (event.type === 'connection' ? event.connection : event.type === 'snapshot' ? event.snapshot?.connection : undefined)?.kind === 'logged-in';
+}
+
+/**
+ * The first frame the core sent to the app view of `webContentsId` over IPC (`appFrameDown`,
+ * after record `after`) that matches `pred`. One IPC message carries the frames of one tick
+ * (main/core/bridge/app-frame.ts), so each message is unpacked first.
+ */
+export async function appFrameSent(main: MainProcess, webContentsId: number, pred: (frame: ToAppFrame) => boolean = () => true, options: { after?: number; timeoutMs?: number } = {}): Promise<{ frame: ToAppFrame; seq: number }> {
+  const matching = (args: unknown[]) => decodeToAppFrames(args[0]).find(pred);
+  const record = await main.waitFor('webContents.send', (s) => s.webContentsId === webContentsId && s.channel === ipcChannels.appFrameDown && s.seq > (options.after ?? -1) && matching(s.args) !== undefined, options.timeoutMs);
+  return { frame: matching(record.args)!, seq: record.seq };
+}
+
+/** The first message the core posted to the app in the view of `webContentsId` that matches `pred` (parsed). */
+export async function appPosted(main: MainProcess, webContentsId: number, pred: (msg: Record<string, unknown>) => boolean, options: { after?: number; timeoutMs?: number } = {}): Promise<Record<string, unknown>> {
+  const parse = (f: ToAppFrame): Record<string, unknown> | undefined => {
+    if (f.kind !== 'post') return undefined;
+    try {
+      return JSON.parse(f.text) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  };
+  const { frame } = await appFrameSent(main, webContentsId, (f) => {
+    const m = parse(f);
+    return m !== undefined && pred(m);
+  }, options);
+  return parse(frame)!;
 }
