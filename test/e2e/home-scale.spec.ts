@@ -16,7 +16,7 @@ async function homeWithManyApps(page: Page, world: World): Promise<void> {
   // In the middle of the catalogue, so they are far outside the first window.
   names.splice(1000, 0, '__proto__', 'constructor');
   for (const name of names) {
-    const title = name.startsWith('scale') ? `Scale ${name.slice(5)}` : `Named ${name}`;
+    const title = name === 'scale3' ? 'Scale 3, an app whose title is far too long for the two lines of a tile' : name.startsWith('scale') ? `Scale ${name.slice(5)}` : `Named ${name}`;
     config.appObjects.push({ name, title, password: 'pw', url: `${world.iconBase}/apps/x/${encodeURIComponent(name)}` });
   }
   config.users[0]!.apps.push(...names);
@@ -36,6 +36,17 @@ test('2,000 apps: a window of tiles in the DOM, the last one found by scrolling 
   // The list says how long it is, although most of it is not in the DOM.
   await expect(items.first()).toHaveAttribute('aria-setsize', String(total));
   await expect(items.first()).toHaveAttribute('aria-posinset', '1');
+
+  // Rows are placed without being measured: every tile is as tall as every other (a title too
+  // long for two lines is cut, not grown), and the rows follow each other one gap apart.
+  const boxes = await all.locator('.tile').evaluateAll((tiles) =>
+    tiles.map((t) => ({ top: Math.round(t.getBoundingClientRect().top), height: Math.round(t.getBoundingClientRect().height), fits: t.scrollHeight <= t.clientHeight })),
+  );
+  expect(new Set(boxes.map((b) => b.height)).size).toBe(1);
+  expect(boxes.every((b) => b.fits)).toBe(true);
+  const tops = [...new Set(boxes.map((b) => b.top))].sort((a, b) => a - b);
+  expect(tops.length).toBeGreaterThan(2);
+  for (let i = 1; i < tops.length; i++) expect(tops[i]! - tops[i - 1]!).toBe(boxes[0]!.height + 12);
 
   // Scrolling to the end brings the last app in (and still only a window).
   const last = all.getByRole('button', { name: `Scale ${scale - 1}`, exact: true });

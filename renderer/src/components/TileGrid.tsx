@@ -9,7 +9,7 @@
  * a screen reader knows how many apps there are although most are not in the DOM.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { own } from '../../../main/core/bridge/records.js';
 import type { Tile as TileView } from '../../../main/core/bridge/views.js';
 import { Tile } from './Tile.js';
@@ -17,8 +17,11 @@ import { Tile } from './Tile.js';
 /** Keep in step with `.tile-grid` in styles.css. */
 const minTileWidth = 112;
 const gap = 12;
-/** A tile with a two-line title, before the row is measured. */
-const estimatedRowHeight = 120;
+/**
+ * Every tile is this tall (`.tile-cell` in styles.css; keep in step), so rows are never
+ * measured: measuring each row forced a layout per row and a second render on every change.
+ */
+const rowHeight = 118;
 
 export interface TileGridProps {
   id: string;
@@ -52,59 +55,70 @@ function scrollParent(el: HTMLElement | null): HTMLElement | null {
   return (document.scrollingElement as HTMLElement | null) ?? null;
 }
 
+/** `next`, unless it is within half a pixel of `current` (then `current`: no render). */
+function nearly(current: number, next: number): number {
+  return Math.abs(current - next) < 0.5 ? current : next;
+}
+
 function offsetIn(el: HTMLElement, scroller: HTMLElement): number {
   return el.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop;
 }
 
 export const TileGrid = memo(function TileGrid(props: TileGridProps) {
   const { tiles, results, active, badges, onOpen, pinned, onTogglePin } = props;
+
   const gridRef = useRef<HTMLDivElement>(null);
   const [scroller, setScroller] = useState<HTMLElement | null>(null);
-  const [width, setWidth] = useState(0);
+  /** 0 until the grid's width is known: no rows are laid out for a guess. */
+  const [columns, setColumns] = useState(0);
   /** Where the grid starts in the scroller's content (the home links and headings come first). */
   const [margin, setMargin] = useState(0);
+  /** The scroller's size when the grid first measured it, so the virtualiser starts with it. */
+  const [initialRect, setInitialRect] = useState<{ width: number; height: number }>();
 
+  // One measurement before the first paint, then again only when the grid's size changes. State
+  // holds the column count, not the width: a width change that keeps the columns (a scrollbar
+  // appearing once the rows are in) renders nothing.
   useLayoutEffect(() => {
     const grid = gridRef.current;
     if (!grid) return;
     const found = scrollParent(grid);
-    // All three at once: one more render before the first paint, not one per measurement.
+    const measure = () => {
+      setColumns(columnsFor(grid.clientWidth));
+      if (found) setMargin((m) => nearly(m, offsetIn(grid, found)));
+    };
     setScroller(found);
-    setWidth(grid.clientWidth);
-    if (found) setMargin(offsetIn(grid, found));
-    const observer = new ResizeObserver(() => setWidth(grid.clientWidth));
+    if (found) setInitialRect({ width: found.clientWidth, height: found.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
     observer.observe(grid);
     return () => observer.disconnect();
   }, []);
 
   // What sits above the grid changes with the search (home links hide) and the data: measured
-  // before paint when the screen says it may have moved (`aboveKey`) or the grid was resized —
-  // not after every render, where reading the layout would force one per keystroke.
+  // before paint when the screen says it may have moved (`aboveKey`) — not after every render,
+  // where reading the layout would force one per keystroke.
   useLayoutEffect(() => {
     const grid = gridRef.current;
-    if (!grid || !scroller) return;
-    const top = offsetIn(grid, scroller);
-    setMargin((m) => (Math.abs(m - top) < 0.5 ? m : top));
-  }, [props.aboveKey, scroller, width]);
+    if (grid && scroller) setMargin((m) => nearly(m, offsetIn(grid, scroller)));
+  }, [props.aboveKey, scroller]);
 
-  const columns = columnsFor(width);
-  const rows = Math.ceil(results.length / columns);
+  const rows = columns === 0 ? 0 : Math.ceil(results.length / columns);
   const virtualizer = useVirtualizer({
     count: rows,
     getScrollElement: () => scroller,
-    estimateSize: () => estimatedRowHeight,
+    initialRect,
+    estimateSize: () => rowHeight,
     gap,
     overscan: 2,
     scrollMargin: margin,
   });
 
   // The selection follows the arrows into rows that are not in the DOM yet.
-  const activeRow = active < 0 ? -1 : Math.floor(active / columns);
+  const activeRow = active < 0 || columns === 0 ? -1 : Math.floor(active / columns);
   useEffect(() => {
     if (activeRow >= 0 && activeRow < rows) virtualizer.scrollToIndex(activeRow, { align: 'auto' });
   }, [activeRow, rows, virtualizer]);
-
-  const measure = useCallback((el: HTMLDivElement | null) => virtualizer.measureElement(el), [virtualizer]);
 
   return (
     <div ref={gridRef} id={props.id} role="list" aria-labelledby={props.labelledBy} className="tile-window" style={{ height: virtualizer.getTotalSize() }}>
@@ -114,7 +128,6 @@ export const TileGrid = memo(function TileGrid(props: TileGridProps) {
         return (
           <div
             key={row.key}
-            ref={measure}
             data-index={row.index}
             role="none"
             className="tile-row"
