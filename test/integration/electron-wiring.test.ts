@@ -322,6 +322,27 @@ describe('the Electron shell against the recording stand-in', () => {
       expect(down.webContentsId).toBe(view.webContentsId);
       expect(decodeToAppFrames(down.args[0])[0]).toMatchObject({ kind: 'load', url: expect.stringContaining(`${APP_URL_BASE}/contacts/innovaphone-contacts.htm`) });
     });
+
+    it("a frame from another app view speaks for that view only, whatever its page's URL names; a view's crash detaches it and reloads its page", async () => {
+      const { seq } = main.records.at(-1)!;
+      expect(await main.invoke(ipcChannels.command, trusted, { type: 'openApp', link: 'badger' })).toMatchObject({ ok: true });
+      const other = await main.waitFor('view.created', (v) => v.seq > seq && v.viewClass === 'WebContentsView', 10_000);
+      const otherId = other.webContentsId!;
+      await main.waitFor('webContents.loadURL', (l) => l.webContentsId === otherId);
+      // The other view's top frame, on our app-frame page, but its URL names the contacts view.
+      const { seq: before } = main.records.at(-1)!;
+      await main.sendIpc(ipcChannels.appFrameUp, { webContentsId: otherId, frame: { url: view.pageUrl, isMainFrame: true } }, JSON.stringify({ kind: 'hello' }));
+      const down = await main.waitFor('webContents.send', (s) => s.seq > before && s.channel === ipcChannels.appFrameDown);
+      expect(down.webContentsId).toBe(otherId);
+      expect(decodeToAppFrames(down.args[0])[0]).toMatchObject({ kind: 'load', url: expect.stringContaining(`${APP_URL_BASE}/badger/badger.htm`) });
+      expect(main.ofKind('webContents.send').filter((s) => s.seq > before && s.channel === ipcChannels.appFrameDown && s.webContentsId === view.webContentsId)).toEqual([]);
+
+      // The contacts view crashes: its link ends and its page is loaded again.
+      const { seq: crashed } = main.records.at(-1)!;
+      await main.emitWebContents(view.webContentsId, 'render-process-gone', { args: [{ reason: 'crashed', exitCode: 1 }] });
+      await main.waitForLog((e) => e.message === 'app frame detached' && typeof e.why === 'string' && e.why.startsWith('render process gone'));
+      expect((await main.waitFor('webContents.loadURL', (l) => l.seq > crashed && l.webContentsId === view.webContentsId)).url).toBe(view.pageUrl);
+    });
   });
 
   describe('single instance and links', () => {
@@ -370,6 +391,52 @@ describe('the Electron shell against the recording stand-in', () => {
     expect(main.ofKind('event.preventDefault')).toContainEqual(expect.objectContaining({ target: 'app', event: 'will-quit' }));
     expect(main.uncaught()).toEqual([]);
   });
+});
+
+describe('app views placed, inspected and wiped (developer mode, app DevTools on)', () => {
+  it('the app in front goes where the UI says, the others hidden; DevTools open detached per app; logout closes the views and clears each app partition', async () => {
+    const [pbx, main] = await Promise.all([PbxEmulator.start({ config: sessionTestConfig(), port: 0, tls: false }), boot()]);
+    try {
+      const win = await main.mainWindow();
+      const trusted: IpcSender = { webContentsId: win.webContentsId, frame: { url: SHELL_PAGE, isMainFrame: true } };
+      const command = (c: object) => main.invoke(ipcChannels.command, trusted, c) as Promise<{ ok: boolean; value?: unknown; error?: string }>;
+      expect(await command({ type: 'login', pbx: pbx.url, username: 'alice', password: 'Secret123!', stayLoggedIn: false })).toEqual({ ok: true });
+      await expect.poll(async () => ((await command({ type: 'getSnapshot' })).value as { apps?: { fromCache: boolean } }).apps?.fromCache, { timeout: 10_000 }).toBe(false);
+      expect(await command({ type: 'updateSettings', patch: { developerMode: true, appDevTools: true } })).toMatchObject({ ok: true });
+      const open = async (link: string) => {
+        const { seq } = main.records.at(-1)!;
+        const opened = await command({ type: 'openApp', link });
+        expect(opened, link).toMatchObject({ ok: true });
+        const created = await main.waitFor('view.created', (v) => v.seq > seq && v.viewClass === 'WebContentsView', 10_000);
+        return { viewId: (opened.value as { viewId: string }).viewId, native: created.viewId, webContentsId: created.webContentsId!, devTools: created.options!.webPreferences!.devTools };
+      };
+      const contacts = await open('contacts');
+      const badger = await open('badger');
+      expect([contacts.devTools, badger.devTools]).toEqual([true, true]);
+
+      const { seq } = main.records.at(-1)!;
+      expect(await command({ type: 'placeAppView', bounds: { x: 64, y: 48, width: 640, height: 480 } })).toMatchObject({ ok: true });
+      const calls = (native: number, method: string) => main.ofKind('view.call').filter((c) => c.seq > seq && c.viewId === native && c.method === method);
+      await expect.poll(() => calls(badger.native, 'setVisible').at(-1)?.args).toEqual([true]);
+      expect(calls(badger.native, 'setBounds').at(-1)?.args).toEqual([{ x: 64, y: 48, width: 640, height: 480 }]);
+      expect(calls(contacts.native, 'setVisible').at(-1)?.args).toEqual([false]);
+      // A menu or dialog of the UI is open: no view is shown.
+      expect(await command({ type: 'placeAppView' })).toMatchObject({ ok: true });
+      await expect.poll(() => calls(badger.native, 'setVisible').at(-1)?.args).toEqual([false]);
+
+      expect(await command({ type: 'openAppDevTools', viewId: contacts.viewId })).toEqual({ ok: true, value: { opened: true } });
+      const devTools = main.ofKind('webContents.call').filter((c) => c.method === 'openDevTools');
+      expect(devTools).toEqual([expect.objectContaining({ webContentsId: contacts.webContentsId, args: [{ mode: 'detach' }], ignored: false })]);
+
+      expect(await command({ type: 'logout' })).toEqual({ ok: true });
+      const cleared = () => main.ofKind('session.call').filter((c) => c.method === 'clearStorageData').map((c) => c.session);
+      await expect.poll(cleared, { timeout: 10_000 }).toEqual(expect.arrayContaining([appPartition('contacts'), appPartition('badger')]));
+      for (const id of [contacts.webContentsId, badger.webContentsId]) expect(main.ofKind('webContents.call').some((c) => c.webContentsId === id && c.method === 'close'), `view ${id} closed`).toBe(true);
+    } finally {
+      await main.stop();
+      await pbx.stop();
+    }
+  }, 30_000);
 });
 
 describe('the Electron shell before ready', () => {
