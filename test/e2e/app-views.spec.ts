@@ -148,21 +148,33 @@ test('plain websites: sandboxed, no message listener, never posted to, cannot na
   expect(await host.evaluate(() => document.querySelector('iframe')!.getAttribute('src'))).toBe(`${apps.base}/apps/site/index.html`);
   expect(await host.evaluate(() => document.querySelector('iframe')!.getAttribute('sandbox'))).not.toContain('allow-top-navigation');
   await expect(page.getByText('Loading Site…')).toHaveCount(0);
-  // No listener: nothing is even counted as dropped.
-  await site.evaluate(() => window.parent.postMessage(JSON.stringify({ mt: 'Action', type: 'SetBadge', value: 5 }), '*'));
-  await site.evaluate(() => {
-    try {
-      window.top!.location.href = 'https://evil.example/';
-    } catch {
-      /* blocked by the sandbox */
-    }
-    try {
-      window.parent.location.href = 'https://evil.example/';
-    } catch {
-      /* blocked by the sandbox */
-    }
+  // Positive control for the message: a listener of the test's own on the app-frame page, added
+  // after the page's. Messages from one window are dispatched in order, each to every listener,
+  // so once the control arrives the page's listeners have had the badge message before it.
+  await host.evaluate(() => {
+    window.addEventListener('message', (e) => {
+      if (e.data === 'control') (window as unknown as { __control?: boolean }).__control = true;
+    });
   });
-  await page.waitForTimeout(300);
+  // No listener: nothing is even counted as dropped.
+  await site.evaluate(() => {
+    window.parent.postMessage(JSON.stringify({ mt: 'Action', type: 'SetBadge', value: 5 }), '*');
+    window.parent.postMessage('control', '*');
+  });
+  // The sandbox refuses each navigation as it is asked for (an exception): none is started that a
+  // wait could see land. Both refusals are the positive control for the URLs below.
+  const refused = await site.evaluate(() =>
+    [window.top!, window.parent].map((w) => {
+      try {
+        w.location.href = 'https://evil.example/';
+        return 'navigating';
+      } catch (e) {
+        return (e as Error).name;
+      }
+    }),
+  );
+  expect(refused).toEqual(['SecurityError', 'SecurityError']);
+  await expect.poll(() => host.evaluate(() => (window as unknown as { __control?: boolean }).__control === true)).toBe(true);
   expect(await host.evaluate(() => (window as unknown as { __appFrameDropped?: number }).__appFrameDropped)).toBe(0);
   expect(page.url()).toBe(shellUrl);
   expect(new URL(host.url()).pathname).toBe('/appframe.html');

@@ -4,7 +4,7 @@
  * (this file: it relays getLogin to the PBX emulator and plays the API broker by hand) it must
  * behave as app-hosting.md §1–§3 says, so the client's e2e tests can rely on it.
  */
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Frame, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sentMessages, type SampleAppHooks } from '../apps/hooks.js';
@@ -52,6 +52,18 @@ test.afterEach(async () => {
   await new Promise((r) => hostServer.close(r));
 });
 
+/**
+ * Positive control for "the app sent its service nothing more": a KeepAlive (which the service
+ * records and never answers) sent on the app's own AppWebsocket (applib.js `hooks.connection`),
+ * awaited at the service. Frames on one socket arrive in order: whatever the app sent before it
+ * is in `apps.received` by then.
+ */
+async function serviceControl(page: Page, name: string, frame?: string): Promise<void> {
+  const target: Frame = frame ? page.frame({ name: frame })! : page.mainFrame();
+  await target.evaluate(() => (window.sampleApp as unknown as { connection: { raw(msg: object): void } }).connection.raw({ mt: 'KeepAlive' }));
+  await apps.waitFor(name, 'KeepAlive');
+}
+
 const hooksOf = (page: Page, frame?: string) =>
   frame
     ? page.frame({ name: frame })!.evaluate(() => JSON.parse(JSON.stringify(window.sampleApp)) as SampleAppHooks)
@@ -71,10 +83,11 @@ test('loaded top-level, an app says it must run inside myApps and never posts ge
   expect(sentMessages(hooks).map((m) => m.mt)).not.toContain('getLogin');
   // lib1 decodes with decodeURIComponent only: "+" stays "+".
   expect(hooks.start).toMatchObject({ lang: 'de', scheme: 'light', name: 'echo', title: 'Echo App', args: { q: 'a+b+c' }, url: `${apps.origin.replace('http', 'ws')}/apps/echo` });
-  // It did reach its service (a challenge), but no login was attempted.
+  // It did reach its service (a challenge), but no login was attempted: the status above says the
+  // challenge's answer was handled, and an AppLogin would have gone out then, before the control.
   await apps.waitFor('echo', 'AppChallenge');
-  await page.waitForTimeout(200);
-  expect(apps.received('echo').map((f) => f.mt)).toEqual(['AppChallenge']);
+  await serviceControl(page, 'echo');
+  expect(apps.received('echo').map((f) => f.mt)).toEqual(['AppChallenge', 'KeepAlive']);
 });
 
 /** A minimal host: iframes named after their app, messages relayed to Node, getLogin answered through the PBX. */
@@ -216,8 +229,9 @@ test('a Login for another App Object is refused: no AppLogin, the key is dropped
   host.refuseLoginFor.add('echo');
   await host.start('echo');
   await expect(host.frame('echo').getByRole('status')).toHaveText('Login failed: login refused: not for this app');
-  await page.waitForTimeout(200);
-  expect(apps.received('echo').map((f) => f.mt)).toEqual(['AppChallenge']);
+  // The status says the Login was handled; an AppLogin would have gone out then, before the control.
+  await serviceControl(page, 'echo', 'echo');
+  expect(apps.received('echo').map((f) => f.mt)).toEqual(['AppChallenge', 'KeepAlive']);
   host.close();
 });
 

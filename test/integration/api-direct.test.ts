@@ -4,7 +4,7 @@
  * one. The pages' half runs in real Chromium (test/e2e/api-direct.spec.ts); the Electron
  * shell's ports in test/integration/electron-wiring.test.ts.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ApiChannelChange } from '../../main/core/bridge/api-direct.js';
 import type { ToAppFrame } from '../../main/core/bridge/app-frame.js';
 import type { ClientCore } from '../../main/core/client/client.js';
@@ -45,7 +45,11 @@ async function granted(core: ClientCore) {
   return { consumer, provider, channel: channel.channel, events };
 }
 
-const yieldToCore = () => new Promise((r) => setTimeout(r, 50));
+/**
+ * Resolves once `check` passes: for what reaches the shell as UI events, which the core sends
+ * coalesced, a frame later than it acts (common/coalesce.ts). Frames to the pages go out at once.
+ */
+const eventually = (check: () => void) => vi.waitFor(check, { timeout: 3000 });
 
 describe('direct Client API channels: granting', () => {
   it('granted after the first delivery, once per pair: both pages told who they are, the shell told which views', async () => {
@@ -63,8 +67,7 @@ describe('direct Client API channels: granting', () => {
     // The grant follows the request in the provider's stream: nothing granted overtakes it.
     const kinds = provider.frames.map((f) => (f.kind === 'post' ? (JSON.parse(f.text) as { mt: string }).mt : f.kind));
     expect(kinds.indexOf('grant')).toBeGreaterThan(kinds.indexOf('ApiRequest'));
-    await yieldToCore();
-    expect(events).toEqual([{ kind: 'open', channel: c.channel, consumerView: consumer.viewId, providerView: provider.viewId }]);
+    await eventually(() => expect(events).toEqual([{ kind: 'open', channel: c.channel, consumerView: consumer.viewId, providerView: provider.viewId }]));
     consumer.post({ mt: 'ApiRequest', api: SEARCH, src: 'r2', msg: {} });
     await provider.next((m) => m.src === 'r2');
     expect(grants(consumer)).toHaveLength(1);
@@ -88,13 +91,19 @@ describe('direct Client API channels: granting', () => {
     lazy.post({ mt: 'Alive' });
     lazy.post({ mt: 'RegisterApi', api: 'com.example.lazy' });
     await lazy.next((m) => m.src === 'waited');
-    await yieldToCore();
-    expect([...grants(consumer), ...grants(provider), ...grants(lazy)]).toEqual([]);
-    expect(events).toEqual([]);
-    expect(core.apiGrants()).toEqual([]);
-    // Positive control: the same consumer naming the provider is granted at once.
+    // Positive control, before the assertions: the same consumer naming the provider is granted at
+    // once. Its grant follows its request in the provider's stream, and its `open` event reaches
+    // the shell after any the requests above caused (nothing pushed earlier goes out later).
     consumer.post({ mt: 'ApiRequest', api: SEARCH, provider: 'search', src: 'named', msg: {} });
-    await consumer.frame((f) => f.kind === 'grant');
+    const named = (await consumer.frame((f) => f.kind === 'grant')) as Grant;
+    const open = { kind: 'open', channel: named.channel, consumerView: consumer.viewId, providerView: provider.viewId };
+    await eventually(() => expect(events).toContainEqual(open));
+    // The one grant is the named request's: the pair had none before it (a grant is once per pair).
+    const posts = provider.frames.map((f) => (f.kind === 'post' ? (JSON.parse(f.text) as { src?: string }).src : f.kind));
+    expect(posts.indexOf('grant')).toBeGreaterThan(posts.indexOf('named'));
+    expect([...grants(consumer), ...grants(provider), ...grants(lazy)].map((g) => g.channel)).toEqual([named.channel, named.channel]);
+    expect(events).toEqual([open]);
+    expect(core.apiGrants().map((g) => g.channel)).toEqual([named.channel]);
   });
 });
 
@@ -110,8 +119,10 @@ describe('direct Client API channels: order and traffic', () => {
     third.link!.receive({ kind: 'traffic', channel, sent: 1000, received: 0 });
     consumer.link!.receive({ kind: 'traffic', channel, sent: 3, received: 2 });
     provider.link!.receive({ kind: 'traffic', channel, sent: 2, received: 3 });
-    await yieldToCore();
-    expect(consumer.frames.filter((f) => f.kind === 'handover')).toEqual([]);
+    // Positive control: the provider's own handover reaches the consumer, after the third app's would have.
+    provider.link!.receive({ kind: 'handover', channel });
+    await consumer.frame((f) => f.kind === 'handover');
+    expect(consumer.frames.filter((f) => f.kind === 'handover')).toEqual([{ kind: 'handover', channel }]);
     expect(core.apiGrants()).toMatchObject([{ channel, requests: 3, results: 2 }]);
   });
 });
@@ -121,9 +132,8 @@ describe('direct Client API channels: revoked', () => {
     const { core, pbx } = await setup();
     const { consumer, provider, channel, events } = await granted(core);
     await trigger({ core, consumer, provider, pbx });
-    await yieldToCore();
     for (const side of sides) expect(revokes(side === 'consumer' ? consumer : provider), side).toEqual([{ kind: 'revoke', channel }]);
-    expect(events.filter((e) => e.kind === 'close')).toEqual([{ kind: 'close', channel, consumerView: consumer.viewId, providerView: provider.viewId }]);
+    await eventually(() => expect(events.filter((e) => e.kind === 'close')).toEqual([{ kind: 'close', channel, consumerView: consumer.viewId, providerView: provider.viewId }]));
     expect(core.apiGrants()).toMatchObject([{ channel, ended: expect.any(String) }]);
     return { core, consumer, provider };
   };
@@ -165,16 +175,17 @@ describe('direct Client API channels: revoked', () => {
     await until(core, (s) => s.apps?.tiles !== undefined);
     await consumer.frame((f) => f.kind === 'revoke');
     expect(revokes(provider)).toEqual([{ kind: 'revoke', channel }]);
-    await yieldToCore();
-    expect(events.filter((e) => e.kind === 'close')).toHaveLength(1);
+    await eventually(() => expect(events.filter((e) => e.kind === 'close')).toHaveLength(1));
     expect(core.apiGrants()).toMatchObject([{ channel, ended: 'the default provider changed' }]);
     // Granted again, now as a named provider only: it survives the next change of the list.
     consumer.post({ mt: 'ApiRequest', api: SEARCH, provider: 'search', src: 'named', msg: {} });
     const again = (await consumer.frame((f) => f.kind === 'grant' && f.channel !== channel)) as Grant;
     expect(again).toMatchObject({ defaultProvider: false });
+    const seen = new Set(consumer.frames);
     pbx.setUserApps('alice', config.users[0]!.apps);
-    await yieldToCore();
-    await yieldToCore();
+    // Positive control: the consumer hears that `search` is the default again (ApiUpdate), sent
+    // while the core takes the new list in, as a revoke for it would be.
+    await consumer.frame((f) => !seen.has(f) && f.kind === 'post' && (JSON.parse(f.text) as { mt: string; defaultApiProviders?: Record<string, string> }).defaultApiProviders?.[SEARCH] === 'search');
     expect(revokes(consumer)).toHaveLength(1);
   });
 

@@ -8,7 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AppViewBounds } from '../../main/core/bridge/views.js';
+import type { AppViewBounds, Snapshot } from '../../main/core/bridge/views.js';
+import type { ClientCore } from '../../main/core/client/client.js';
 import type { ShellPort } from '../../main/core/client/shell-port.js';
 import { FakeView, appsConfig, openView, setup, until } from '../support/core-apps.js';
 
@@ -32,6 +33,17 @@ function nativeShell(devToolsOpens = true) {
 
 const appOrigin = 'http://127.0.0.1:9';
 
+/**
+ * Opens `contacts` and attaches no page: resolves when it fails at the attach time limit. Any
+ * time limit of the same length started before it has run out by then.
+ */
+async function failsUnattached(core: ClientCore): Promise<void> {
+  const opened = await core.handle({ type: 'openApp', link: 'contacts' });
+  if (!opened.ok) throw new Error(opened.error);
+  const { viewId } = opened.value as { viewId: string };
+  await until(core, (s) => s.runningApps.find((a) => a.viewId === viewId)?.state === 'failed');
+}
+
 describe('attaching app-frame pages', () => {
   it('a view whose page never attaches fails after the time limit, with a reason; Retry re-creates the page', async () => {
     const { core } = await setup({ core: { appAttachTimeoutMs: 150 } });
@@ -47,9 +59,11 @@ describe('attaching app-frame pages', () => {
     expect(view.frames[0]).toMatchObject({ kind: 'load' });
     view.post({ mt: 'Alive' });
     await until(core, (s) => s.runningApps[0]?.state === 'alive');
-    // Positive control for "stays alive": a later message is handled after the old limit passed.
-    await new Promise((r) => setTimeout(r, 300));
-    expect(core.snapshot().runningApps[0]?.state).toBe('alive');
+    // "Stays alive" needs the Retry's time limit to pass. Positive control: a second app whose
+    // page never attaches, started later with the same limit, fails; the Retry's limit, had
+    // attaching not ended it, would have run out first (timers of one length fire in order).
+    await failsUnattached(core);
+    expect(core.snapshot().runningApps.find((a) => a.viewId === viewId)?.state).toBe('alive');
   });
 
   it('a page that goes away (crash) and does not come back fails; one that comes back keeps the app', async () => {
@@ -59,11 +73,13 @@ describe('attaching app-frame pages', () => {
     first.link!.detach();
     const again = new FakeView(core, first.viewId);
     expect(again.frames[0]).toMatchObject({ kind: 'load' });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(core.snapshot().runningApps[0]?.state).toBe('alive');
+    // The limit for the page to come back must pass; the control is as above.
+    await failsUnattached(core);
+    const mine = (s: Snapshot) => s.runningApps.find((a) => a.viewId === first.viewId);
+    expect(mine(core.snapshot())?.state).toBe('alive');
     again.link!.detach();
-    const failed = await until(core, (s) => s.runningApps[0]?.state === 'failed');
-    expect(failed.runningApps[0]?.error).toMatch(/stopped and did not come back/);
+    const failed = await until(core, (s) => mine(s)?.state === 'failed');
+    expect(mine(failed)?.error).toMatch(/stopped and did not come back/);
   });
 
   it('a hidden provider that never attaches fails its waiting request at once, not at the register timeout', async () => {

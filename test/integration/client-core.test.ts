@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { until as untilSnapshot } from '../support/core-apps.js';
 import type { BridgeEvent } from '../../main/core/bridge/events.js';
 import type { Snapshot } from '../../main/core/bridge/views.js';
@@ -108,22 +108,30 @@ describe('login and the home screen', () => {
     const { core: c } = await core();
     const events: BridgeEvent[] = [];
     c.onEvent((e) => events.push(e));
+    /** Resolves once an event `pred` matches has reached the UI (the core's state runs ahead of its coalesced events). */
+    const delivered = (pred: (e: BridgeEvent) => boolean) => vi.waitFor(() => expect(events.some(pred), 'event not delivered').toBe(true));
     await c.handle({ type: 'login', pbx: pbx.url, username: 'alice', password: 'Secret123!', stayLoggedIn: true });
     await until(c, loggedIn);
-    await new Promise((r) => setTimeout(r, 50));
+    await delivered((e) => e.type === 'snapshot' && e.snapshot.apps !== undefined);
     const at = events.findIndex((e) => e.type === 'connection' && e.connection.kind === 'logged-in');
     const after = events.slice(at + 1);
     const first = after.findIndex((e) => e.type === 'snapshot' && e.snapshot.apps !== undefined);
     expect(first).toBeGreaterThanOrEqual(0);
-    // Nothing the snapshot holds went out before it one by one.
+    // Nothing the snapshot holds went out before it one by one (all of that is in already: it came before the snapshot).
     expect(after.slice(0, first).filter((e) => ['user', 'sessions', 'ownPresence', 'apps', 'appsDelta'].includes(e.type))).toEqual([]);
-    expect(after.filter((e) => e.type === 'apps')).toEqual([]);
     // The PBX changes the list: a delta with just that.
-    events.length = 0;
+    const mark = events.length;
     pbx.setUserApps('alice', ['contacts', 'myapp~admin~debug', 'search', 'website']);
-    await until(c, (x) => x.apps!.tiles.length === 3);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(events.filter((e) => e.type === 'appsDelta')).toMatchObject([{ type: 'appsDelta', added: [], changed: [], removed: ['badger'] }]);
+    // Positive control: the PBX sends alice's presence after the list, on the same socket; its event
+    // reaches the UI no earlier than whatever the core made of the list (the coalescer never lets
+    // an event out after one pushed later, unless it was pushed again) — a second delta or a whole
+    // 'apps' event would be in by then.
+    pbx.setPresence('alice', { activity: 'away' });
+    await delivered((e) => e.type === 'ownPresence' && e.ownPresence.activity === 'away');
+    expect(c.snapshot().apps!.tiles).toHaveLength(3);
+    expect(events.slice(mark).filter((e) => e.type === 'appsDelta')).toMatchObject([{ type: 'appsDelta', added: [], changed: [], removed: ['badger'] }]);
+    // Never the whole apps view after the snapshot: not right after it, not for the change.
+    expect(events.slice(at + 1).filter((e) => e.type === 'apps')).toEqual([]);
   });
 
   it('wrong password: an error state the login screen can show', async () => {

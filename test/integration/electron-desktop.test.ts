@@ -504,9 +504,16 @@ describe('updates', { timeout: BOOT_TEST_TIMEOUT_MS }, () => {
 
   it('IT turned updates off: disabled, electron-updater never loaded', async () => {
     const d = await boot({ packaged: true, env: { APPIMAGE: '/home/alice/Apps/myApps-Desktop.AppImage' }, policy: { enforced: { updates: false } } });
-    await expect.poll(async () => (await d.snapshot()).updates).toMatchObject({ state: 'disabled' });
-    expect(await d.command({ type: 'checkForUpdates' })).toBeDefined();
-    await new Promise((r) => setTimeout(r, 300));
+    await expect.poll(async () => (await d.snapshot()).updates).toMatchObject({ state: 'disabled', detail: 'Updates are turned off by your IT department.' });
+    // No waiting for a request that does not come; positive controls instead. The updater logs its
+    // decision (synchronously, to the file) as the core configures it, before the state above:
+    // off, which returns before electron-updater — the only one here to ask the network — is
+    // loaded; and never "updates are on", which follows loading it. And the core answers a check
+    // once it decided: a check it let through would have reached the updater before the answer.
+    const log = readFileSync(join(d.main.dirs.userData, 'logs', 'main.log'), 'utf8');
+    expect(log).toContain('"message":"updates are off: turned off by IT"');
+    expect(log).not.toContain('"message":"updates are on"');
+    expect(await d.command({ type: 'checkForUpdates' })).toEqual({ ok: false, error: 'Updates are turned off by your IT department.' });
     expect(d.main.ofKind('net.request')).toEqual([]);
     await d.main.stop();
   });

@@ -55,8 +55,12 @@ it.skipIf(!keyringAvailable)('after login and logout no file and no keychain ent
   expect(entry).toContain(sessionPwd); // the session secret is where it belongs…
   expect(entry).not.toContain('Secret123!'); // …and the user password is not
   const { result } = await session.appGetLogin('contacts', '4711');
-  await new Promise((r) => setTimeout(r, 50)); // let the home-screen cache write land
+  // The home-screen cache is written after each app list, asynchronously: on disk before the search.
+  await config.settled();
   await session.logout();
+  // Whatever the logout changed is on disk too; the settings holding the cache (below) are the
+  // positive control that the search reads what was written.
+  await config.settled();
 
   expect(await keychain.accounts()).toEqual([]);
   const secrets = ['Secret123!', sessionPwd, result.key!, result.digest!];
