@@ -101,3 +101,31 @@ test('2,000 apps: a tile far down opens by scrolling it into view and clicking',
   await target.click();
   await expect.poll(() => world.core.snapshot().runningApps.map((a) => a.name)).toEqual(['constructor']);
 });
+
+test('2,000 apps: an icon that failed is not fetched again when its tile scrolls out of the window and back', async ({ page, world }) => {
+  const asked: string[] = [];
+  // Scale 5's App Service does not answer for its icon; Scale 6's does (the positive control).
+  await page.route(/\/apps\/x\/scale[56]\.png$/, async (route) => {
+    const url = route.request().url();
+    asked.push(url.slice(url.lastIndexOf('/') + 1));
+    if (url.endsWith('scale5.png')) await route.abort();
+    else await route.continue();
+  });
+  await homeWithManyApps(page, world);
+  const all = allApps(page);
+  const five = all.getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Scale 5', exact: true }) });
+  const six = all.getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Scale 6', exact: true }) });
+  await expect(five.locator('.monogram')).toBeVisible();
+  await expect(six.locator('img')).toHaveCount(1);
+  expect(asked.sort()).toEqual(['scale5.png', 'scale6.png']);
+
+  // Out of the window (unmounted) and back.
+  await page.locator('.screen-host').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(five).toHaveCount(0);
+  await page.locator('.screen-host').evaluate((el) => el.scrollTo(0, 0));
+  await expect(five.locator('.monogram')).toBeVisible();
+  await expect(five.locator('img')).toHaveCount(0);
+  await expect(six.locator('img')).toHaveCount(1);
+  // Scale 6 came back as an image (from the cache or asked again); Scale 5 was not asked again.
+  expect(asked.filter((a) => a === 'scale5.png')).toEqual(['scale5.png']);
+});

@@ -7,10 +7,15 @@ import { GlobeIcon } from './Icons.js';
  * Decorative: the title next to it names the app. Key it by the icon URL so a new URL gets a new try.
  */
 export function AppIcon({ title, name, iconUrl, website, className }: { title: string; name: string; iconUrl: string | undefined; website: boolean; className: string }) {
-  const [failed, setFailed] = useState(false);
   const src = httpUrl(iconUrl);
+  const [failed, setFailed] = useState(() => src !== undefined && failedIcons.has(src));
   if (src && !failed) {
-    return <img className={className} src={src} alt="" draggable={false} loading="lazy" decoding="async" onError={() => setFailed(true)} />;
+    const onError = () => {
+      if (failedIcons.size >= maxFailedIcons) failedIcons.clear();
+      failedIcons.add(src);
+      setFailed(true);
+    };
+    return <img className={className} src={src} alt="" draggable={false} loading="lazy" decoding="async" onError={onError} />;
   }
   return (
     <span className={`${className} monogram monogram-${paletteIndex(name)}`} aria-hidden="true">
@@ -23,6 +28,14 @@ export function AppIcon({ title, name, iconUrl, website, className }: { title: s
     </span>
   );
 }
+
+/**
+ * Icon URLs that failed to load in this page: a tile the windowed grid mounts again (scrolling
+ * back) shows its monogram at once instead of trying, failing and switching again. A new URL
+ * (the App Object changed) gets a new try; a reload of the UI forgets them all.
+ */
+const failedIcons = new Set<string>();
+const maxFailedIcons = 10_000;
 
 /** First letters of the first two words ("Team Chat" → "TC"), whole characters (emoji-safe). */
 function monogram(title: string): string {

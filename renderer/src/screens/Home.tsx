@@ -152,7 +152,13 @@ interface HomeLinksProps {
 
 function HomeLinks({ baseId, links, tiles, badges, presence, onOpen }: HomeLinksProps) {
   const { t } = useI18n();
-  const byName = useMemo(() => new Map(tiles.map((tile) => [tile.name, tile])), [tiles]);
+  // Only the linked apps' tiles: no map of the whole catalogue (thousands) for a few links.
+  const byName = useMemo(() => {
+    const wanted = new Set(links.map((link) => link.app));
+    const found = new Map<string, TileView>();
+    for (const tile of tiles) if (wanted.has(tile.name)) found.set(tile.name, tile);
+    return found;
+  }, [tiles, links]);
   // A link to an app the PBX no longer grants cannot be opened, so it is not shown.
   const shown = links.flatMap((link, i) => {
     const tile = byName.get(link.app);
