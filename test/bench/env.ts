@@ -4,6 +4,8 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +13,23 @@ import { ClientCore } from '../../main/core/client/client.js';
 import { MemoryCredentialStore } from '../../main/core/credentials/credential-store.js';
 import { createWebShell } from '../../main/web/server.js';
 import { PbxEmulator, type EmulatorConfig } from '../pbx/index.js';
+import { solidPng } from '../support/png.js';
 
 export const rendererDir = resolve(fileURLToPath(import.meta.url), '../../../renderer/dist');
 export const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+
+/**
+ * Where the apps' icons come from, as App Services serve them: every `<App URL>.png` is a small
+ * PNG (cached like a static file). One server for the whole run; it does not keep the process up.
+ */
+const icon = solidPng(96, [40, 110, 200]);
+const iconServer = createServer((req, res) => {
+  if (req.url?.endsWith('.png')) res.writeHead(200, { 'Content-Type': 'image/png', 'Cache-Control': 'max-age=3600' }).end(icon);
+  else res.writeHead(404).end();
+});
+await new Promise<void>((ready) => iconServer.listen(0, '127.0.0.1', ready));
+iconServer.unref();
+export const appServiceBase = `http://127.0.0.1:${(iconServer.address() as AddressInfo).port}`;
 
 export function appsConfig(apps: number): EmulatorConfig {
   const names = Array.from({ length: apps }, (_, i) => `app${String(i).padStart(4, '0')}`);
@@ -21,7 +37,7 @@ export function appsConfig(apps: number): EmulatorConfig {
     domain: 'example.com',
     pbx: 'master',
     users: [{ sip: 'alice', password: 'Secret123!', dn: 'Alice', apps: names }],
-    appObjects: names.map((name, i) => ({ name, title: `App ${i} ${['Contacts', 'Phone', 'Chat', 'Reports', 'Files'][i % 5]}`, description: `Sample app number ${i}`, password: 'x', url: `http://127.0.0.1:9/apps/${name}/${name}` })),
+    appObjects: names.map((name, i) => ({ name, title: `App ${i} ${['Contacts', 'Phone', 'Chat', 'Reports', 'Files'][i % 5]}`, description: `Sample app number ${i}`, password: 'x', url: `${appServiceBase}/apps/${name}/${name}` })),
   };
 }
 
