@@ -5,6 +5,7 @@ import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Tile } from '../components/Tile.js';
 import { TileGrid } from '../components/TileGrid.js';
 import { useI18n } from '../i18n.js';
+import { enterTarget, search } from '../search.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
 
@@ -12,24 +13,6 @@ const noTiles: TileView[] = [];
 const noLinks: HomeLink[] = [];
 const noBadges: Record<string, string> = {};
 const noPresence: Record<string, ContactPresence> = {};
-
-/** Each tile's search text, lowercased once per tile object (a changed tile is a new object). */
-const haystacks = new WeakMap<TileView, string>();
-function haystack(tile: TileView): string {
-  let text = haystacks.get(tile);
-  if (text === undefined) {
-    text = `${tile.title}\n${tile.name}\n${tile.text}`.toLowerCase();
-    haystacks.set(tile, text);
-  }
-  return text;
-}
-
-/** Indexes into `tiles` of those whose title, name or description contains `needle` (lowercase). */
-export function search(tiles: TileView[], needle: string): number[] {
-  const found: number[] = [];
-  for (let i = 0; i < tiles.length; i++) if (!needle || haystack(tiles[i]!).includes(needle)) found.push(i);
-  return found;
-}
 
 export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
   const { t, plural } = useI18n();
@@ -62,9 +45,8 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
     } else if (e.key === 'Enter') {
       // Enter with nothing selected opens the first result, as launchers do — of what was typed,
       // even if the results on screen are a keystroke behind.
-      const current = typed === needle ? results : search(tiles, typed);
-      const tile = tiles[current[Math.max(activeResult, 0)] ?? -1];
-      if (tile && (typed || activeResult >= 0)) openApp(tile.name);
+      const tile = enterTarget(tiles, typed, { needle, results }, activeResult);
+      if (tile) openApp(tile.name);
     } else if (e.key === 'Escape' && query) {
       e.preventDefault();
       setQuery('');
