@@ -25,7 +25,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { type AppFrameHello, type AppFrameHost, type AppFrameLink, type AppFrameParse, type FromAppFrame, type ToAppFrame, appFrameBridgePath, batchAppFrames, maxAppFrameBytes, maxAppMessageBytes, maxFailureReasonBytes, decodeToAppFrames, parseAppFrame, splitAppFrames } from '../../main/core/bridge/app-frame.js';
 import { ipcChannels } from '../../main/core/bridge/channels.js';
 import type { Snapshot } from '../../main/core/bridge/views.js';
@@ -41,6 +40,7 @@ import { guardProcess, type ProcessGuard } from './process-guard.js';
 import { fuzzParams, fuzzTimeout } from './settings.js';
 import { until as untilSnapshot } from '../support/core-apps.js';
 import { StandInWebContents } from '../support/stand-in-web-contents.js';
+import { type FuzzFrame, FuzzPeer } from './ws-peer.js';
 
 type Logged = { level: LogLevel; message: string; fields?: Record<string, unknown> };
 
@@ -191,7 +191,7 @@ describe('parseAppFrame: any value gets a verdict', () => {
 
 // ------------------------------------------------------------------ over WebSocket (browser shell)
 
-type WsFrame = { kind: 'text'; text: string } | { kind: 'binary'; bytes: Uint8Array } | { kind: 'too-big' } | { kind: 'bad-utf8' };
+type WsFrame = FuzzFrame;
 
 const wsFrame: fc.Arbitrary<WsFrame> = fc.oneof(
   { weight: 24, arbitrary: frameText.map((text) => ({ kind: 'text' as const, text })) },
@@ -201,66 +201,30 @@ const wsFrame: fc.Arbitrary<WsFrame> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<WsFrame>({ kind: 'too-big' }, { kind: 'bad-utf8' }) },
 );
 
-/** An app-frame page's socket for `viewId`: frames it got, and how it ended. */
-class PageSocket {
-  readonly frames: ToAppFrame[] = [];
-  closeCode: number | undefined;
-  private wake: (() => void)[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => {
-      this.frames.push(...decodeToAppFrames(String(d)));
-      this.notify();
-    });
-    ws.on('close', (code) => {
-      this.closeCode = code;
-      this.notify();
-    });
-    ws.on('error', () => {});
-  }
-  static open(viewId: string): Promise<PageSocket> {
-    const ws = new WebSocket(`ws://127.0.0.1:${shell.port}${appFrameBridgePath}?view=${encodeURIComponent(viewId)}&token=${encodeURIComponent(shell.token)}`, { headers: { Origin: shell.origin }, maxPayload: 64 * 1024 * 1024 });
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new PageSocket(ws)));
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
-      ws.once('error', reject);
-    });
-  }
-  get open(): boolean {
-    return this.ws.readyState === WebSocket.OPEN;
-  }
-  send(f: WsFrame): void {
-    if (!this.open) return;
-    if (f.kind === 'text') this.ws.send(f.text);
-    else if (f.kind === 'binary') this.ws.send(f.bytes, { binary: true });
-    else if (f.kind === 'too-big') this.ws.send(JSON.stringify({ kind: 'message', text: 'x'.repeat(maxAppFrameBytes) }));
-    // Bytes that are not UTF-8, in a text frame (ws does not check what it sends).
-    else this.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
-  }
-  private notify() {
-    for (const w of this.wake.splice(0)) w();
-  }
-  /** Resolves once `pred` holds (re-checked on every frame and on close), or fails after `ms`. */
-  async until(pred: () => boolean, what: () => string, ms = 5000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!pred()) {
-      if (Date.now() > deadline) throw new Error(what());
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 100);
-        this.wake.push(() => (clearTimeout(timer), resolve()));
-      });
-    }
-  }
-  posted(): Record<string, unknown>[] {
-    return this.frames.flatMap((f) => (f.kind === 'post' ? [JSON.parse(f.text) as Record<string, unknown>] : []));
-  }
+/** An app-frame page's socket for `viewId`: the frames it got (`received`), and how it ended. */
+type PageSocket = FuzzPeer<ToAppFrame>;
+const PageSocket = {
+  open: (viewId: string): Promise<PageSocket> =>
+    FuzzPeer.open(
+      `ws://127.0.0.1:${shell.port}${appFrameBridgePath}?view=${encodeURIComponent(viewId)}&token=${encodeURIComponent(shell.token)}`,
+      shell.origin,
+      decodeToAppFrames,
+      () => JSON.stringify({ kind: 'message', text: 'x'.repeat(maxAppFrameBytes) }),
+      { maxPayload: 64 * 1024 * 1024 },
+    ),
+};
+
+/** What the core posted to the app on this socket, parsed. */
+function posted(page: PageSocket): Record<string, unknown>[] {
+  return page.received.flatMap((f) => (f.kind === 'post' ? [JSON.parse(f.text) as Record<string, unknown>] : []));
 }
 
 /** The positive control: the app logs in through this socket. */
 async function appLogsIn(page: PageSocket, challenge: string): Promise<void> {
   page.send({ kind: 'text', text: JSON.stringify({ kind: 'message', text: JSON.stringify({ mt: 'getLogin', app: 'contacts', challenge }) }) });
   await page.until(
-    () => page.posted().some((m) => m.mt === 'Login' && m.pbxObj === 'contacts' && m.error === undefined) || !page.open,
-    () => `no Login after the frames; got ${JSON.stringify(page.posted().map((m) => m.mt))}`,
+    () => posted(page).some((m) => m.mt === 'Login' && m.pbxObj === 'contacts' && m.error === undefined) || !page.open,
+    () => `no Login after the frames; got ${JSON.stringify(posted(page).map((m) => m.mt))}`,
   );
   expect(page.open, `the connection ended (code ${page.closeCode})`).toBe(true);
 }
@@ -279,7 +243,7 @@ describe('the browser shell’s app-frame socket under generated frames', () => 
           try {
             page = await PageSocket.open(viewId);
             const first = page;
-            await first.until(() => first.frames.some((f) => f.kind === 'load'), () => 'no load frame');
+            await first.until(() => first.received.some((f) => f.kind === 'load'), () => 'no load frame');
             first.send({ kind: 'text', text: JSON.stringify({ kind: 'message', text: '{"mt":"Alive"}' }) });
             const expected: string[] = [];
             let fatal: WsFrame['kind'] | undefined;

@@ -22,7 +22,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { ipcChannels, webBridgePath, type WebBridgeFrame } from '../../main/core/bridge/channels.js';
 import { commandSchemas, type CommandResult } from '../../main/core/bridge/commands.js';
 import type { BridgeEvent } from '../../main/core/bridge/events.js';
@@ -40,6 +39,7 @@ import { deepJsonText, deepValue, garbageText, hostileKey, hostileString, jsonNu
 import { guardProcess, type ProcessGuard } from './process-guard.js';
 import { fuzzParams, fuzzTimeout } from './settings.js';
 import { until as untilSnapshot } from '../support/core-apps.js';
+import { type FuzzFrame, FuzzPeer } from './ws-peer.js';
 
 type Logged = { level: LogLevel; message: string; fields?: Record<string, unknown> };
 
@@ -242,7 +242,7 @@ function show(v: unknown): string {
 
 // ------------------------------------------------------------------ the browser shell's bridge socket
 
-type BridgeFrame = { kind: 'text'; text: string } | { kind: 'binary'; bytes: Uint8Array } | { kind: 'too-big' } | { kind: 'bad-utf8' };
+type BridgeFrame = FuzzFrame;
 
 /** Ids the test never uses for anything else: generated ones stay below the control's. */
 const frameId = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: -1000, max: 1_000_000 }) }, { weight: 1, arbitrary: fc.constantFrom(2 ** 53, 1.5, -0, NaN, '7', null, Number.MAX_SAFE_INTEGER) });
@@ -260,54 +260,20 @@ const bridgeFrame: fc.Arbitrary<BridgeFrame> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<BridgeFrame>({ kind: 'too-big' }, { kind: 'bad-utf8' }) },
 );
 
-class BridgePeer {
-  readonly results: { id: number; result: CommandResult }[] = [];
-  closeCode: number | undefined;
-  private wake: (() => void)[] = [];
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (d) => {
-      const f = JSON.parse(String(d)) as WebBridgeFrame | { kind: 'event'; event: BridgeEvent };
-      if (f.kind === 'result') this.results.push({ id: f.id, result: f.result });
-      this.notify();
-    });
-    ws.on('close', (code) => {
-      this.closeCode = code;
-      this.notify();
-    });
-    ws.on('error', () => {});
-  }
-  static open(): Promise<BridgePeer> {
-    const ws = new WebSocket(`ws://127.0.0.1:${shell.port}${webBridgePath}?token=${encodeURIComponent(shell.token)}`, { headers: { Origin: shell.origin } });
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => resolve(new BridgePeer(ws)));
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`refused ${res.statusCode}`)));
-      ws.once('error', reject);
-    });
-  }
-  get open(): boolean {
-    return this.ws.readyState === WebSocket.OPEN;
-  }
-  send(f: BridgeFrame): void {
-    if (!this.open) return;
-    if (f.kind === 'text') this.ws.send(f.text);
-    else if (f.kind === 'binary') this.ws.send(f.bytes, { binary: true });
-    else if (f.kind === 'too-big') this.ws.send(JSON.stringify({ kind: 'command', id: 1, command: { type: 'dismissNotice', id: 'x'.repeat(maxFrameBytes) } }));
-    else this.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
-  }
-  private notify() {
-    for (const w of this.wake.splice(0)) w();
-  }
-  async until(pred: () => boolean, what: () => string, ms = 8000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!pred()) {
-      if (Date.now() > deadline) throw new Error(what());
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 100);
-        this.wake.push(() => (clearTimeout(timer), resolve()));
-      });
-    }
-  }
-}
+/** The UI's bridge socket: the command results it got (`received`), and how it ended. */
+type BridgePeer = FuzzPeer<{ id: number; result: CommandResult }>;
+const BridgePeer = {
+  open: (): Promise<BridgePeer> =>
+    FuzzPeer.open(
+      `ws://127.0.0.1:${shell.port}${webBridgePath}?token=${encodeURIComponent(shell.token)}`,
+      shell.origin,
+      (text) => {
+        const f = JSON.parse(text) as WebBridgeFrame | { kind: 'event'; event: BridgeEvent };
+        return f.kind === 'result' ? [{ id: f.id, result: f.result }] : [];
+      },
+      () => JSON.stringify({ kind: 'command', id: 1, command: { type: 'dismissNotice', id: 'x'.repeat(maxFrameBytes) } }),
+    ),
+};
 
 const CONTROL_ID = 2_000_000_000;
 
@@ -346,11 +312,11 @@ describe('the browser shell’s bridge socket under generated frames', () => {
             // marks the point by which every frame before it has been read.
             const control = peer;
             control.send({ kind: 'text', text: JSON.stringify({ kind: 'command', id: CONTROL_ID, command: { type: 'getSnapshot' } }) });
-            await control.until(() => control.results.some((r) => r.id === CONTROL_ID), () => 'no answer to the control command');
-            expect(control.results.find((r) => r.id === CONTROL_ID)!.result).toMatchObject({ ok: true, value: { connection: expect.any(Object) } });
+            await control.until(() => control.received.some((r) => r.id === CONTROL_ID), () => 'no answer to the control command');
+            expect(control.received.find((r) => r.id === CONTROL_ID)!.result).toMatchObject({ ok: true, value: { connection: expect.any(Object) } });
             if (!fatal) {
               // Every frame with a readable id gets exactly one answer (commands run concurrently; order is free).
-              const answered = () => first.results.filter((r) => r.id !== CONTROL_ID);
+              const answered = () => first.received.filter((r) => r.id !== CONTROL_ID);
               await first.until(() => answered().length >= ids.length, () => `${answered().length} of ${ids.length} answers`);
               expect(answered().map((r) => r.id).sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
               for (const r of answered()) expectResult(r.result);
