@@ -38,6 +38,9 @@ describe('bench results', () => {
     const md = readFileSync(join(dir, 'latest.md'), 'utf8');
     expect(md).toBe(markdown(results));
     expect(md).toContain('| Search keystroke, input to next paint (p95) | 8.00 ms |  | ≤ 16 ms | 0.50 ok |');
+    // Several runs: their spread beside the note.
+    const spread = markdown({ ...results, figures: { tilesRender: figure({ value: 96, unit: 'ms', runs: [80, 96, 140], note: '2000 apps' }, [{ kind: 'max', value: 100, of: 'value', text: '< 100 ms' }]) } });
+    expect(spread).toContain('- Tiles: login click to visible tiles painted (script + style + layout): 2000 apps; runs from 80.0 to 140 ms');
     expect(md).toContain('| Reconnect after a PBX restart | not measured |');
     expect(md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Figure'))).toHaveLength(6);
   });
