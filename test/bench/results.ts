@@ -87,7 +87,7 @@ export function markdown(results: Results): string {
     const f = results.figures[key];
     // The spread says how much one run tells: on a small shared machine, a lot less than the median.
     const spread = f?.runs && f.runs.length > 1 ? `runs from ${num(Math.min(...f.runs))} to ${num(Math.max(...f.runs))} ${f.unit}` : undefined;
-    const text = [f?.note, spread].filter(Boolean).join('; ');
+    const text = [f?.note?.replace(/\.$/, ''), spread].filter(Boolean).join('; ');
     return text ? [`- ${TITLES[key]}: ${text}`] : [];
   });
   return [`Measured ${results.date} on ${machine}.`, '', '| Figure | Ours | Reference | Bar | Ratio (≤ 1 passes) |', '|---|---|---|---|---|', ...rows, '', ...notes, ''].join('\n');
