@@ -175,6 +175,33 @@ describe('Client APIs', () => {
     expect(presence).toMatchObject({ provider: '@client', src: 'p1', msg: { mt: 'PresenceUpdated', sip: 'carol', presence: expect.arrayContaining([expect.objectContaining({ contact: 'tel:', displayNote: 'back soon', params: { until: 1524733200000, free: '' } })]) } });
   });
 
+  it('@client: a second subscriber of a target the PBX already reports (one subscription there) gets its presence at once; an unsubscribed target is forgotten', async () => {
+    const { core, pbx } = await setup();
+    const first = await openView(core, 'consumer');
+    first.post({ mt: 'ApiRequest', api: 'com.innovaphone.client', provider: '@client', src: 'p1', msg: { mt: 'SubscribePresence', sip: 'carol' } });
+    await pbx.waitFor('SubscribePresence', (m) => m.sip === 'carol');
+    pbx.setPresence('carol', { activity: 'busy', note: 'in a call' });
+    await first.next((m) => m.mt === 'ApiResult' && JSON.stringify(m.msg).includes('in a call'));
+    // Another app, and the first app again under a new src: the PBX is not asked again, and each
+    // gets carol's presence as the PBX last reported it, without waiting for the next change.
+    const second = await openView(core, 'myapp');
+    second.post({ mt: 'ApiRequest', api: 'com.innovaphone.client', provider: '@client', src: 'q1', msg: { mt: 'SubscribePresence', sip: 'carol' } });
+    first.post({ mt: 'ApiRequest', api: 'com.innovaphone.client', provider: '@client', src: 'p2', msg: { mt: 'SubscribePresence', sip: 'carol' } });
+    for (const [app, src] of [[second, 'q1'], [first, 'p2']] as const) {
+      expect(await app.next((m) => m.mt === 'ApiResult' && m.src === src)).toMatchObject({ msg: { mt: 'PresenceUpdated', sip: 'carol', presence: expect.arrayContaining([expect.objectContaining({ activity: 'busy', note: 'in a call' })]) } });
+    }
+    expect(pbx.framesOf('SubscribePresence').filter((f) => f.msg?.sip === 'carol')).toHaveLength(1);
+    // Every subscriber gone: the next subscriber waits for the PBX's own answer, not an old presence.
+    first.post({ mt: 'ApiRequest', api: 'com.innovaphone.client', provider: '@client', src: 'u1', msg: { mt: 'UnsubscribePresence' } });
+    second.post({ mt: 'ApiRequest', api: 'com.innovaphone.client', provider: '@client', src: 'u2', msg: { mt: 'UnsubscribePresence' } });
+    await pbx.waitFor('UnsubscribePresence', (m) => m.sip === 'carol');
+    pbx.setPresence('carol', { activity: 'away', note: 'gone' });
+    second.post({ mt: 'ApiRequest', api: 'com.innovaphone.client', provider: '@client', src: 'q2', msg: { mt: 'SubscribePresence', sip: 'carol' } });
+    const fresh = await second.next((m) => m.mt === 'ApiResult' && m.src === 'q2');
+    expect(JSON.stringify(fresh.msg)).toContain('gone');
+    expect(JSON.stringify(fresh.msg)).not.toContain('in a call');
+  });
+
   it('@launcher: a notification, clicked, goes back to the app; muted apps show none', async () => {
     const { core } = await setup();
     const app = await openView(core, 'consumer');

@@ -36,11 +36,30 @@ const targetOf = (msg: Record<string, unknown>): PresenceTarget | undefined =>
 
 const matches = (t: PresenceTarget, m: { sip?: string | undefined; num?: string | undefined }) => ('sip' in t ? t.sip === m.sip : t.num === m.num);
 
+const targetKey = (t: PresenceTarget): string => ('sip' in t ? `sip:${t.sip}` : `num:${t.num}`);
+
+/** What an app gets for a PBX `UpdatePresence`: the same fields, hashtags in notes parsed. */
+const presenceUpdated = (update: PbxMessage<'UpdatePresence'>) => ({
+  mt: 'PresenceUpdated',
+  sip: update.sip,
+  num: update.num,
+  up: update.up,
+  ep: update.ep,
+  presence: (update.presence ?? []).map((p) => ({ ...p, ...parsePresenceNote(p.note) })),
+});
+
 export class ClientProvider implements BuiltInProvider {
   readonly name = '@client';
   readonly api = 'com.innovaphone.client';
   readonly title = 'myApps';
   private subs: Subscription[] = [];
+  /**
+   * The last presence of each subscribed target. The session subscribes each target at the PBX
+   * once, however many apps ask, and the PBX answers a subscription with the current presence
+   * only once: a later subscriber of the same target gets it from here, not at the next change.
+   * Kept while someone subscribes the target (so at most the subscriptions' number).
+   */
+  private readonly lastPresence = new Map<string, PbxMessage<'UpdatePresence'>>();
   /** Status-info pages each app asked to show (`ShowStatusInfo{url, id}` until `CloseStatusInfo{id?}`), by id. */
   private readonly statusInfos = new Map<AppInstance, Set<string>>();
 
@@ -63,6 +82,8 @@ export class ClientProvider implements BuiltInProvider {
         }
         const off = (kind === 'presence' ? this.deps.subscribePresence(target) : this.deps.subscribeDialog(target)) ?? (() => {});
         this.subs.push({ consumer, kind, target, src, reply, off });
+        const known = kind === 'presence' ? this.lastPresence.get(targetKey(target)) : undefined;
+        if (known) reply(presenceUpdated(known));
         return;
       }
       case 'UnsubscribePresence':
@@ -113,16 +134,12 @@ export class ClientProvider implements BuiltInProvider {
 
   /** A PBX `UpdatePresence`: to every subscriber of that user, with hashtags parsed. */
   presence(update: PbxMessage<'UpdatePresence'>): void {
-    for (const s of this.subs) {
-      if (s.kind !== 'presence' || !matches(s.target, update)) continue;
-      s.reply({
-        mt: 'PresenceUpdated',
-        sip: update.sip,
-        num: update.num,
-        up: update.up,
-        ep: update.ep,
-        presence: (update.presence ?? []).map((p) => ({ ...p, ...parsePresenceNote(p.note) })),
-      });
+    const subscribers = this.subs.filter((s) => s.kind === 'presence' && matches(s.target, update));
+    if (subscribers.length === 0) return;
+    const msg = presenceUpdated(update);
+    for (const s of subscribers) {
+      this.lastPresence.set(targetKey(s.target), update);
+      s.reply(msg);
     }
   }
 
@@ -134,5 +151,7 @@ export class ClientProvider implements BuiltInProvider {
   private drop(pred: (s: Subscription) => boolean): void {
     for (const s of this.subs) if (pred(s)) s.off();
     this.subs = this.subs.filter((s) => !pred(s));
+    const subscribed = new Set(this.subs.filter((s) => s.kind === 'presence').map((s) => targetKey(s.target)));
+    for (const key of this.lastPresence.keys()) if (!subscribed.has(key)) this.lastPresence.delete(key);
   }
 }
