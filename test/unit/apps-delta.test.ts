@@ -50,6 +50,11 @@ describe('appsDelta', () => {
     expect(applied.tiles.map((t) => t.name)).toEqual(after.tiles.map((t) => t.name));
   });
 
+  it('a delta applied to a view that already has its added tile (a snapshot that had it): one tile, the delta’s version', () => {
+    const view: AppsView = { tiles: [tile('a', 'A'), tile('g', 'Old G')], home: [], fromCache: false };
+    expect(applyAppsDelta(view, { added: [tile('g', 'New G')], changed: [], removed: [] }).tiles).toEqual([tile('a', 'A'), tile('g', 'New G')]);
+  });
+
   it('deltas merged by the coalescer do what they do one after the other', () => {
     fc.assert(
       fc.property(appsView, fc.array(appsView, { minLength: 1, maxLength: 5 }), (start, views) => {

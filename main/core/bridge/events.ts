@@ -144,19 +144,23 @@ export function diffApps(before: AppsView, after: AppsView): AppsDelta | undefin
   };
 }
 
+/** `tiles` without the `removed` names, `changed` ones in place of theirs, then `added` — each name once (an added tile already there replaces it). */
+function withChanges(tiles: readonly Tile[], removed: ReadonlySet<string>, changed: ReadonlyMap<string, Tile>, added: readonly Tile[]): Tile[] {
+  const out = tiles.filter((t) => !removed.has(t.name)).map((t) => changed.get(t.name) ?? t);
+  const at = new Map(out.map((t, i) => [t.name, i]));
+  for (const t of added) {
+    const i = at.get(t.name);
+    if (i === undefined) at.set(t.name, out.push(t) - 1);
+    else out[i] = t;
+  }
+  return out;
+}
+
 /** Apply a delta; tiles it does not touch stay the same objects (memoised tiles do not re-render). */
 export function applyAppsDelta(apps: AppsView | undefined, d: AppsDelta): AppsView {
   const base = apps ?? noApps;
-  const removed = new Set(d.removed);
-  const changed = new Map(d.changed.map((t) => [t.name, t]));
-  let tiles = base.tiles.filter((t) => !removed.has(t.name)).map((t) => changed.get(t.name) ?? t);
-  const at = new Map(tiles.map((t, i) => [t.name, i]));
-  for (const t of d.added) {
-    // Applying a delta twice (a snapshot that already had it) leaves one tile, not two.
-    const i = at.get(t.name);
-    if (i === undefined) at.set(t.name, tiles.push(t) - 1);
-    else tiles[i] = t;
-  }
+  // Applying a delta twice (a snapshot that already had it) leaves one tile, not two.
+  let tiles = withChanges(base.tiles, new Set(d.removed), new Map(d.changed.map((t) => [t.name, t])), d.added);
   if (d.order) {
     const place = new Map(d.order.map((name, i) => [name, i]));
     // Stable: a tile the order does not name keeps its place after those it names.
@@ -169,13 +173,8 @@ export function applyAppsDelta(apps: AppsView | undefined, d: AppsDelta): AppsVi
 export function mergeAppsDeltas(first: AppsDelta, second: AppsDelta): AppsDelta {
   const gone = new Set(second.removed);
   const later = new Map(second.changed.map((t) => [t.name, t]));
-  const added = first.added.filter((t) => !gone.has(t.name)).map((t) => later.get(t.name) ?? t);
-  const addedAt = new Map(added.map((t, i) => [t.name, i]));
-  for (const t of second.added) {
-    const i = addedAt.get(t.name);
-    if (i === undefined) addedAt.set(t.name, added.push(t) - 1);
-    else added[i] = t;
-  }
+  const added = withChanges(first.added, gone, later, second.added);
+  const addedAt = new Set(added.map((t) => t.name));
   const changed = first.changed.filter((t) => !gone.has(t.name)).map((t) => later.get(t.name) ?? t);
   const changedNames = new Set(changed.map((t) => t.name));
   for (const t of second.changed) if (!addedAt.has(t.name) && !changedNames.has(t.name)) changed.push(t);
