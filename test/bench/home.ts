@@ -3,7 +3,7 @@
  * tiles, and search keystrokes with 2,000 tiles.
  */
 import type { BrowserContext, Page } from '@playwright/test';
-import { appsConfig, clickLoginUntilTiles, fillLogin, RUNS, startClient } from './env.js';
+import { appsConfig, clickLoginUntilTiles, type Client, fillLogin, RUNS, startClient } from './env.js';
 import { median, percentile, type Measurement } from './results.js';
 
 /**
@@ -44,20 +44,27 @@ async function bareInBrowser(page: Page, pbxUrl: string, apps: number): Promise<
   );
 }
 
+/** RUNS times: a client with `apps` apps and a page on its filled-in login form, for `run`; closed after each. */
+async function eachLoginPage(context: BrowserContext, apps: number, run: (page: Page, c: Client) => Promise<void>): Promise<void> {
+  for (let i = 0; i < RUNS; i++) {
+    const c = await startClient(appsConfig(apps));
+    const page = await context.newPage();
+    await fillLogin(page, c);
+    await run(page, c);
+    await page.close();
+    await c.close();
+  }
+}
+
 /** Login click → tiles painted, 200 apps, side by side with the bare page in each run. */
 export async function loginToTiles(context: BrowserContext): Promise<Measurement> {
   const APPS = 200;
   const ours: number[] = [];
   const bare: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const c = await startClient(appsConfig(APPS));
-    const page = await context.newPage();
-    await fillLogin(page, c);
+  await eachLoginPage(context, APPS, async (page, c) => {
     ours.push(await clickLoginUntilTiles(page, APPS));
     bare.push(await bareInBrowser(page, c.pbx.url, APPS));
-    await page.close();
-    await c.close();
-  }
+  });
   return { value: median(ours), unit: 'ms', runs: ours, reference: { value: median(bare), unit: 'ms', what: 'a bare page: same exchanges, plain buttons' }, note: `${APPS} apps; medians of ${RUNS} runs` };
 }
 
@@ -68,10 +75,7 @@ export async function tilesRender(context: BrowserContext): Promise<Measurement>
   const APPS = 2000;
   const costs: number[] = [];
   const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const c = await startClient(appsConfig(APPS));
-    const page = await context.newPage();
-    await fillLogin(page, c);
+  await eachLoginPage(context, APPS, async (page) => {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
     const metrics = async (): Promise<Metrics> => Object.fromEntries(((await cdp.send('Performance.getMetrics')).metrics as { name: string; value: number }[]).map((m) => [m.name, m.value]));
@@ -79,9 +83,7 @@ export async function tilesRender(context: BrowserContext): Promise<Measurement>
     times.push(await clickLoginUntilTiles(page, APPS));
     const after = await metrics();
     costs.push(['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'].reduce((sum, k) => sum + ((after[k] ?? 0) - (before[k] ?? 0)) * 1000, 0));
-    await page.close();
-    await c.close();
-  }
+  });
   return { value: median(costs), unit: 'ms', runs: costs, note: `${APPS} apps; wall time click → painted ${median(times).toFixed(0)} ms (includes the PBX exchanges)` };
 }
 
