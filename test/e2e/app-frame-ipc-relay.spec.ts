@@ -19,12 +19,11 @@ import { ipcChannels } from '../../main/core/bridge/channels.js';
 import type { BridgeEvent } from '../../main/core/bridge/events.js';
 import type { ShellPort } from '../../main/core/client/shell-port.js';
 import { wireAppFrames } from '../../main/electron/app-frame-relay.js';
-import { sampleAppsFor } from '../apps/catalog.js';
-import { startSampleApps, type SampleApps } from '../apps/server.js';
-import type { EmulatorConfig } from '../pbx/index.js';
+import type { SampleApps } from '../apps/server.js';
+import type { AppObjectConfig, EmulatorConfig } from '../pbx/index.js';
 import { expect, test, type World } from './fixtures.js';
+import { sampleAppObject, serveSampleApps } from './sample-services.js';
 
-const ORIGIN_PLACEHOLDER = 'http://apps.invalid';
 const electronLikeShell: ShellPort = { view: { appViews: 'native', appDevTools: 'open' }, permissionGate: 'session' };
 
 let sample: SampleApps | undefined;
@@ -108,15 +107,14 @@ async function standInAppViews(world: World, context: BrowserContext) {
 }
 
 async function start(world: World): Promise<void> {
-  const app = (name: string, extra: object = {}) => ({ name, title: name, password: `${name}-pwd`, url: `${ORIGIN_PLACEHOLDER}/apps/${name}/${name}`, ...extra });
+  const app = (name: string, extra: Partial<AppObjectConfig> = {}) => sampleAppObject(name, name, extra);
   const config: EmulatorConfig = {
     domain: 'example.com',
     pbx: 'master',
     users: [{ sip: 'alice', password: 'Secret123!', dn: 'Alice Example', apps: ['echo', 'search', 'searchclient'] }],
     appObjects: [app('echo'), app('search', { hidden: true, apis: { 'com.innovaphone.search': {} } }), app('searchclient')],
   };
-  sample = await startSampleApps({ apps: sampleAppsFor(config, ORIGIN_PLACEHOLDER, true).apps.map((a) => ({ ...a, password: `${a.name}-pwd` })) });
-  for (const a of config.appObjects) a.url = a.url.replace(ORIGIN_PLACEHOLDER, sample.origin);
+  sample = await serveSampleApps(config);
   await world.start({ config, shell: electronLikeShell });
   await world.core.handle({ type: 'login', pbx: world.pbx.url, username: 'alice', password: 'Secret123!', stayLoggedIn: false });
   await expect.poll(() => world.core.snapshot().apps?.tiles.length).toBe(2);

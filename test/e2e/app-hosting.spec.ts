@@ -5,15 +5,13 @@
  * websites, SetLang/SetScheme, and app state kept while switching.
  */
 import type { FrameLocator, Page } from '@playwright/test';
-import { sampleAppsFor } from '../apps/catalog.js';
-import { startSampleApps, type SampleApps } from '../apps/server.js';
+import type { SampleApps } from '../apps/server.js';
 import type { EmulatorConfig } from '../pbx/index.js';
-import { allApps, expect, logIn, shots, test, type World } from './fixtures.js';
-
-const ORIGIN_PLACEHOLDER = 'http://apps.invalid';
+import { allApps, expect, shots, test, type World } from './fixtures.js';
+import { sampleAppObject, startWithSampleApps } from './sample-services.js';
 
 function hostingConfig(): EmulatorConfig {
-  const app = (name: string, title: string, extra: object = {}) => ({ name, title, password: `${name}-pwd`, url: `${ORIGIN_PLACEHOLDER}/apps/${name}/${name}`, ...extra });
+  const app = sampleAppObject;
   return {
     domain: 'example.com',
     pbx: 'master',
@@ -37,13 +35,7 @@ let sample: SampleApps;
 
 async function start(world: World, page: Page, tweak: (c: EmulatorConfig) => void = () => {}) {
   const config = hostingConfig();
-  sample = await startSampleApps({ apps: sampleAppsFor(config, ORIGIN_PLACEHOLDER, true).apps.map((a) => ({ ...a, password: `${a.name}-pwd` })) });
-  for (const a of config.appObjects) a.url = a.url.replace(ORIGIN_PLACEHOLDER, sample.origin);
-  tweak(config);
-  await world.start({ config });
-  await world.open();
-  await logIn(page, world);
-  await expect(allApps(page).getByRole('button', { name: 'Echo' })).toBeVisible();
+  sample = await startWithSampleApps(world, page, config, { pbxOnly: tweak });
 }
 
 test.afterEach(async () => {

@@ -15,18 +15,17 @@ import type { Frame, FrameLocator, Page } from '@playwright/test';
 import type { Command } from '../../main/core/bridge/commands.js';
 import type { UpdatesView } from '../../main/core/bridge/views.js';
 import type { ShellPort, ShellUpdater } from '../../main/core/client/shell-port.js';
-import { sampleAppsFor } from '../apps/catalog.js';
-import { startSampleApps, type SampleApps } from '../apps/server.js';
+import type { SampleApps } from '../apps/server.js';
 import type { EmulatorConfig } from '../pbx/index.js';
 import { allApps, expect, logIn, shots, test, type StartOptions, type World } from './fixtures.js';
 import { AppServer, appsConfig } from './probe-apps.js';
 import { fakeOsNotifications, osTitles } from './fake-notifications.js';
+import { sampleAppObject, startWithSampleApps } from './sample-services.js';
 
-const ORIGIN_PLACEHOLDER = 'http://apps.invalid';
 const PHONE_API = 'com.innovaphone.phone';
 
 function desktopConfig(aliceApps = ['echo', 'badge', 'inbox', 'phone', 'softphone']): EmulatorConfig {
-  const app = (name: string, title: string, extra: object = {}) => ({ name, title, password: `${name}-pwd`, url: `${ORIGIN_PLACEHOLDER}/apps/${name}/${name}`, ...extra });
+  const app = sampleAppObject;
   return {
     domain: 'example.com',
     pbx: 'master',
@@ -51,12 +50,7 @@ test.afterEach(async () => {
 async function start(world: World, page: Page, opts: { aliceApps?: string[] } & Omit<StartOptions, 'config'> = {}): Promise<void> {
   const { aliceApps, ...startOptions } = opts;
   const config = desktopConfig(aliceApps);
-  sample = await startSampleApps({ apps: sampleAppsFor(config, ORIGIN_PLACEHOLDER, true).apps.map((a) => ({ ...a, password: `${a.name}-pwd` })) });
-  for (const a of config.appObjects) a.url = a.url.replace(ORIGIN_PLACEHOLDER, sample.origin);
-  await world.start({ config, ...startOptions });
-  await world.open();
-  await logIn(page, world);
-  await expect(allApps(page).getByRole('button', { name: 'Echo' })).toBeVisible();
+  sample = await startWithSampleApps(world, page, config, startOptions);
 }
 
 /** The app's own document inside its app-frame page (hidden providers have one too, unseen). */

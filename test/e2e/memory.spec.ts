@@ -7,15 +7,13 @@
  */
 import type { FrameLocator, Page } from '@playwright/test';
 import type { SampleAppHooks } from '../apps/hooks.js';
-import { sampleAppsFor } from '../apps/catalog.js';
-import { startSampleApps, type SampleApps } from '../apps/server.js';
+import type { SampleApps } from '../apps/server.js';
 import type { EmulatorConfig } from '../pbx/index.js';
-import { allApps, expect, logIn, shots, test, type StartOptions, type World } from './fixtures.js';
-
-const ORIGIN_PLACEHOLDER = 'http://apps.invalid';
+import { allApps, expect, shots, test, type StartOptions, type World } from './fixtures.js';
+import { sampleAppObject, startWithSampleApps } from './sample-services.js';
 
 function memoryConfig(): EmulatorConfig {
-  const app = (name: string, title: string) => ({ name, title, password: `${name}-pwd`, url: `${ORIGIN_PLACEHOLDER}/apps/${name}/${name}` });
+  const app = sampleAppObject;
   return {
     domain: 'example.com',
     pbx: 'master',
@@ -28,12 +26,7 @@ let sample: SampleApps;
 
 async function start(world: World, page: Page, options: StartOptions = {}) {
   const config = memoryConfig();
-  sample = await startSampleApps({ apps: sampleAppsFor(config, ORIGIN_PLACEHOLDER, true).apps.map((a) => ({ ...a, password: `${a.name}-pwd` })) });
-  for (const a of config.appObjects) a.url = a.url.replace(ORIGIN_PLACEHOLDER, sample.origin);
-  await world.start({ config, ...options });
-  await world.open();
-  await logIn(page, world);
-  await expect(allApps(page).getByRole('button', { name: 'Echo' })).toBeVisible();
+  sample = await startWithSampleApps(world, page, config, options);
 }
 
 test.afterEach(async () => {
