@@ -178,6 +178,18 @@ test('plain websites: sandboxed, no message listener, never posted to, cannot na
   expect(await host.evaluate(() => (window as unknown as { __appFrameDropped?: number }).__appFrameDropped)).toBe(0);
   expect(page.url()).toBe(shellUrl);
   expect(new URL(host.url()).pathname).toBe('/appframe.html');
+  // Positive control for the core: a reload's `loaded` goes over the page's link after anything
+  // the page had sent on it, so once the core has the site alive again it would have the badge.
+  const siteState = () => world.core.snapshot().runningApps.find((a) => a.name === 'site');
+  const states: string[] = [];
+  const off = world.core.onEvent(() => {
+    const state = siteState()?.state ?? 'gone';
+    if (states.at(-1) !== state) states.push(state);
+  });
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await expect.poll(() => states.join(' ')).toMatch(/starting.* alive$/);
+  off();
+  expect(siteState()?.badge).toBeUndefined();
   await expect(strip(page).getByRole('img')).toHaveCount(0);
 });
 
