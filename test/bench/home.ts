@@ -56,16 +56,35 @@ async function eachLoginPage(context: BrowserContext, apps: number, run: (page: 
   }
 }
 
-/** Login click → tiles painted, 200 apps, side by side with the bare page in each run. */
+/** The page once idle (nothing of its own start left to run). */
+const idle = (page: Page) => page.evaluate(() => new Promise<void>((done) => requestIdleCallback(() => done())));
+
+/**
+ * Login click → tiles painted, 200 apps, side by side with the bare page in each run. Not a bar,
+ * but where the time goes: the same page logs out and in again, so the second login runs code
+ * the page has run once (compiled, type feedback gathered) — the first login's excess over it
+ * is the cost of running the signed-in UI's code for the first time.
+ */
 export async function loginToTiles(context: BrowserContext): Promise<Measurement> {
   const APPS = 200;
   const ours: number[] = [];
+  const again: number[] = [];
   const bare: number[] = [];
   await eachLoginPage(context, APPS, async (page, c) => {
     ours.push(await clickLoginUntilTiles(page, APPS));
+    await c.core.handle({ type: 'logout' });
+    await page.getByLabel('Password').fill('Secret123!');
+    await idle(page);
+    again.push(await clickLoginUntilTiles(page, APPS));
     bare.push(await bareInBrowser(page, c.pbx.url, APPS));
   });
-  return { value: median(ours), unit: 'ms', runs: ours, reference: { value: median(bare), unit: 'ms', what: 'a bare page: same exchanges, plain buttons' }, note: `${APPS} apps; medians of ${RUNS} runs` };
+  return {
+    value: median(ours),
+    unit: 'ms',
+    runs: ours,
+    reference: { value: median(bare), unit: 'ms', what: 'a bare page: same exchanges, plain buttons' },
+    note: `${APPS} apps; medians of ${RUNS} runs; a second login in the same page ${median(again).toFixed(0)} ms (${(median(again) / median(bare)).toFixed(2)}× the bare page)`,
+  };
 }
 
 type Metrics = Record<string, number>;
@@ -125,6 +144,11 @@ async function keystrokes(page: Page): Promise<{ durations: number[]; reported: 
   return { durations, reported: slow.length };
 }
 
+/** The share of keystrokes at 24 ms or more (Event Timing rounds to 8 ms: past the frame after the input). */
+function lateShare(durations: number[]): string {
+  return `${((100 * durations.filter((d) => d >= 24).length) / durations.length).toFixed(0)} %`;
+}
+
 /**
  * 2,000 tiles: real key presses in the search field; each keystroke's input-to-next-paint from
  * the Event Timing API. Chromium reports only events of 16 ms or more (durations rounded to
@@ -149,6 +173,7 @@ export async function searchKeystroke(context: BrowserContext): Promise<Measurem
     value: percentile(ours.durations, 95),
     unit: 'ms',
     reference: { value: percentile(bare.durations, 95), unit: 'ms', what: 'a bare input on a blank page' },
-    note: `${APPS} tiles, ${ours.durations.length} keystrokes; ${ours.reported} reported at 16 ms or more (median of all ${median(ours.durations)} ms)`,
+    // A keystroke at 24 ms or more missed the next frame; how often the bare input does tells how far this machine's floor is from the bar.
+    note: `${APPS} tiles, ${ours.durations.length} keystrokes; ${ours.reported} reported at 16 ms or more (median of all ${median(ours.durations)} ms); a frame or more late: ours ${lateShare(ours.durations)}, the bare input ${lateShare(bare.durations)}`,
   };
 }
