@@ -4,6 +4,7 @@ import { App } from './App.js';
 import { joinApiPorts } from './apiPorts.js';
 import { connectBridge } from './bridge.js';
 import { startStore } from './store.js';
+import { warmUpWhileLoginFormWaits } from './warmUp.js';
 import './styles.css';
 
 const bridge = connectBridge();
@@ -17,3 +18,4 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+warmUpWhileLoginFormWaits();

@@ -4,7 +4,7 @@
  * contract's own reducer, which keeps untouched parts of the snapshot identical, so a
  * selector like `s => s.snapshot?.apps` only re-renders its component when apps change.
  */
-import { useSyncExternalStore } from 'react';
+import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { Command, CommandResult } from '../../main/core/bridge/commands.js';
 import { applyEvent, type BridgeEvent } from '../../main/core/bridge/events.js';
 import type { Snapshot } from '../../main/core/bridge/views.js';
@@ -33,8 +33,23 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
+/** Where components read the UI state: the live store, or a fixed state no event changes (warmUp.tsx). */
+export interface UiSource {
+  state(): UiState;
+  subscribe(listener: () => void): () => void;
+}
+
+export const liveUiSource: UiSource = { state: () => state, subscribe };
+
+export const UiSourceContext = createContext<UiSource>(liveUiSource);
+
+export function fixedUiSource(fixed: UiState): UiSource {
+  return { state: () => fixed, subscribe: () => () => undefined };
+}
+
 export function useUi<T>(select: (s: UiState) => T): T {
-  return useSyncExternalStore(subscribe, () => select(state));
+  const source = useContext(UiSourceContext);
+  return useSyncExternalStore(source.subscribe, () => select(source.state()));
 }
 
 export function invoke(command: Command): Promise<CommandResult> {

@@ -1,0 +1,64 @@
+/**
+ * The warm-up (renderer/src/warmUp.tsx): while the login form waits, the page renders the
+ * signed-in screen once out of sight and throws it away, so the first login runs code the page
+ * has run before. It must leave nothing behind and send nothing, and it must not run when the
+ * page opens on a session.
+ */
+import type { Page } from '@playwright/test';
+import { allApps, expect, logIn, test } from './fixtures.js';
+
+const measure = 'myapps:warm-up';
+
+/** Every frame the page sends on a WebSocket (the UI bridge), with when it was sent. */
+async function recordSends(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const sent: { at: number; data: string }[] = [];
+    (window as unknown as { __sent: typeof sent }).__sent = sent;
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (this: WebSocket, data: string) {
+      sent.push({ at: performance.now(), data: String(data) });
+      return send.call(this, data);
+    };
+  });
+}
+
+const warmUps = (page: Page) =>
+  page.evaluate((name) => performance.getEntriesByName(name).map((e) => ({ start: e.startTime, end: e.startTime + e.duration, tiles: (e as PerformanceMeasure).detail.tiles as number })), measure);
+
+test('while the login form waits, the signed-in screen is rendered once out of sight: nothing stays, nothing is sent, the login after it works', async ({ page, world }) => {
+  await recordSends(page);
+  await world.open();
+  await page.waitForFunction((name) => performance.getEntriesByName(name).length > 0, measure);
+  const [warm, ...more] = await warmUps(page);
+  expect(more).toEqual([]);
+  // It rendered the grid's tiles (a window of them), and none of it is left.
+  expect(warm!.tiles).toBeGreaterThan(10);
+  const page_ = await page.evaluate(() => ({
+    body: [...document.body.children].map((e) => `${e.tagName.toLowerCase()}#${e.id}`),
+    tiles: document.querySelectorAll('.tile, [role="list"]').length,
+    title: document.title,
+    focusInPage: document.activeElement === document.body || document.getElementById('root')!.contains(document.activeElement),
+  }));
+  expect(page_).toEqual({ body: ['div#root'], tiles: 0, title: 'myApps', focusInPage: true });
+  await expect(page.getByRole('heading', { name: 'Log in to myApps' })).toBeVisible();
+
+  await logIn(page, world);
+  await expect(allApps(page).getByRole('button', { name: 'Contacts' })).toBeVisible();
+  const sent = await page.evaluate(() => (window as unknown as { __sent: { at: number; data: string }[] }).__sent);
+  // Positive control: the recorder sees the page's commands (the login, sent after the warm-up).
+  expect(sent.some((s) => s.data.includes('"type":"login"'))).toBe(true);
+  expect(sent.filter((s) => s.at >= warm!.start && s.at <= warm!.end)).toEqual([]);
+});
+
+test('a page that opens on a session does not warm up', async ({ page, world }) => {
+  await world.open();
+  await logIn(page, world, 'alice', 'Secret123!', true);
+  await expect(allApps(page).getByRole('button', { name: 'Contacts' })).toBeVisible();
+  await world.restartClient();
+  await world.open();
+  await expect(allApps(page).getByRole('button', { name: 'Contacts' })).toBeVisible();
+  // Idle callbacks run in the order they were asked for: a warm-up asked for when the first state
+  // came would have run before this one.
+  await page.evaluate(() => new Promise((idle) => requestIdleCallback(idle)));
+  expect(await warmUps(page)).toEqual([]);
+});
