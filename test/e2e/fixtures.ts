@@ -142,6 +142,16 @@ export async function logIn(page: Page, world: World, user = 'alice', password =
 
 export const allApps = (page: Page) => page.getByRole('region', { name: 'All apps' });
 
+/** Log in as alice with "stay logged in", restart the client and open the page again: it opens on the stored session (Contacts shown). */
+export async function reopenOnStoredSession(page: Page, world: World): Promise<void> {
+  await world.open();
+  await logIn(page, world, 'alice', 'Secret123!', true);
+  await expect(allApps(page).getByRole('button', { name: 'Contacts' })).toBeVisible();
+  await world.restartClient();
+  await world.open();
+  await expect(allApps(page).getByRole('button', { name: 'Contacts' })).toBeVisible();
+}
+
 /** Screenshots of the current screen in the light and the dark scheme, as test artifacts. */
 export async function shots(page: Page, name: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {

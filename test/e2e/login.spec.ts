@@ -1,7 +1,7 @@
 /** The login screen in every state: progress, 2FA, errors, certificates, redirect, expired session, policy. */
 import { createServer } from 'node:net';
 import { SessionStore } from '../pbx/index.js';
-import { allApps, e2eConfig, expect, logIn, shots, test } from './fixtures.js';
+import { allApps, e2eConfig, expect, logIn, reopenOnStoredSession, shots, test } from './fixtures.js';
 
 test('log in: visible progress, then the home screen; password field cleared', async ({ page, world }) => {
   await world.open();
@@ -111,12 +111,7 @@ test('expired session at start: the login screen says so', async ({ page, world 
 
 test('stay logged in: the next start resumes without a password, showing saved apps first', async ({ page, world }) => {
   test.skip(world.store.kind !== 'keychain', 'needs a keychain (run under test/with-keyring.sh)');
-  await world.open();
-  await logIn(page, world, 'alice', 'Secret123!', true);
-  await expect(allApps(page).getByRole('button', { name: 'Contacts' })).toBeVisible();
-  await world.restartClient();
-  await world.open();
-  await expect(allApps(page).getByRole('button', { name: 'Contacts' })).toBeVisible();
+  await reopenOnStoredSession(page, world);
   await expect(page.getByRole('status')).toContainText('Connected to');
 });
 
