@@ -33,6 +33,29 @@ test('tiles: icon, monogram when the icon fails, no icon for websites, descripti
   await shots(page, 'home-badges');
 });
 
+test('after a login the frame that first shows the tiles asks for no icon; the icons come after it', async ({ page, world }) => {
+  // When the first tile title is added to the page, the start of the next animation frame: the
+  // frame that paints it (its rendering runs in that frame's task, after the callbacks).
+  await page.addInitScript(() => {
+    const w = window as unknown as { __tileFrame?: number };
+    const observer = new MutationObserver(() => {
+      if (!document.querySelector('.tile-title')) return;
+      observer.disconnect();
+      requestAnimationFrame(() => (w.__tileFrame = performance.now()));
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  });
+  await home(page, world);
+  const icon = tile(allApps(page), 'Contacts').locator('img');
+  await expect.poll(() => icon.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
+  const { tileFrame, firstIconAsked } = await page.evaluate(() => ({
+    tileFrame: (window as unknown as { __tileFrame?: number }).__tileFrame,
+    firstIconAsked: Math.min(...performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.png')).map((e) => e.startTime)),
+  }));
+  expect(tileFrame).toBeDefined();
+  expect(firstIconAsked).toBeGreaterThan(tileFrame!);
+});
+
 test('home links: #d label and #s presence dot', async ({ page, world }) => {
   const config = e2eConfig(world.iconBase);
   config.users[0]!.home = 'contacts#s=carol&d=Carol%20Clerk,badger';
