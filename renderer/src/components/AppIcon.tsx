@@ -37,7 +37,7 @@ export function AppIcon({ title, name, iconUrl, website, className }: { title: s
 /**
  * The first icons of a page wait for the frame that first shows them. After a login the first
  * screen brings dozens of icons at once; asking for them in that frame (a fetch each, then a
- * task for each response) held the tiles' first paint back by about 30 ms (Element Timing,
+ * task for each response) held the tiles' first paint back by 15–30 ms (Element Timing,
  * 200 apps). So that frame paints the tiles with empty icon boxes, and the icons are asked for
  * right after it. Once per page: icons that come later are asked for at once.
  */
