@@ -27,7 +27,7 @@ import { I18nContext, makeI18n, useI18n } from './i18n.js';
 import { Home } from './screens/Home.js';
 import { fixedUiSource, liveUiSource, UiSourceContext } from './store.js';
 
-export const warmUpMeasure = 'myapps:warm-up';
+const warmUpMeasure = 'myapps:warm-up';
 
 /** Enough tiles to fill a large window, so every row of the grid is rendered once. */
 const madeUpApps = 120;
