@@ -17,8 +17,9 @@ function haystack(tile: Tile): string {
 
 /** Indexes into `tiles` of those whose title, name or description contains `needle` (lowercase). */
 export function search(tiles: Tile[], needle: string): number[] {
+  if (!needle) return tiles.map((_, i) => i);
   const found: number[] = [];
-  for (let i = 0; i < tiles.length; i++) if (!needle || haystack(tiles[i]!).includes(needle)) found.push(i);
+  for (let i = 0; i < tiles.length; i++) if (haystack(tiles[i]!).includes(needle)) found.push(i);
   return found;
 }
 
