@@ -68,8 +68,7 @@ function signedIn(base: Snapshot): Snapshot {
     title: `App ${i}`,
     text: '',
     url: `https://warm-up.invalid/app${i}`,
-    // No icon URL: nothing is fetched, and the first icons still wait for the login's first frame
-    // (AppIcon.tsx). Websites take the other branch of the icon.
+    // No icon URL: nothing is fetched (AppIcon.tsx). Websites take the other branch of the icon.
     website: i % 7 === 0,
   }));
   return {

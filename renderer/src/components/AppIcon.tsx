@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { httpUrl } from '../urls.js';
 import { GlobeIcon } from './Icons.js';
 
@@ -9,24 +9,17 @@ import { GlobeIcon } from './Icons.js';
 export function AppIcon({ title, name, iconUrl, website, className }: { title: string; name: string; iconUrl: string | undefined; website: boolean; className: string }) {
   const src = httpUrl(iconUrl);
   const [failed, setFailed] = useState(() => src !== undefined && failedIcons.has(src));
-  // Decided once per icon (it is keyed by its URL): an icon that waits gets its source from
-  // `readyIconsAfterPaint`, straight into the DOM; React never sets or clears it.
-  const [waits] = useState(() => !iconsReady);
-  const holdSource = useCallback((img: HTMLImageElement | null) => (src ? waitForIcons(img, src) : undefined), [src]);
-  useEffect(() => {
-    if (waits && src) readyIconsAfterPaint();
-  }, [waits, src]);
+  // Decided once per icon (it is keyed by its URL): a waiting icon gets its source from
+  // `giveSources`, straight into the DOM, and React never sets or clears it.
+  const [waits] = useState(iconsWait);
+  const track = useCallback((img: HTMLImageElement | null) => (img ? showIcon(img, waits ? src : undefined) : undefined), [waits, src]);
   if (src && !failed) {
     const onError = () => {
       if (failedIcons.size >= maxFailedIcons) failedIcons.clear();
       failedIcons.add(src);
       setFailed(true);
     };
-    return waits ? (
-      <img className={className} ref={holdSource} alt="" draggable={false} loading="lazy" decoding="async" onError={onError} />
-    ) : (
-      <img className={className} src={src} alt="" draggable={false} loading="lazy" decoding="async" onError={onError} />
-    );
+    return <img className={className} ref={track} src={waits ? undefined : src} alt="" draggable={false} loading="lazy" decoding="async" onError={onError} />;
   }
   return (
     <span className={`${className} monogram monogram-${paletteIndex(name)}`} aria-hidden="true">
@@ -41,37 +34,53 @@ export function AppIcon({ title, name, iconUrl, website, className }: { title: s
 }
 
 /**
- * The first icons of a page wait for the frame that first shows them. After a login the first
- * screen brings dozens of icons at once; asking for them in that frame (a fetch each, then a
- * task for each response) held the tiles' first paint back by 15–30 ms (Element Timing,
- * 200 apps). So that frame paints the tiles with empty icon boxes (an <img> without a source),
- * and the icons are asked for right after it. Once per page: icons that come later are asked
- * for at once. The waiting images get their `src` in one loop, not by a React render of every
- * icon: that render (a new element each, 63 icons) cost about 17 ms on this 2-core machine.
+ * Icons that come to a page showing none wait for the frame that first shows them. After a
+ * login the first screen brings dozens of icons at once; asking for them in that frame (a
+ * fetch each, then a task for each response) held the tiles' first paint back by 15–30 ms
+ * (Element Timing, 200 apps). So that frame paints the tiles with empty icon boxes (an <img>
+ * without a source), and the icons are asked for right after it. Icons that join icons already
+ * shown (a search, a scroll of the grid) are asked for at once, by React: setting their
+ * sources after the paint as well made search keystrokes slower (a frame or more late: 55–58 %
+ * against 22–39 %, 5 interleaved runs each). The waiting sources are set in one loop, not by
+ * a React render of every icon: that render (a new element each, 63 icons) cost about 17 ms
+ * on this 2-core machine.
  */
-let iconsReady = false;
-let readying = false;
-/** The images waiting for `iconsReady`, with the source each gets then. */
 const waiting = new Map<HTMLImageElement, string>();
-/** The ref of a waiting image: held until the icons are ready (or the image goes). */
-function waitForIcons(img: HTMLImageElement | null, src: string): (() => void) | undefined {
-  if (!img) return undefined;
-  if (iconsReady) img.src = src;
-  else waiting.set(img, src);
-  return () => void waiting.delete(img);
-}
-function readyIconsAfterPaint(): void {
-  if (readying) return;
-  readying = true;
-  const ready = () => {
-    if (iconsReady) return;
-    iconsReady = true;
-    for (const [img, src] of waiting) img.src = src;
-    waiting.clear();
+/** Icon images in the page (each from its ref's attach to its cleanup). */
+let shown = 0;
+let frame = 0;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+/** Whether an icon rendered now waits: the page shows no icon yet, or icons are waiting already. */
+const iconsWait = (): boolean => shown === 0 || timer !== undefined;
+
+/** The ref of an icon image; `waitingFor` is the source it gets after the next paint, if it waits. */
+function showIcon(img: HTMLImageElement, waitingFor: string | undefined): () => void {
+  shown++;
+  if (waitingFor !== undefined) wait(img, waitingFor);
+  return () => {
+    shown--;
+    waiting.delete(img);
   };
+}
+
+function wait(img: HTMLImageElement, src: string): void {
+  waiting.set(img, src);
+  if (timer !== undefined) return;
   // After the frame's paint (a task after the animation frame); a hidden page gets no frames: the timer stands in.
-  requestAnimationFrame(() => setTimeout(ready, 0));
-  setTimeout(ready, 100);
+  frame = requestAnimationFrame(() => {
+    clearTimeout(timer);
+    timer = setTimeout(giveSources, 0);
+  });
+  timer = setTimeout(giveSources, 100);
+}
+
+function giveSources(): void {
+  cancelAnimationFrame(frame);
+  clearTimeout(timer);
+  timer = undefined;
+  for (const [img, src] of waiting) img.src = src;
+  waiting.clear();
 }
 
 /**
