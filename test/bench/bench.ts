@@ -46,6 +46,7 @@ const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? Object.k
 const { browser, context } = await launch();
 const results: Results = { machine: machineInfo(browser.version()), date: new Date().toISOString(), figures: {} };
 process.stdout.write(`myApps benchmarks: ${RUNS} runs per figure\n`);
+let failed = 0;
 for (const key of Object.keys(MEASURE) as FigureKey[]) {
   if (!only.includes(key)) continue;
   try {
@@ -55,6 +56,7 @@ for (const key of Object.keys(MEASURE) as FigureKey[]) {
     results.figures[key] = f;
     process.stdout.write(`${key.padEnd(18)} ${f.value.toFixed(1)} ${f.unit}${f.reference ? ` (reference ${f.reference.value.toFixed(1)} ${f.reference.unit})` : ''}  ratio ${f.ratio.toFixed(2)} ${f.ok ? 'ok' : 'OVER'}  (${f.bar})\n`);
   } catch (e) {
+    failed++;
     process.stdout.write(`${key.padEnd(18)} failed: ${String(e)}\n`);
   }
 }
@@ -62,3 +64,5 @@ await browser.close();
 const dir = resolve(fileURLToPath(import.meta.url), '../../../bench/results');
 writeResults(dir, results);
 process.stdout.write(`\n${markdown(results)}\nwritten to ${dir}/latest.json and latest.md\n`);
+// A figure that failed may have left a server or page open: the run ends here either way.
+process.exit(failed === 0 ? 0 : 1);

@@ -75,6 +75,56 @@ test('after a login (the first and the next) the frame that first shows the tile
   }
 });
 
+test('icons of the tiles a search brings wait while the user types, and come when the typing pauses', async ({ page, world }) => {
+  // More apps than the grid keeps in the DOM: "Extra 149" is not there until a search brings it.
+  const config = e2eConfig(world.iconBase);
+  const extras = Array.from({ length: 150 }, (_, i) => `extra-${String(i).padStart(3, '0')}`);
+  for (const [i, name] of extras.entries()) config.appObjects.push({ name, title: `Extra ${String(i).padStart(3, '0')}`, password: 'pw', url: `${world.iconBase}/apps/x/${name}` });
+  config.users[0]!.apps.push(...extras);
+  await world.start({ config });
+  await home(page, world);
+  await expect(allApps(page).getByRole('button', { name: 'Extra 149' })).toHaveCount(0);
+  // In the page, so nothing of the test's own round trips falls between the keystroke and the
+  // check: a keystroke's input event, then the moment the tile it brings is added.
+  const { sourceWhenShown, sourceWhileTyping, sourceLater } = await page.evaluate(async () => {
+    const input = document.querySelector<HTMLInputElement>('input[type="search"]')!;
+    const tileImage = () => [...document.querySelectorAll('.tile')].find((b) => b.textContent === 'Extra 149')?.querySelector('img') ?? null;
+    const added = new Promise<HTMLImageElement>((found) => {
+      const observer = new MutationObserver(() => {
+        const img = tileImage();
+        if (!img) return;
+        observer.disconnect();
+        found(img);
+      });
+      observer.observe(document.body, { childList: true, subtree: true });
+    });
+    // What typing does: the field's value, then an input event (React reads the value from it).
+    const type = (text: string) => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, text);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    type('extra 149');
+    const img = await added;
+    const sourceWhenShown = img.getAttribute('src');
+    // Typing on for a few frames (a trailing space searches the same): still no source.
+    for (const text of ['extra 149 ', 'extra 149', 'extra 149 ']) {
+      await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
+      type(text);
+    }
+    const sourceWhileTyping = img.getAttribute('src');
+    // The positive control: the same image gets its source once the typing has paused.
+    const sourceLater = await new Promise<string | null>((done) => {
+      if (img.getAttribute('src')) done(img.getAttribute('src'));
+      new MutationObserver(() => done(img.getAttribute('src'))).observe(img, { attributes: true, attributeFilter: ['src'] });
+    });
+    return { sourceWhenShown, sourceWhileTyping, sourceLater };
+  });
+  expect(sourceWhenShown).toBeNull();
+  expect(sourceWhileTyping).toBeNull();
+  expect(sourceLater).toBe(`${world.iconBase}/apps/x/extra-149.png`);
+  await expect.poll(() => tile(allApps(page), 'Extra 149').locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
+});
+
 test('home links: #d label and #s presence dot', async ({ page, world }) => {
   const config = e2eConfig(world.iconBase);
   config.users[0]!.home = 'contacts#s=carol&d=Carol%20Clerk,badger';

@@ -1,6 +1,7 @@
 import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { own } from '../../../main/core/bridge/records.js';
 import type { ContactPresence, HomeLink, Tile as TileView } from '../../../main/core/bridge/views.js';
+import { holdIconsWhileTyping } from '../components/AppIcon.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Tile } from '../components/Tile.js';
 import { TileGrid } from '../components/TileGrid.js';
@@ -74,6 +75,7 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
           autoComplete="off"
           spellCheck={false}
           onChange={(e) => {
+            holdIconsWhileTyping();
             setQuery(e.target.value);
             setActiveResult(-1);
           }}
