@@ -75,6 +75,17 @@ test('after a login (the first and the next) the frame that first shows the tile
   }
 });
 
+test('with no animation frames (a hidden window), the tiles and their icons still come', async ({ page, world }) => {
+  // A hidden page gets no frames: where the UI waits for one, a timer stands in (store.ts, AppIcon.tsx).
+  await page.addInitScript(() => {
+    window.requestAnimationFrame = () => 0;
+    window.cancelAnimationFrame = () => undefined;
+  });
+  await home(page, world);
+  const icon = tile(allApps(page), 'Contacts').locator('img');
+  await expect.poll(() => icon.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(48);
+});
+
 test('icons of the tiles a search brings wait while the user types, and come when the typing pauses', async ({ page, world }) => {
   // More apps than the grid keeps in the DOM: "Extra 149" is not there until a search brings it.
   const config = e2eConfig(world.iconBase);
