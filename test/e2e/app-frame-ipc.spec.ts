@@ -135,3 +135,41 @@ test('on IPC an App URL of the page’s own origin, or not http(s), is refused a
   ]);
   expect((await iframeAttributes(page)).count).toBe(0);
 });
+
+test('on IPC a plain website’s messages never leave the page, and the page posts nothing to it', async ({ page, world }) => {
+  // The core drops what a website says too; this checks the page's own rule (control 8), by what the page sends.
+  await openOnIpc(page, world);
+  await expect.poll(() => sent(page)).toEqual(['{"kind":"hello"}']);
+  await down(page, { kind: 'load', url: `${apps.base}/apps/site/index.html`, website: true, title: 'Site', allow: '' });
+  await expect.poll(async () => (await sent(page)).slice(1)).toEqual(['{"kind":"loaded"}']);
+  const site = page.frames().find((f) => f.url().includes('/apps/site/index.html'))!;
+  await site.evaluate(() => {
+    (window as unknown as { received: unknown[] }).received = [];
+    window.addEventListener('message', (e) => (window as unknown as { received: unknown[] }).received.push(e.data));
+  });
+  // Positive control: a listener of the test's, added after the page's. Messages from one window
+  // are dispatched in order, each to every listener: once the control is here, the page has had the badge.
+  await page.evaluate(() => {
+    window.addEventListener('message', (e) => {
+      if (e.data === 'control') (window as unknown as { __control?: boolean }).__control = true;
+    });
+  });
+  await site.evaluate(() => {
+    window.parent.postMessage(JSON.stringify({ mt: 'Action', type: 'SetBadge', value: 5 }), '*');
+    window.parent.postMessage('control', '*');
+  });
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __control?: boolean }).__control === true)).toBe(true);
+  // Down: a post for the site, then a control the test posts from the same window after it.
+  await down(page, { kind: 'post', text: '{"mt":"SetLang","lang":"de"}' });
+  await page.evaluate(() => document.querySelector('iframe')!.contentWindow!.postMessage('control', '*'));
+  await expect.poll(() => site.evaluate(() => (window as unknown as { received: unknown[] }).received)).toEqual(['control']);
+  // Up: a later frame (an app loaded in the site's place) goes in a later batch than anything relayed for the site.
+  const url = `${apps.base}/apps/probe/probe.htm?lang=en&name=probe&title=Probe`;
+  await down(page, { kind: 'load', url, website: false, title: 'Probe', allow: '' });
+  const app = await appFrame(page);
+  await expect.poll(async () => (await sent(page)).slice(1)).toEqual(['{"kind":"loaded"}', 'm{"mt":"Alive"}', '{"kind":"loaded"}']);
+  expect(await page.evaluate(() => (window as unknown as { __appFrameDropped?: number }).__appFrameDropped)).toBe(0);
+  // The same page relays and posts for an app.
+  await down(page, { kind: 'post', text: '{"mt":"SetLang","lang":"fr"}' });
+  await expect.poll(() => app.evaluate(() => (window as unknown as { received: unknown[] }).received)).toEqual([{ mt: 'SetLang', lang: 'fr' }]);
+});

@@ -15,14 +15,15 @@
  * - Only strings whose `event.source` is that iframe's window are relayed (control 7):
  *   messages of nested frames of the app, of the UI, of any other window, non-strings, and
  *   strings over `maxAppMessageBytes` are dropped and counted in `window.__appFrameDropped`.
- * - Plain websites (control 8): no message listener at all, and nothing is ever posted.
+ * - Plain websites (control 8): nothing they post is relayed or even counted, and nothing is
+ *   ever posted to them.
  * - An App URL of our own origin is refused: with `allow-same-origin` it could reach into
  *   this page and lift its own sandbox. So is anything but http(s).
  *
  * Nothing here runs on import: `startAppFramePage` reads the page's globals when called, so a
  * test page can set things up (an init script, a fake transport) first.
  */
-import { parseApiPortNotice } from '../../../main/core/bridge/api-direct.js';
+import { parseApiPortNotice, type ApiPortNotice } from '../../../main/core/bridge/api-direct.js';
 import { maxAppMessageBytes, utf8LongerThan, type FromAppFrame, type ToAppFrame } from '../../../main/core/bridge/app-frame.js';
 import { DirectApi } from './api-direct.js';
 import type { AppFrameLinkState, AppFrameTransport } from './transport.js';
@@ -51,6 +52,8 @@ interface AppView {
 /** Run the page on `transport`, in this window (once per page). */
 export function startAppFramePage(transport: AppFrameTransport): void {
   let view: AppView | undefined;
+  /** The shown app's window, whose strings are relayed; null while none is shown or a plain website is. */
+  let appWindow: Window | null = null;
   let everOpened = false;
   /** Set when the link opens again after a drop, until its first `load`: the core may name the app that is already shown. */
   let reattaching = false;
@@ -127,12 +130,13 @@ export function startAppFramePage(transport: AppFrameTransport): void {
       send({ kind: 'failed', reason: current.reason });
     }, loadTimeoutMs);
     view = current;
-    if (!load.website) window.addEventListener('message', onMessage);
     document.body.append(frame);
+    // Plain websites (control 8): nothing they post is ever relayed.
+    appWindow = load.website ? null : frame.contentWindow;
   };
 
   const removeView = (): void => {
-    window.removeEventListener('message', onMessage);
+    appWindow = null;
     direct.endAll();
     if (!view) return;
     window.clearTimeout(view.timer);
@@ -140,16 +144,22 @@ export function startAppFramePage(transport: AppFrameTransport): void {
     view = undefined;
   };
 
-  /** Installed only while an app (not a website) is shown. */
+  /**
+   * The one message listener. The app's window first: it is where nearly every message comes
+   * from, and a relayed Client API message then costs one check of its source.
+   */
   const onMessage = (event: MessageEvent): void => {
-    if (fromShell(event) && parseApiPortNotice(event.data)) return; // Handled by `shellNotice`.
-    const appWindow = view && !view.load.website ? view.frame.contentWindow : null;
-    if (appWindow === null || event.source !== appWindow || typeof event.data !== 'string' || utf8LongerThan(event.data, maxAppMessageBytes)) {
-      window.__appFrameDropped = (window.__appFrameDropped ?? 0) + 1;
-      return;
+    if (appWindow !== null && event.source === appWindow) {
+      if (typeof event.data === 'string' && !utf8LongerThan(event.data, maxAppMessageBytes)) {
+        if (!direct.fromApp(event.data)) send({ kind: 'message', text: event.data });
+        return;
+      }
+    } else if (fromShell(event)) {
+      const notice = parseApiPortNotice(event.data);
+      if (notice) return shellNotice(notice, event.ports[0]);
     }
-    if (direct.fromApp(event.data)) return;
-    send({ kind: 'message', text: event.data });
+    // Not the app's string (control 7): another window, a nested frame of the app, or too long.
+    if (appWindow !== null) window.__appFrameDropped = (window.__appFrameDropped ?? 0) + 1;
   };
 
   /**
@@ -158,18 +168,14 @@ export function startAppFramePage(transport: AppFrameTransport): void {
    * this very window), of our own origin. An app cannot be either.
    */
   const fromShell = (event: MessageEvent): boolean => event.source === window.parent && event.origin === window.location.origin;
-  const shellNotice = (event: MessageEvent): void => {
-    const notice = fromShell(event) ? parseApiPortNotice(event.data) : undefined;
-    if (!notice) return;
-    const port = event.ports[0];
+  const shellNotice = (notice: ApiPortNotice, port: MessagePort | undefined): void => {
     if (notice.myappsApiPort === 'close') direct.end(notice.channel);
     else if (port) direct.port(notice.channel, port);
   };
-  window.addEventListener('message', shellNotice);
+  window.addEventListener('message', onMessage);
 
   const post = (text: string): void => {
-    if (!view || view.load.website) return;
-    view.frame.contentWindow?.postMessage(text, '*');
+    appWindow?.postMessage(text, '*');
   };
 
   window.__appFrameDropped = 0;
