@@ -118,8 +118,11 @@ export async function tilesRender(context: BrowserContext): Promise<Measurement>
  * A key every this many ms while typing: about 200 words a minute, faster than any typist. Back
  * to back (0) the keys come every few ms; then each waits for the work of the ones before it, and
  * even a bare input on a blank page missed the bar in some runs (p95 32 ms, 25 % a frame late).
+ * Keys this close together get their results when they pause (renderer/src/useSettledValue.ts).
  */
 const KEY_EVERY_MS = 60;
+/** A fast typist (about 80 words a minute): the results follow every key, and redraw the grid each time. */
+const TYPIST_KEY_EVERY_MS = 150;
 
 /** Type `words` into the focused field of `page` (and erase them), RUNS times, a key every `every` ms; each keystroke's duration. */
 async function keystrokes(page: Page, every: number): Promise<{ durations: number[]; reported: number }> {
@@ -168,8 +171,9 @@ function lateShare(durations: number[]): string {
 }
 
 /**
- * 2,000 tiles: real key presses in the search field, a key every KEY_EVERY_MS; each
- * keystroke's input-to-next-paint from the Event Timing API. Chromium reports only events of
+ * 2,000 tiles: real key presses in the search field, a key every KEY_EVERY_MS and then every
+ * TYPIST_KEY_EVERY_MS (the figure is the worse p95 of the two); each keystroke's
+ * input-to-next-paint from the Event Timing API. Chromium reports only events of
  * 16 ms or more (durations rounded to 8 ms), so a keystroke it does not report took at most
  * 8 ms and counts as 8. The same keys back to back are in the note, for both.
  */
@@ -182,6 +186,7 @@ export async function searchKeystroke(context: BrowserContext): Promise<Measurem
     await clickLoginUntilTiles(page, APPS);
     await page.getByRole('searchbox', { name: 'Search apps' }).focus();
     const ours = await keystrokes(page, KEY_EVERY_MS);
+    const oursTypist = await keystrokes(page, TYPIST_KEY_EVERY_MS);
     const oursBurst = await keystrokes(page, 0);
     // The floor of this machine: the same keystrokes into a bare input on a blank page.
     await page.goto('about:blank');
@@ -189,14 +194,17 @@ export async function searchKeystroke(context: BrowserContext): Promise<Measurem
     await page.getByRole('textbox', { name: 'bare' }).focus();
     const bare = await keystrokes(page, KEY_EVERY_MS);
     const bareBurst = await keystrokes(page, 0);
+    // The figure is the worse of the two paces: held results (the burst) and results on every key (the typist).
+    const p95 = Math.max(percentile(ours.durations, 95), percentile(oursTypist.durations, 95));
     return {
-      value: percentile(ours.durations, 95),
+      value: p95,
       unit: 'ms',
       reference: { value: percentile(bare.durations, 95), unit: 'ms', what: 'a bare input on a blank page' },
       // A keystroke at 24 ms or more missed the next frame; how often the bare input does tells how far this machine's floor is from the bar.
       note:
         `${APPS} tiles, ${ours.durations.length} keystrokes, a key every ${KEY_EVERY_MS} ms; ${ours.reported} reported at 16 ms or more (median of all ${median(ours.durations)} ms); ` +
         `a frame or more late: ours ${lateShare(ours.durations)}, the bare input ${lateShare(bare.durations)}. ` +
+        `A key every ${TYPIST_KEY_EVERY_MS} ms (results on every key): p95 ours ${percentile(oursTypist.durations, 95)} ms, ${lateShare(oursTypist.durations)} a frame or more late. ` +
         `Back to back: p95 ours ${percentile(oursBurst.durations, 95)} ms, the bare input ${percentile(bareBurst.durations, 95)} ms; a frame or more late: ours ${lateShare(oursBurst.durations)}, the bare input ${lateShare(bareBurst.durations)}`,
     };
   } finally {

@@ -219,6 +219,54 @@ test('instant search: Ctrl+K, filter on every keystroke, arrows and Enter open a
   await expect(allApps(page).getByRole('button')).toHaveCount(4);
 });
 
+test('search results wait while keys come faster than every 100 ms, and follow at once a key after a pause', async ({ page, world }) => {
+  // The page's clock, paused: keys typed while it stands still came "at once" for the page.
+  await page.clock.install();
+  await home(page, world);
+  await page.clock.pauseAt(Date.now() + 60_000);
+  await page.evaluate(() => {
+    const w = window as unknown as { __counts: string[] };
+    w.__counts = [];
+    const count = document.querySelector('.search-count')!;
+    new MutationObserver(() => {
+      if (count.textContent && w.__counts.at(-1) !== count.textContent) w.__counts.push(count.textContent);
+    }).observe(count, { childList: true, subtree: true, characterData: true });
+  });
+  const counts = () => page.evaluate(() => (window as unknown as { __counts: string[] }).__counts);
+  // Many turns of the page's task queue, where React renders what it has deferred (its scheduler
+  // posts messages too): a result that would follow a key has followed it by then.
+  const settle = () =>
+    page.evaluate(
+      () =>
+        new Promise<void>((done) => {
+          const channel = new MessageChannel();
+          let turns = 0;
+          channel.port1.onmessage = () => (++turns < 50 ? channel.port2.postMessage(0) : done());
+          channel.port2.postMessage(0);
+        }),
+    );
+  const search = page.getByRole('searchbox', { name: 'Search apps' });
+  await search.focus();
+  // The first key comes after a pause: its results at once (the positive control for the settles).
+  await page.keyboard.type('a');
+  await expect.poll(counts).toEqual(['3 apps match']);
+  // "ad" (2 apps) right after it, then "adz": held.
+  await page.keyboard.type('d');
+  await settle();
+  await page.keyboard.type('z');
+  await settle();
+  await expect(search).toHaveValue('adz');
+  expect(await counts()).toEqual(['3 apps match']);
+  // The keys pause: the results of what was typed last.
+  await page.clock.runFor(100);
+  await expect.poll(counts).toEqual(['3 apps match', 'No apps match “adz”.']);
+  // A key long after the last: followed at once, with the clock still standing.
+  await page.clock.runFor(1_000);
+  await page.keyboard.press('Backspace');
+  await expect.poll(counts).toEqual(['3 apps match', 'No apps match “adz”.', '2 apps match']);
+  await expect(allApps(page).getByRole('button')).toHaveCount(2); // Badger, and Contacts by its description
+});
+
 test('clicking a tile opens the app', async ({ page, world }) => {
   await home(page, world);
   await allApps(page).getByRole('button', { name: 'Website' }).click();

@@ -45,8 +45,9 @@ export function AppIcon({ title, name, iconUrl, website, className }: { title: s
  *   (`holdIconsWhileTyping`). Each keystroke brings other tiles; loading and painting their
  *   icons between keystrokes made 12–18 % of keystrokes a frame or more late, against 3–7 %
  *   with the hold (a keystroke every 60–100 ms, 2,000 apps, 4–5 interleaved runs each). Keys
- *   sent back to back (every few ms: a program, not a person) are later with it: 56–69 % of
- *   them a frame late in the bench's last runs, 25–50 % before.
+ *   sent back to back (every few ms: a program, not a person) were later with it: 56–69 % of
+ *   them a frame late, 25–50 % before; since the results themselves wait for a pause in such
+ *   bursts (useSettledValue.ts), 10 %.
  * - Icons that join icons already shown otherwise (a scroll of the grid) are set by React at
  *   once: putting them off by a frame as well made burst typing slower (55–58 % late against
  *   22–39 %).

@@ -8,12 +8,16 @@ import { TileGrid } from '../components/TileGrid.js';
 import { useI18n } from '../i18n.js';
 import { enterTarget, search } from '../search.js';
 import { useUi } from '../store.js';
+import { useSettledValue } from '../useSettledValue.js';
 import { useCommand } from '../useCommand.js';
 
 const noTiles: TileView[] = [];
 const noLinks: HomeLink[] = [];
 const noBadges: Record<string, string> = {};
 const noPresence: Record<string, ContactPresence> = {};
+
+/** Keys closer together than this: the results wait until the typing pauses. */
+const resultsPauseMs = 100;
 
 export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
   const { t, plural } = useI18n();
@@ -28,10 +32,14 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
 
   const [query, setQuery] = useState('');
   const [activeResult, setActiveResult] = useState(-1);
-  const typed = query.trim().toLowerCase();
+  const trimmed = query.trim();
+  const typed = trimmed.toLowerCase();
   // The field shows each keystroke at once; the results follow in a render React may interrupt
-  // with the next keystroke (input to next paint stays short however many tiles there are).
-  const needle = useDeferredValue(typed);
+  // with the next keystroke (input to next paint stays short however many tiles there are), and
+  // wait while keys come faster than the grid is drawn (useSettledValue.ts). `shown` is what the
+  // results on screen are for, as typed: the "no match" line names it, not a later keystroke.
+  const shown = useDeferredValue(useSettledValue(trimmed, resultsPauseMs));
+  const needle = shown.toLowerCase();
   /** Indexes into `tiles` of the search results, in tile order (all tiles when not searching). */
   const results = useMemo(() => search(tiles, needle), [tiles, needle]);
   const activeTile = results[activeResult];
@@ -101,7 +109,7 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
               <h2 id={`${baseId}-all-heading`}>{t('home.all')}</h2>
               {/* Announces the number of results as the user types (the tiles themselves are not live). */}
               <p className="search-count" aria-live="polite">
-                {needle ? (results.length ? plural('home.matches', results.length) : t('home.noMatch', { query: query.trim() })) : null}
+                {needle ? (results.length ? plural('home.matches', results.length) : t('home.noMatch', { query: shown })) : null}
               </p>
             </div>
             {tiles.length === 0 && <p className="empty">{t('home.noApps')}</p>}
