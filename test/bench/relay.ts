@@ -12,6 +12,13 @@ import { median, type Measurement } from './results.js';
 
 const ROUNDS = 5000;
 const IN_FLIGHT = 100;
+/**
+ * Where the two apps are served. On the client's own host (the default) they share the client's
+ * renderer process. `BENCH_APPS_HOST=127.0.0.2` puts them on another site, as apps on a PBX are:
+ * Chromium then runs them in a process of their own, and every window post between an app and
+ * its app-frame page crosses processes (the direct pair stays in one process either way).
+ */
+const APPS_HOST = process.env.BENCH_APPS_HOST ?? '127.0.0.1';
 
 /** A provider that answers every request at once; a consumer that keeps requests in flight; the direct pair. */
 const pages: Record<string, string> = {
@@ -44,8 +51,8 @@ export async function relay(context: BrowserContext): Promise<Measurement> {
     if (body) res.writeHead(200, { 'Content-Type': 'text/html' }).end(body);
     else res.writeHead(404).end();
   });
-  await new Promise<void>((r) => appServer.listen(0, '127.0.0.1', r));
-  const origin = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
+  await new Promise<void>((r) => appServer.listen(0, APPS_HOST, r));
+  const origin = `http://${APPS_HOST}:${(appServer.address() as AddressInfo).port}`;
   const config: EmulatorConfig = {
     domain: 'example.com',
     pbx: 'master',
@@ -80,5 +87,5 @@ export async function relay(context: BrowserContext): Promise<Measurement> {
   await page.close();
   await c.close();
   appServer.close();
-  return { value: median(ours), unit: 'round trips/s', runs: ours.map(Math.round), reference: { value: median(floor), unit: 'round trips/s', what: 'two iframes posting directly' }, note: `${ROUNDS} round trips per run, ${IN_FLIGHT} in flight, medians of ${RUNS} runs` };
+  return { value: median(ours), unit: 'round trips/s', runs: ours.map(Math.round), reference: { value: median(floor), unit: 'round trips/s', what: 'two iframes posting directly' }, note: `${ROUNDS} round trips per run, ${IN_FLIGHT} in flight, medians of ${RUNS} runs; the apps served from ${APPS_HOST}` };
 }

@@ -139,7 +139,7 @@ test('the app-frame page: one sandboxed iframe at the URL the core built; only s
   expect(await nested.evaluate(() => (window as unknown as { received?: unknown }).received)).toBeUndefined();
 });
 
-test('plain websites: sandboxed, no message listener, never posted to, cannot navigate the client', async ({ page, world }) => {
+test('plain websites: sandboxed, nothing they post relayed, never posted to, cannot navigate the client', async ({ page, world }) => {
   await start(page, world);
   const shellUrl = page.url();
   await open(page, 'Site');
@@ -156,7 +156,7 @@ test('plain websites: sandboxed, no message listener, never posted to, cannot na
       if (e.data === 'control') (window as unknown as { __control?: boolean }).__control = true;
     });
   });
-  // No listener: nothing is even counted as dropped.
+  // Not relayed, not even counted as dropped.
   await site.evaluate(() => {
     window.parent.postMessage(JSON.stringify({ mt: 'Action', type: 'SetBadge', value: 5 }), '*');
     window.parent.postMessage('control', '*');
