@@ -10,7 +10,7 @@
  */
 import type { Frame, Page } from '@playwright/test';
 import { splitAppFrames } from '../../main/core/bridge/app-frame.js';
-import { expect, test, type World } from './fixtures.js';
+import { expect, postThenControl, test, type World } from './fixtures.js';
 import { AppServer } from './probe-apps.js';
 
 let apps: AppServer;
@@ -147,18 +147,7 @@ test('on IPC a plain website’s messages never leave the page, and the page pos
     (window as unknown as { received: unknown[] }).received = [];
     window.addEventListener('message', (e) => (window as unknown as { received: unknown[] }).received.push(e.data));
   });
-  // Positive control: a listener of the test's, added after the page's. Messages from one window
-  // are dispatched in order, each to every listener: once the control is here, the page has had the badge.
-  await page.evaluate(() => {
-    window.addEventListener('message', (e) => {
-      if (e.data === 'control') (window as unknown as { __control?: boolean }).__control = true;
-    });
-  });
-  await site.evaluate(() => {
-    window.parent.postMessage(JSON.stringify({ mt: 'Action', type: 'SetBadge', value: 5 }), '*');
-    window.parent.postMessage('control', '*');
-  });
-  await expect.poll(() => page.evaluate(() => (window as unknown as { __control?: boolean }).__control === true)).toBe(true);
+  await postThenControl(page, site, JSON.stringify({ mt: 'Action', type: 'SetBadge', value: 5 }));
   // Down: a post for the site, then a control the test posts from the same window after it.
   await down(page, { kind: 'post', text: '{"mt":"SetLang","lang":"de"}' });
   await page.evaluate(() => document.querySelector('iframe')!.contentWindow!.postMessage('control', '*'));

@@ -8,7 +8,7 @@
  * The apps are tiny probe pages on an origin of their own (probe-apps.ts).
  */
 import type { Frame, Page } from '@playwright/test';
-import { allApps, expect, logIn, shots, test, type StartOptions, type World } from './fixtures.js';
+import { allApps, expect, logIn, postThenControl, shots, test, type StartOptions, type World } from './fixtures.js';
 import { fakeOsNotifications } from './fake-notifications.js';
 import { AppServer, appsConfig } from './probe-apps.js';
 
@@ -148,19 +148,8 @@ test('plain websites: sandboxed, nothing they post relayed, never posted to, can
   expect(await host.evaluate(() => document.querySelector('iframe')!.getAttribute('src'))).toBe(`${apps.base}/apps/site/index.html`);
   expect(await host.evaluate(() => document.querySelector('iframe')!.getAttribute('sandbox'))).not.toContain('allow-top-navigation');
   await expect(page.getByText('Loading Site…')).toHaveCount(0);
-  // Positive control for the message: a listener of the test's own on the app-frame page, added
-  // after the page's. Messages from one window are dispatched in order, each to every listener,
-  // so once the control arrives the page's listeners have had the badge message before it.
-  await host.evaluate(() => {
-    window.addEventListener('message', (e) => {
-      if (e.data === 'control') (window as unknown as { __control?: boolean }).__control = true;
-    });
-  });
-  // Not relayed, not even counted as dropped.
-  await site.evaluate(() => {
-    window.parent.postMessage(JSON.stringify({ mt: 'Action', type: 'SetBadge', value: 5 }), '*');
-    window.parent.postMessage('control', '*');
-  });
+  // Not relayed, not even counted as dropped (checked once the page has had it).
+  await postThenControl(host, site, JSON.stringify({ mt: 'Action', type: 'SetBadge', value: 5 }));
   // The sandbox refuses each navigation as it is asked for (an exception): none is started that a
   // wait could see land. Both refusals are the positive control for the URLs below.
   const refused = await site.evaluate(() =>
@@ -174,7 +163,6 @@ test('plain websites: sandboxed, nothing they post relayed, never posted to, can
     }),
   );
   expect(refused).toEqual(['SecurityError', 'SecurityError']);
-  await expect.poll(() => host.evaluate(() => (window as unknown as { __control?: boolean }).__control === true)).toBe(true);
   expect(await host.evaluate(() => (window as unknown as { __appFrameDropped?: number }).__appFrameDropped)).toBe(0);
   expect(page.url()).toBe(shellUrl);
   expect(new URL(host.url()).pathname).toBe('/appframe.html');

@@ -3,7 +3,7 @@
  * the built renderer, plus a tiny HTTP server for app icons. Under test/with-keyring.sh the
  * core uses the real keychain (a service name of its own per test); elsewhere memory.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Frame, type Page } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -141,6 +141,25 @@ export async function logIn(page: Page, world: World, user = 'alice', password =
 }
 
 export const allApps = (page: Page) => page.getByRole('region', { name: 'All apps' });
+
+/**
+ * Positive control for a message that must not be relayed: `site` (a frame inside `host`) posts
+ * `message` to its parent, then the string "control". A listener of the test's own on `host`,
+ * added after the page's own: messages from one window are dispatched in order, each to every
+ * listener, so once the control has arrived (this resolves then) the page has had `message`.
+ */
+export async function postThenControl(host: Page | Frame, site: Frame, message: string): Promise<void> {
+  await host.evaluate(() => {
+    window.addEventListener('message', (e) => {
+      if (e.data === 'control') (window as unknown as { __control?: boolean }).__control = true;
+    });
+  });
+  await site.evaluate((text) => {
+    window.parent.postMessage(text, '*');
+    window.parent.postMessage('control', '*');
+  }, message);
+  await expect.poll(() => host.evaluate(() => (window as unknown as { __control?: boolean }).__control === true)).toBe(true);
+}
 
 /** Log in as alice with "stay logged in", restart the client and open the page again: it opens on the stored session (Contacts shown). */
 export async function reopenOnStoredSession(page: Page, world: World): Promise<void> {
