@@ -17,12 +17,7 @@ import { useEffect, useRef, useState } from 'react';
 export function useSettledValue<T>(value: T, pauseMs: number): T {
   const [settled, setSettled] = useState(value);
   const lastChange = useRef(Number.NEGATIVE_INFINITY);
-  const first = useRef(true);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
     const now = performance.now();
     const soon = now - lastChange.current < pauseMs;
     lastChange.current = now;
