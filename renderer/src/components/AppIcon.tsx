@@ -47,7 +47,8 @@ export function AppIcon({ title, name, iconUrl, website, className }: { title: s
  *   with the hold (a keystroke every 60–100 ms, 2,000 apps, 4–5 interleaved runs each). Keys
  *   sent back to back (every few ms: a program, not a person) were later with it: 56–69 % of
  *   them a frame late, 25–50 % before; since the results themselves wait for a pause in such
- *   bursts (useSettledValue.ts), 10 %.
+ *   bursts (useSettledValue.ts), 7–10 % in runs of the keystroke figure alone, 37–88 % in full
+ *   bench runs (this figure swings with the machine more than any other).
  * - Icons that join icons already shown otherwise (a scroll of the grid) are set by React at
  *   once: putting them off by a frame as well made burst typing slower (55–58 % late against
  *   22–39 %).
