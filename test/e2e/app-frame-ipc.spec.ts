@@ -162,3 +162,36 @@ test('on IPC a plain website’s messages never leave the page, and the page pos
   await down(page, { kind: 'post', text: '{"mt":"SetLang","lang":"fr"}' });
   await expect.poll(() => app.evaluate(() => (window as unknown as { received: unknown[] }).received)).toEqual([{ mt: 'SetLang', lang: 'fr' }]);
 });
+
+test('on IPC only the shell hands the page a channel’s port: one the app posts is not taken, the shell’s is', async ({ page, world }) => {
+  type Ports = { __forged?: unknown[]; __real?: unknown[] };
+  await openOnIpc(page, world);
+  await expect.poll(() => sent(page)).toEqual(['{"kind":"hello"}']);
+  await down(page, { kind: 'load', url: `${apps.base}/apps/probe/probe.htm?lang=en&name=probe&title=Probe`, website: false, title: 'Probe', allow: '' });
+  const app = await appFrame(page);
+  await expect.poll(async () => (await sent(page)).includes('{"kind":"loaded"}')).toBe(true);
+  const channel = 'ab'.repeat(12);
+  await down(page, { kind: 'grant', channel, api: 'com.example.echo', role: 'consumer', peer: 'echo', self: 'probe', defaultProvider: false });
+  // The app forges the shell's notice with a port of its own, keeping the other end to listen on.
+  await app.evaluate((ch) => {
+    const pair = new MessageChannel();
+    const w = window as unknown as Ports;
+    w.__forged = [];
+    pair.port1.onmessage = (e) => w.__forged!.push(e.data);
+    window.parent.postMessage({ myappsApiPort: 'open', channel: ch }, '*', [pair.port2]);
+  }, channel);
+  // Then the shell's notice (in Electron the preload posts it to the page's own window; so does the test).
+  await page.evaluate((ch) => {
+    const pair = new MessageChannel();
+    const w = window as unknown as Ports;
+    w.__real = [];
+    pair.port1.onmessage = (e) => w.__real!.push(e.data);
+    window.postMessage({ myappsApiPort: 'open', channel: ch }, window.location.origin, [pair.port2]);
+  }, channel);
+  // Grant and port: the page tells the core it sends over the port from now on (once: a second port is not taken).
+  await expect.poll(async () => (await sent(page)).filter((f) => f.includes('handover'))).toEqual([JSON.stringify({ kind: 'handover', channel })]);
+  await app.evaluate(() => (window as unknown as { send(m: unknown): void }).send({ mt: 'ApiRequest', api: 'com.example.echo', provider: 'echo', src: '1', msg: { x: 1 } }));
+  // The request crossed the shell's port, stamped with the grant's name; the app's port got nothing.
+  await expect.poll(() => page.evaluate(() => (window as unknown as Ports).__real)).toEqual([[{ consumer: 'probe', api: 'com.example.echo', src: '1', msg: { x: 1 } }]]);
+  expect(await app.evaluate(() => (window as unknown as Ports).__forged)).toEqual([]);
+});
