@@ -250,15 +250,20 @@ test('search results wait while keys come faster than every 100 ms, and follow a
   // The first key comes after a pause: its results at once (the positive control for the settles).
   await page.keyboard.type('a');
   await expect.poll(counts).toEqual(['3 apps match']);
-  // "ad" (2 apps) right after it, then "adz": held.
+  // "ad" (2 apps) 60 ms after it, then "adz" 60 ms later: held. A key puts off what the one
+  // before it waits for, so "ad" never shows (its 100 ms are up before the last key's).
+  await page.clock.runFor(60);
   await page.keyboard.type('d');
   await settle();
+  await page.clock.runFor(60);
   await page.keyboard.type('z');
+  await settle();
+  await page.clock.runFor(60);
   await settle();
   await expect(search).toHaveValue('adz');
   expect(await counts()).toEqual(['3 apps match']);
   // The keys pause: the results of what was typed last.
-  await page.clock.runFor(100);
+  await page.clock.runFor(40);
   await expect.poll(counts).toEqual(['3 apps match', 'No apps match “adz”.']);
   // A key long after the last: followed at once, with the clock still standing.
   await page.clock.runFor(1_000);
