@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
 import type { RunningApp } from '../../main/core/bridge/views.js';
 import { AppNotifications } from './components/AppNotifications.js';
 import { AppViews } from './components/AppViews.js';
@@ -15,6 +15,7 @@ import { Home } from './screens/Home.js';
 import { Login } from './screens/Login.js';
 import { Settings } from './screens/Settings.js';
 import { invoke, useUi } from './store.js';
+import { onLanguagesChange, systemLanguages } from './systemPreferences.js';
 import { watchNetwork, watchUserActivity } from './userActivity.js';
 
 type Screen = 'login' | Route;
@@ -26,7 +27,9 @@ export function App() {
   const kind = useUi((s) => s.snapshot?.connection.kind);
   const language = useUi((s) => s.snapshot?.settings.values.language ?? 'auto');
   const scheme = useUi((s) => s.snapshot?.settings.values.scheme ?? 'system');
-  const i18n = useMemo(() => makeI18n(language), [language]);
+  // "auto" follows the OS languages live, as the core does for apps (both by resolveLanguage).
+  const osLanguages = useSyncExternalStore(onLanguagesChange, systemLanguages);
+  const i18n = makeI18n(language, osLanguages);
   // While reconnecting the user keeps working with the last apps; only a real logout or a
   // failed login leads back to the login screen.
   const inSession = kind === 'logged-in' || kind === 'reconnecting';

@@ -26,6 +26,7 @@ import { StatusBar } from './components/StatusBar.js';
 import { I18nContext, makeI18n, useI18n } from './i18n.js';
 import { Home } from './screens/Home.js';
 import { fixedUiSource, liveUiSource, UiSourceContext } from './store.js';
+import { systemLanguages } from './systemPreferences.js';
 
 const warmUpMeasure = 'myapps:warm-up';
 
@@ -121,7 +122,7 @@ export function warmUp(base: Snapshot): number {
     flushSync(() =>
       root.render(
         <UiSourceContext.Provider value={state}>
-          <I18nContext.Provider value={makeI18n(base.settings.values.language)}>
+          <I18nContext.Provider value={makeI18n(base.settings.values.language, systemLanguages())}>
             <SignedInScreen />
           </I18nContext.Provider>
         </UiSourceContext.Provider>,

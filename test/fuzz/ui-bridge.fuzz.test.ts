@@ -77,7 +77,7 @@ const plausible: Record<string, fc.Arbitrary<unknown>> = {
   permissions: fc.array(fc.constantFrom('microphone', 'camera', 'screen', 'geolocation', '__proto__'), { maxLength: 4 }),
   app: fc.oneof(fc.constantFrom('contacts', '__proto__'), hostileString, over(256)),
   permission: fc.constantFrom('microphone', 'camera', 'screen', 'usb'),
-  language: fc.oneof(fc.constantFrom('de', 'en-US', 'auto', ''), hostileString, over(35)),
+  languages: fc.oneof(fc.array(fc.oneof(fc.constantFrom('de', 'en-US', 'pl-PL', 'auto', '', 'x-private', 'de_DE.UTF-8'), hostileString, over(35)), { maxLength: 4 }), fc.constant(Array.from({ length: 17 }, () => 'de'))),
   dark: fc.boolean(),
 };
 const anyMember = jsonValue(2);
@@ -103,7 +103,7 @@ const members: Record<string, string[]> = {
   answerPermission: ['id', 'allow'],
   requestAppPermission: ['viewId', 'permissions'],
   resetAppPermission: ['app', 'permission'],
-  setSystemPreferences: ['language', 'dark'],
+  setSystemPreferences: ['languages', 'dark'],
 };
 
 /** A command of a known type, each member plausible or not, sometimes missing (one arbitrary per type, built once). */

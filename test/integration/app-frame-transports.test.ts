@@ -314,7 +314,7 @@ describe.each(transports)('app-frame contract over %s', (_name, make) => {
     const failed = await until(w.core, (s) => s.runningApps[0]?.state === 'failed');
     expect(failed.runningApps[0]?.error).toMatch(/did not start within/);
     expect(await w.core.handle({ type: 'reloadApp', viewId })).toEqual({ ok: true });
-    await w.core.handle({ type: 'setSystemPreferences', language: 'de', dark: true });
+    await w.core.handle({ type: 'setSystemPreferences', languages: ['de'], dark: true });
     const page = t.page(viewId);
     await page.open();
     const load = await waitFor(() => page.frames.find((f) => f.kind === 'load'), 'load');

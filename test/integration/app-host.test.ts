@@ -40,7 +40,7 @@ describe('app views', () => {
     expect(app.posted.map((m) => m.mt)).toEqual(['ApiUpdate', 'Login']);
 
     // What is posted to every app is not posted to the website; each step is checked done at the app.
-    await core.handle({ type: 'setSystemPreferences', language: 'de', dark: true });
+    await core.handle({ type: 'setSystemPreferences', languages: ['de'], dark: true });
     expect(app.posted.filter((m) => m.mt === 'SetLang' || m.mt === 'SetScheme')).toEqual([{ mt: 'SetLang', lang: 'de' }, { mt: 'SetScheme', scheme: 'dark' }]);
     expect(await core.handle({ type: 'setHome', links: ['myapp?pinned=1'] })).toEqual({ ok: true });
     expect(await app.next((m) => m.mt === 'ApiUpdate' && JSON.stringify(m).includes('myapp?pinned=1'))).toBeDefined();
@@ -330,9 +330,13 @@ describe('actions, channels, language and scheme', () => {
     const view = await openView(core, 'myapp');
     view.post({ mt: 'ConsumeApi', api: 'com.innovaphone.client' });
     await view.next((m) => m.mt === 'ApiUpdate');
-    await core.handle({ type: 'setSystemPreferences', language: 'fr-CH', dark: false });
+    await core.handle({ type: 'setSystemPreferences', languages: ['fr-CH'], dark: false });
     const update = await view.next((m) => m.mt === 'ApiUpdate' && JSON.stringify(m).includes('"lang":"fr"'));
     expect(update).toHaveProperty(['apis', 'com.innovaphone.client', '@client', 'model', 'lang'], 'fr');
+    // The UI's rule: the first OS language the UI has strings for (Polish has none), so the app
+    // speaks what the client around it speaks.
+    await core.handle({ type: 'setSystemPreferences', languages: ['pl-PL', 'de-DE'], dark: false });
+    expect(await view.next((m) => m.mt === 'SetLang')).toEqual({ mt: 'SetLang', lang: 'de' });
   });
 
   it('opening a running app with new arguments sends it SetArgs instead of reloading it', async () => {

@@ -13,6 +13,15 @@ const text = (max: number): Schema<string> => ({
   },
 });
 
+/** A list of at most `max` entries (a list the UI reads from the browser, so bounded). */
+const upTo = <T>(max: number, item: Schema<T>): Schema<T[]> => ({
+  parse(v, path) {
+    const list = array(item).parse(v, path);
+    if (list.length > max) throw new ValidationError(path, `more than ${max} entries`);
+    return list;
+  },
+});
+
 /** A length or offset in CSS pixels of the main window. */
 const pixels: Schema<number> = {
   parse(v, path) {
@@ -21,6 +30,15 @@ const pixels: Schema<number> = {
     return Math.round(n);
   },
 };
+
+/** A position or length in screen pixels (a window's place; left of or above the primary display is negative). */
+const screenPixels = (min: number): Schema<number> => ({
+  parse(v, path) {
+    const n = number.parse(v, path);
+    if (!Number.isFinite(n) || n < min || n > 100_000) throw new ValidationError(path, `out of range (${min} to 100000)`);
+    return Math.round(n);
+  },
+});
 
 const appPermission = literal('microphone', 'camera', 'screen');
 
@@ -56,6 +74,15 @@ export const commandSchemas = {
   reloadApp: object({ type: literal('reloadApp'), viewId: text(128) }),
   /** Unload a running app's view now to free its memory (as when idle; the same apps stay loaded). */
   unloadApp: object({ type: literal('unloadApp'), viewId: text(128) }),
+  /**
+   * Show the app in a window of its own (`RunningApp.poppedOut`); for an app that is already, bring that
+   * window to the front. The browser shell's UI opens the window first, the desktop shell makes it.
+   */
+  popOutApp: object({ type: literal('popOutApp'), viewId: text(128) }),
+  /** Bring a popped-out app back into the main window (as closing its window does). */
+  dockApp: object({ type: literal('dockApp'), viewId: text(128) }),
+  /** Browser shell: where the app's own window is now, remembered for its App Object (the desktop shell reports its windows itself). */
+  savePopOutBounds: object({ type: literal('savePopOutBounds'), viewId: text(128), bounds: object({ x: screenPixels(-100_000), y: screenPixels(-100_000), width: screenPixels(1), height: screenPixels(1) }) }),
   /** The memory of the running app views; value: `AppMemoryView`. */
   getAppMemory: object({ type: literal('getAppMemory') }),
   /** The user clicked a notification (or one of its buttons). */
@@ -93,8 +120,11 @@ export const commandSchemas = {
   setUserActivity: object({ type: literal('setUserActivity'), inactive: boolean }),
   /** The network came back (browser `online`): reconnect now rather than after the backoff. */
   networkChanged: object({ type: literal('networkChanged') }),
-  /** What the OS prefers, which only the UI can see: used where settings say "auto" / "follow system". */
-  setSystemPreferences: object({ type: literal('setSystemPreferences'), language: text(35), dark: boolean }),
+  /**
+   * What the OS prefers, which only the UI can see: used where settings say "auto" / "follow system".
+   * `languages`: most preferred first (`navigator.languages`), resolved by `resolveLanguage` as the UI does.
+   */
+  setSystemPreferences: object({ type: literal('setSystemPreferences'), languages: upTo(16, text(35)), dark: boolean }),
 } satisfies Record<string, Schema<{ type: string }>>;
 
 export type CommandType = keyof typeof commandSchemas;

@@ -20,6 +20,7 @@ import { LauncherProvider } from '../apps/providers/launcher-provider.js';
 import type { AppFrameHost, AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
 import type { Command, CommandOf, CommandResult } from '../bridge/commands.js';
 import { applyEvent, diffApps, isAppsEvent, mergeAppsEvents, type BridgeEvent } from '../bridge/events.js';
+import { resolveLanguage } from '../bridge/language.js';
 import { dict, own } from '../bridge/records.js';
 import { parseCommand } from '../bridge/validate-command.js';
 import { appPermissionNames, type AppMemoryEntry, type AppMemoryView, type AppPermission, type Notice, type Snapshot, type UpdatesView } from '../bridge/views.js';
@@ -138,7 +139,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     (held, next) => (isAppsEvent(held) && isAppsEvent(next) ? mergeAppsEvents(held, next) : next),
   );
   /** What the OS prefers, as the UI reports it (settings "auto" / "system" follow it). */
-  private system = { language: 'en', dark: false };
+  /** What the UI reported of the OS (`setSystemPreferences`); English until it has. */
+  private system: { languages: readonly string[]; dark: boolean } = { languages: ['en'], dark: false };
 
   private constructor(
     private readonly config: ConfigService,
@@ -536,7 +538,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         this.reconnectNow('the network is back');
         return { ok: true };
       case 'setSystemPreferences':
-        this.system = { language: c.language, dark: c.dark };
+        this.system = { languages: c.languages, dark: c.dark };
         this.apps.pushStart();
         // The @client model carries lang and scheme: its consumers hear of the change too.
         this.apps.broker.broadcastUpdate();
@@ -833,10 +835,13 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
 
   // ------------------------------------------------------------------ app hosting
 
-  /** Language and scheme for app URLs and SetLang/SetScheme ("auto"/"system" follow the OS). */
+  /**
+   * Language and scheme for app URLs and SetLang/SetScheme ("auto"/"system" follow the OS). The
+   * language by the UI's own rule (`resolveLanguage`), so apps speak the language the UI does.
+   */
   private appStart(): { lang: string; scheme: 'light' | 'dark' } {
     const { language, scheme } = this.config.effective.values;
-    const lang = (language === 'auto' ? this.system.language : language).slice(0, 2).toLowerCase() || 'en';
+    const lang = resolveLanguage(language, this.system.languages).app;
     return { lang, scheme: scheme === 'system' ? (this.system.dark ? 'dark' : 'light') : scheme };
   }
 

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import type { AppMemoryView } from '../../../main/core/bridge/views.js';
-import { useI18n } from '../i18n.js';
+import { useI18n, type I18n } from '../i18n.js';
 import { invoke } from '../store.js';
 import { useCommand } from '../useCommand.js';
 import { ErrorAlert } from './ErrorAlert.js';
@@ -48,7 +48,7 @@ export function MemorySettings({ minutes, locked, onMinutes }: { minutes: number
                   {app.state === 'unloaded'
                     ? t('settings.memoryUnloaded')
                     : app.bytes !== undefined
-                      ? formatBytes(app.bytes)
+                      ? formatBytes(t, app.bytes)
                       : app.state === 'starting'
                         ? t('settings.memoryStarting')
                         : memory.measured
@@ -74,7 +74,7 @@ export function MemorySettings({ minutes, locked, onMinutes }: { minutes: number
             <tfoot>
               <tr>
                 <th scope="row">{t('settings.memoryTotal')}</th>
-                <td className="memory-figure memory-total">{formatBytes(memory.totalBytes ?? 0)}</td>
+                <td className="memory-figure memory-total">{formatBytes(t, memory.totalBytes ?? 0)}</td>
                 <td />
               </tr>
             </tfoot>
@@ -145,8 +145,8 @@ function useAppMemory(): (AppMemoryView & { refresh: () => void }) | undefined {
   return memory && { ...memory, refresh: () => setTick((n) => n + 1) };
 }
 
-/** Bytes in MB (or GB), as task managers show them. */
-export function formatBytes(bytes: number): string {
+/** Bytes in MB (or GB), as task managers show them; the unit and the decimal sign the locale's ("12,3 Mo"). */
+export function formatBytes(t: I18n['t'], bytes: number): string {
   const mb = bytes / 2 ** 20;
-  return mb >= 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${mb.toFixed(mb < 10 ? 1 : 0)} MB`;
+  return mb >= 1024 ? t('settings.memoryGigabytes', { size: mb / 1024 }) : t('settings.memoryMegabytes', { size: mb < 10 ? mb : Math.round(mb) });
 }

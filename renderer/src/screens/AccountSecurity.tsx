@@ -85,7 +85,6 @@ function SessionRow({ session, run }: { session: SessionItem; run: ReturnType<ty
   );
 }
 
-function formatTime({ locale, t }: I18n, timestamp: number): string {
-  if (!timestamp) return t('security.unknownTime');
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(timestamp);
+function formatTime({ t }: I18n, timestamp: number): string {
+  return timestamp ? t('security.time', { time: timestamp }) : t('security.unknownTime');
 }

@@ -20,7 +20,7 @@ const noPresence: Record<string, ContactPresence> = {};
 const resultsPauseMs = 100;
 
 export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | null> }) {
-  const { t, plural } = useI18n();
+  const { t } = useI18n();
   const apps = useUi((s) => s.snapshot?.apps);
   const badges = useUi((s) => s.snapshot?.badges ?? noBadges);
   const presence = useUi((s) => s.snapshot?.presence ?? noPresence);
@@ -109,7 +109,7 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
               <h2 id={`${baseId}-all-heading`}>{t('home.all')}</h2>
               {/* Announces the number of results as the user types (the tiles themselves are not live). */}
               <p className="search-count" aria-live="polite">
-                {needle ? (results.length ? plural('home.matches', results.length) : t('home.noMatch', { query: shown })) : null}
+                {needle ? (results.length ? t('home.matches', { count: results.length }) : t('home.noMatch', { query: shown })) : null}
               </p>
             </div>
             {tiles.length === 0 && <p className="empty">{t('home.noApps')}</p>}
