@@ -10,6 +10,11 @@ describe('parseAppFrame', () => {
     expect(parseAppFrame('{"kind":"failed","reason":"timeout"}')).toEqual({ ok: true, frame: { kind: 'failed', reason: 'timeout' } });
   });
 
+  it('a shortcut frame names one of the client\'s shortcuts, nothing else', () => {
+    expect(parseAppFrame('{"kind":"shortcut","shortcut":"search","viewId":"x"}')).toEqual({ ok: true, frame: { kind: 'shortcut', shortcut: 'search' } });
+    for (const bad of ['{"kind":"shortcut"}', '{"kind":"shortcut","shortcut":"quit"}', '{"kind":"shortcut","shortcut":["search"]}']) expect(parseAppFrame(bad)).toEqual({ ok: false, error: 'unknown shortcut' });
+  });
+
   it('hands on only the fields of the contract', () => {
     expect(parseAppFrame('{"kind":"message","text":"x","viewId":"other","app":"admin"}')).toEqual({ ok: true, frame: { kind: 'message', text: 'x' } });
     expect(parseAppFrame('{"kind":"loaded","reason":"x"}')).toEqual({ ok: true, frame: { kind: 'loaded' } });

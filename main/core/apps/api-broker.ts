@@ -53,6 +53,13 @@ export interface BrokerDeps {
 /** Who asked: an app, or the client itself (`@client`, whose answers are only logged). */
 export type ApiConsumer = Pick<AppInstance, 'name' | 'post'>;
 
+/**
+ * What a provider answered a request of the client itself (`requestFromClient`), or why the
+ * request failed; `src` is the one the client gave. `provider` is the broker's name for it,
+ * never what the app says.
+ */
+export type ClientAnswer = { provider: string | undefined; src: string | undefined } & ({ msg: unknown } | { errorText: string });
+
 interface Queued {
   consumer: ApiConsumer;
   /** The provider it waits for. */
@@ -74,6 +81,8 @@ export class ClientApiBroker {
   private lastBroadcast: string | undefined;
   /** The client as a consumer: what providers answer it is only logged. */
   private readonly clientConsumer: ApiConsumer = { name: '@client', post: (text) => this.deps.log('debug', 'a provider answered the client', { length: text.length }) };
+  /** Per API, who in the client reads the answers to its own requests (the contact search); without one they are only logged. */
+  private readonly clientListeners = new Map<string, (answer: ClientAnswer) => void>();
 
   constructor(private readonly deps: BrokerDeps) {}
 
@@ -187,8 +196,15 @@ export class ClientApiBroker {
    * A request of the client itself (a call link → `StartCall` at a phone app): delivered as an
    * app's would be, with `consumer: "@client"`; what the provider answers is only logged.
    */
-  requestFromClient(api: string, provider: string, msg: unknown): void {
-    this.sendTo(this.clientConsumer, api, provider, undefined, msg);
+  requestFromClient(api: string, provider: string, msg: unknown, src?: string): void {
+    // "*": every app that provides it (hidden ones are started), as an app's request to "*".
+    const names = provider === '*' ? this.providersOf(api) : [provider];
+    for (const name of names) this.sendTo(this.clientConsumer, api, name, src, msg);
+  }
+
+  /** Answers to the client's own requests on `api` (and their failures) go to `listener` (one per API). */
+  onClientAnswer(api: string, listener: (answer: ClientAnswer) => void): void {
+    this.clientListeners.set(api, listener);
   }
 
   /** The names of the apps that provide `api`: listed in the catalogue or registered now. */
@@ -248,6 +264,13 @@ export class ClientApiBroker {
 
   /** A provider answers: to the consumer app it names, with the provider set by us. */
   result(provider: AppInstance, api: string, consumerName: string, src: string | undefined, msg: unknown): void {
+    // `@client` is the client's own name as a consumer (app-hosting.md §3.1): no app's.
+    if (consumerName === this.clientConsumer.name) {
+      const listener = this.clientListeners.get(api);
+      if (listener) listener({ provider: provider.name, src, msg });
+      else this.deps.log('debug', 'a provider answered the client', { api, provider: provider.name });
+      return;
+    }
     const consumer = this.deps.instance(consumerName);
     if (!consumer) {
       this.deps.log('debug', 'ApiResult for a consumer that is gone', { api, consumer: consumerName });
@@ -301,6 +324,7 @@ export class ClientApiBroker {
 
   private fail(consumer: ApiConsumer, api: string, provider: string | undefined, src: string | undefined, errorText: string): void {
     this.deps.log('info', 'API request failed', { api, provider, errorText });
+    if (consumer === this.clientConsumer) this.clientListeners.get(api)?.({ provider, src, errorText });
     consumer.post(toApp({ mt: 'ApiResult', api, ...(provider !== undefined && { provider }), src, errorText }));
   }
 

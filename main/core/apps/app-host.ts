@@ -10,6 +10,7 @@ import type { AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
 import type { AppPermission, RunningApp } from '../bridge/views.js';
 import type { AppGetLoginAnswer } from '../pbx/session.js';
 import type { ApiChannelChange } from '../bridge/api-direct.js';
+import type { Shortcut } from '../bridge/shortcuts.js';
 import { ClientApiBroker, type BuiltInProvider } from './api-broker.js';
 import { ApiGrants } from './api-grants.js';
 import { AppInstance } from './app-instance.js';
@@ -44,6 +45,8 @@ export interface AppHostDeps {
   now?(): number;
   /** The app has a `ShowStatusInfo` page open (the @client provider knows): it is never unloaded. */
   showsStatusInfo?(instance: AppInstance): boolean;
+  /** The user pressed one of the client's shortcuts in an app view's page (Ctrl+K: the search). */
+  shortcut?(shortcut: Shortcut): void;
   /** How long an app may take to answer `PrepareReload` before it is unloaded anyway (default 3 s). */
   prepareReloadTimeoutMs?: number;
 }
@@ -335,6 +338,7 @@ export class AppHost extends Emitter<AppHostEvents> {
         if (frame.kind === 'message') this.fromApp(instance, frame.text);
         else if (frame.kind === 'handover') this.grants.handover(instance, frame.channel);
         else if (frame.kind === 'traffic') this.grants.traffic(instance, frame.channel, frame.sent);
+        else if (frame.kind === 'shortcut') this.deps.shortcut?.(frame.shortcut);
         else if (frame.kind === 'failed' && instance.state === 'starting') {
           instance.state = 'failed';
           instance.error = frame.reason;

@@ -18,6 +18,7 @@
 
 import { jsonNestsDeeperThan } from '../protocol/validate.js';
 import { validChannelId } from './api-direct.js';
+import type { Shortcut } from './shortcuts.js';
 
 export const appFramePagePath = '/appframe.html';
 export const appFrameBridgePath = '/app-bridge';
@@ -57,7 +58,9 @@ export type FromAppFrame =
   /** From here on this page sends the channel's messages over its port (the core tells the peer page, in order). */
   | { kind: 'handover'; channel: string }
   /** Direct messages this page sent and received on the channel since its last report. */
-  | { kind: 'traffic'; channel: string; sent: number; received: number };
+  | { kind: 'traffic'; channel: string; sent: number; received: number }
+  /** The user pressed one of the client's shortcuts while the focus was in this page (not in the app's frame, which the page cannot hear). */
+  | { kind: 'shortcut'; shortcut: Shortcut };
 
 /** IPC transport only: the page started (or restarted) and asks to be attached to its view. */
 export type AppFrameHello = { kind: 'hello' };
@@ -167,6 +170,11 @@ export function parseAppFrame(text: unknown, options: { hello?: boolean } = {}):
       if (!validChannelId(channel)) return { ok: false, error: 'traffic without a valid channel' };
       if (!validCount(sent) || !validCount(received)) return { ok: false, error: 'traffic counts are not counts' };
       return { ok: true, frame: { kind: 'traffic', channel, sent, received } };
+    }
+    case 'shortcut': {
+      const shortcut = field('shortcut');
+      if (shortcut !== 'search') return { ok: false, error: 'unknown shortcut' };
+      return { ok: true, frame: { kind: 'shortcut', shortcut } };
     }
     case 'hello':
       if (options.hello) return { ok: true, frame: { kind: 'hello' } };

@@ -113,6 +113,14 @@ export const commandSchemas = {
   resetDefaultProvider: object({ type: literal('resetDefaultProvider'), api: text(256) }),
   /** The button of a notice ("Call now"). */
   noticeAction: object({ type: literal('noticeAction'), id: text(128) }),
+  /**
+   * The home screen's search, as it settled (the user paused typing): the core searches contacts
+   * at every `com.innovaphone.search` app and streams them as `contactSearch`. Shorter than two
+   * characters (or empty, when the search is left) ends the search.
+   */
+  searchContacts: object({ type: literal('searchContacts'), query: text(256) }),
+  /** Call, chat with or open a contact of the search shown now (`ContactView.id`). */
+  contactAction: object({ type: literal('contactAction'), id: text(600), action: literal('call', 'chat', 'open') }),
   checkForUpdates: object({ type: literal('checkForUpdates') }),
   /** Quit and install the downloaded update. */
   installUpdate: object({ type: literal('installUpdate') }),

@@ -1,6 +1,8 @@
 /** Events from the core to the UI: each replaces one part of the Snapshot (`appsDelta` changes part of one). */
 import type { ApiChannelChange } from './api-direct.js';
 import { dict } from './records.js';
+import type { Shortcut } from './shortcuts.js';
+import type { ContactSearchView } from './views.js';
 import type { AccountView, AppNotification, AppsView, HomeLink, Tile, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, PermissionPrompt, ProviderPrompt, RunningApp, SessionItem, SettingsView, Snapshot, UpdatesView, UserView } from './views.js';
 
 export type BridgeEvent =
@@ -25,7 +27,14 @@ export type BridgeEvent =
   | { type: 'badgeTotal'; badgeTotal: number }
   | { type: 'updates'; updates: UpdatesView }
   /** Browser shell: join (or part) two app-frame iframes with a MessagePort pair (api-direct.ts); no state of its own. */
-  | { type: 'apiChannel'; change: ApiChannelChange };
+  | { type: 'apiChannel'; change: ApiChannelChange }
+  | { type: 'contactSearch'; contactSearch: ContactSearchView | undefined }
+  /**
+   * A keyboard shortcut the UI could not see: pressed while the focus was in an app view (the
+   * app-frame page, or Electron's app view before its page saw it). The UI acts as on its own
+   * keydown. No state of its own.
+   */
+  | { type: 'shortcut'; shortcut: Shortcut };
 
 /** Apply one event to a snapshot (the renderer's store and the tests use the same reducer). */
 export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
@@ -78,12 +87,15 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
       return { ...s, badgeTotal: e.badgeTotal };
     case 'updates':
       return { ...s, updates: e.updates };
+    case 'contactSearch':
+      return withOptional(s, 'contactSearch', e.contactSearch);
     case 'apiChannel':
+    case 'shortcut':
       return s;
   }
 }
 
-function withOptional<K extends 'account' | 'user' | 'apps' | 'activeApp'>(s: Snapshot, key: K, value: Snapshot[K]): Snapshot {
+function withOptional<K extends 'account' | 'user' | 'apps' | 'activeApp' | 'contactSearch'>(s: Snapshot, key: K, value: Snapshot[K]): Snapshot {
   const next = { ...s };
   if (value === undefined) delete next[key];
   else next[key] = value;

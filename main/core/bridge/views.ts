@@ -260,6 +260,44 @@ export interface DefaultProviderEntry {
   source: 'enforced' | 'user' | 'policy-default';
 }
 
+/**
+ * The contact search of the home screen (Ctrl+K): what the `com.innovaphone.search` providers
+ * found for `query` so far, merged and ranked by the core (apps/contact-search.ts), replaced
+ * whole as results arrive.
+ */
+export interface ContactSearchView {
+  /** The query these results are for, as the core searched it (trimmed). */
+  query: string;
+  /** Providers asked. */
+  providers: number;
+  /** Providers that finished: sent `SearchResult`, failed, or did not finish in time. */
+  done: number;
+  /** Of `done`, those that did not finish in time. */
+  timedOut: number;
+  /** Best first; a contact that arrives later goes below those that rank as well. */
+  contacts: ContactView[];
+  /** Results were left out: a provider or the whole search gave more than the client takes. */
+  limited: boolean;
+  /** An app that starts chats (`com.innovaphone.chat`) is there: contacts with a SIP name offer Chat. */
+  chat: boolean;
+}
+
+/** One contact, merged from every provider that found it (same guid or same SIP name). */
+export interface ContactView {
+  /** Stable within one search: the key actions name (`contactAction`). */
+  id: string;
+  dn: string;
+  sip?: string;
+  num?: string;
+  email?: string;
+  /** Call offered: the SIP name or number is one the click-to-dial path takes. */
+  canCall: boolean;
+  /** Open offered: the provider's app link names an app of the user's that can be opened. */
+  canOpen: boolean;
+  /** The titles of the apps that found it. */
+  from: string[];
+}
+
 /** Updates of the desktop build (the browser shell has none: `unsupported`). */
 export interface UpdatesView {
   state: 'unsupported' | 'disabled' | 'idle' | 'checking' | 'up-to-date' | 'available' | 'downloading' | 'ready' | 'error';
@@ -300,5 +338,7 @@ export interface Snapshot {
   /** The sum of the running apps' and tiles' numeric badges (tray, dock, taskbar, window title). */
   badgeTotal: number;
   updates: UpdatesView;
+  /** The home screen's contact search, while one runs (a query of at least 2 characters). */
+  contactSearch?: ContactSearchView;
   shell: ShellView;
 }

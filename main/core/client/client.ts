@@ -42,6 +42,10 @@ import { displayFingerprint } from '../pbx/tls-trust.js';
 import type { App } from '../protocol/pbx-messages.js';
 import { cacheHome, openAccountSession } from './account-session.js';
 import { Links, PHONE_API } from './links.js';
+import { ContactSearch, type ContactSearchLimits } from '../apps/contact-search.js';
+import { SEARCH_API } from '../apps/search-messages.js';
+import type { Shortcut } from '../bridge/shortcuts.js';
+import { CHAT_API, runContactAction } from './contact-actions.js';
 import { browserShellPort, type ShellPort } from './shell-port.js';
 import { NetworkAccess } from './network.js';
 import { accountView, appsView, badgeOf, contactPresence, loginView, ownPresenceView, sessionItems, settingsView } from './view-model.js';
@@ -71,6 +75,8 @@ export interface ClientCoreOptions {
    * minute), the length of a minute, the clock, and how long an app may take to answer PrepareReload.
    */
   idleUnload?: { checkEveryMs?: number; minuteMs?: number; now?: () => number; prepareReloadTimeoutMs?: number };
+  /** Limits of the home screen's contact search (apps/contact-search.ts), e.g. a short provider timeout in tests. */
+  contactSearch?: Partial<ContactSearchLimits>;
 }
 
 /** What the Electron shell needs to create the view of a running app. */
@@ -105,6 +111,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private readonly permissions: AppPermissions;
   private readonly providerChoice: ProviderChoice;
   private readonly links: Links;
+  /** The home screen's contact search: the client as a consumer of com.innovaphone.search. */
+  private readonly contactSearch: ContactSearch;
   private readonly shell: ShellPort;
   /** The system proxy and the proxy credentials of this run (network.ts). */
   private readonly network: NetworkAccess;
@@ -204,6 +212,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         if (this.shell.apiChannel) this.shell.apiChannel(change);
         else this.publish({ type: 'apiChannel', change });
       },
+      shortcut: (shortcut) => this.shortcut(shortcut),
       log: this.log,
       ...(options.registerTimeoutMs !== undefined && { registerTimeoutMs: options.registerTimeoutMs }),
       ...(options.appAttachTimeoutMs !== undefined && { attachTimeoutMs: options.appAttachTimeoutMs }),
@@ -249,6 +258,20 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       removeNotice: (id) => this.publish({ type: 'notices', notices: this.state.notices.filter((n) => n.id !== id) }),
       log: this.log,
     });
+    this.contactSearch = new ContactSearch({
+      providers: () => this.apps.broker.providersOf(SEARCH_API),
+      titleOf: (name) => this.catalog?.byName.get(name)?.title ?? name,
+      send: (msg, src) => this.apps.broker.requestFromClient(SEARCH_API, '*', msg, src),
+      chatAvailable: () => this.apps.broker.providersOf(CHAT_API).length > 0,
+      openable: (link) => {
+        const entry = this.catalog?.byName.get(parseAppLink(link)?.app ?? '');
+        return entry !== undefined && !entry.hidden;
+      },
+      publish: (contactSearch) => this.publish({ type: 'contactSearch', contactSearch }),
+      log: this.log,
+      ...(options.contactSearch && { limits: options.contactSearch }),
+    });
+    this.apps.broker.onClientAnswer(SEARCH_API, (answer) => this.contactSearch.answer(answer));
     this.shell.updater?.onState((state) => {
       // IT turned updates off: the updater's own news does not change that.
       if (!this.config.effective.values.updates) return;
@@ -363,6 +386,14 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   }
 
   // ------------------------------------------------------------------ for the desktop shell
+
+  /**
+   * The user pressed one of the client's shortcuts where the UI cannot hear it: in an app view
+   * (Electron's `before-input-event`, or the app-frame page). The UI acts on it as on its own.
+   */
+  shortcut(shortcut: Shortcut): void {
+    this.publish({ type: 'shortcut', shortcut });
+  }
 
   /** The user went idle (or came back): told to the PBX (SetUserActivity), on changes only. */
   setUserActivity(inactive: boolean): void {
@@ -521,6 +552,28 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       }
       case 'noticeAction':
         return this.links.noticeAction(c.id) ? { ok: true } : { ok: false, error: 'This notice has no action.' };
+      case 'searchContacts':
+        if (!this.loggedIn()) return { ok: false, error: 'Not logged in.' };
+        this.contactSearch.search(c.query);
+        return { ok: true };
+      case 'contactAction': {
+        const contact = this.contactSearch.contact(c.id);
+        if (!contact) return { ok: false, error: 'This contact is no longer in the search results.' };
+        return runContactAction(
+          {
+            followLink: (link) => this.links.follow(link),
+            chatProviders: () => this.apps.broker.providersOf(CHAT_API).map((name) => ({ name, title: this.catalog?.byName.get(name)?.title ?? name })),
+            choose: (api, purpose, candidates) => this.providerChoice.choose(api, purpose, candidates),
+            openApp: (link) => {
+              const opened = this.apps.open(link);
+              return opened.ok ? { ok: true } : opened;
+            },
+            request: (api, provider, msg) => this.apps.broker.requestFromClient(api, provider, msg),
+          },
+          contact,
+          c.action,
+        );
+      }
       case 'checkForUpdates':
       case 'installUpdate': {
         const updater = this.shell.updater;
@@ -766,11 +819,12 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     clearTimeout(this.uiHold);
     this.uiHold = undefined;
     // Direct API channel changes are not part of the snapshot: they go out after it.
-    this.toUi.release({ type: 'snapshot', snapshot: this.state }, (e) => e.type === 'apiChannel');
+    this.toUi.release({ type: 'snapshot', snapshot: this.state }, (e) => e.type === 'apiChannel' || e.type === 'shortcut');
   }
 
   private endSession(): void {
     this.releaseUi();
+    this.contactSearch.clear();
     const session = this.session;
     this.session = undefined;
     this.apps.closeAll();
@@ -780,6 +834,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   }
 
   private clearSessionViews(): void {
+    this.contactSearch.clear();
     this.lastApps = undefined;
     this.catalog = undefined;
     this.badgeApps.clear();
