@@ -8,13 +8,18 @@
 import { IntlMessageFormat, type Formatters } from 'intl-messageformat';
 import { Fragment, createContext, createElement, useContext, type ReactNode } from 'react';
 import { resolveLanguage, type UiLanguage } from '../../main/core/bridge/language.js';
+import { de } from './locales/de.js';
 import { en, type MessageKey, type Messages } from './locales/en.js';
+import { es } from './locales/es.js';
+import { fr } from './locales/fr.js';
+import { it } from './locales/it.js';
+import { nl } from './locales/nl.js';
 
 export type { MessageKey, Messages };
 export type Params = Record<string, string | number | Date>;
 
 /** The string tables by language; `uiLanguages` in the bridge contract names the same ones. */
-export const tables: Readonly<Partial<Record<UiLanguage, Messages>>> = { en };
+export const tables: Readonly<Record<UiLanguage, Messages>> = { en, de, fr, it, nl, es };
 
 /** Languages offered in Settings, by their own names. */
 export const languageChoices: readonly (readonly [code: UiLanguage, name: string])[] = [
@@ -73,7 +78,7 @@ export function makeI18n(setting: string, preferred: readonly string[]): I18n {
 
 function createI18n(setting: string, preferred: readonly string[]): I18n {
   const { locale, ui } = resolveLanguage(setting, preferred);
-  const table = tables[ui] ?? en;
+  const table = tables[ui];
   const formatters = sharedFormatters(ui);
   // Compiled on first use, once per key: a search keystroke re-renders dozens of strings.
   const compiled = new Map<MessageKey, IntlMessageFormat>();
