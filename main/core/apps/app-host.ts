@@ -32,6 +32,8 @@ export interface AppHostDeps {
   granted(entry: CatalogEntry): AppPermission[];
   /** An app stopped running (closed, revoked, logout). */
   closed?(instance: AppInstance): void;
+  /** The app's page is loaded (again): what an earlier page of it showed ends (its status pages). */
+  pageLoaded?(instance: AppInstance): void;
   /** An app registered a Client API. */
   apiRegistered?(api: string, provider: string): void;
   /** Join (or part) two app views' pages for a direct Client API channel (api-grants.ts). */
@@ -602,6 +604,7 @@ export class AppHost extends Emitter<AppHostEvents> {
   private loadPage(instance: AppInstance): void {
     const start = this.deps.start();
     instance.loadedWith = { lang: start.lang, scheme: start.scheme };
+    this.deps.pageLoaded?.(instance);
     instance.load(appPageUrl(instance.entry, start, instance.args), this.deps.allow(instance.entry));
   }
 

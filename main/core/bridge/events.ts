@@ -3,7 +3,7 @@ import type { ApiChannelChange } from './api-direct.js';
 import { dict } from './records.js';
 import type { Shortcut } from './shortcuts.js';
 import type { ContactSearchView } from './views.js';
-import type { AccountView, AppNotification, AppsView, HomeLink, Tile, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, PermissionPrompt, ProviderPrompt, RunningApp, SessionItem, SettingsView, Snapshot, UpdatesView, UserView } from './views.js';
+import type { AccountView, AppNotification, AppsView, HomeLink, Tile, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, PermissionPrompt, ProviderPrompt, RunningApp, SessionItem, SettingsView, Snapshot, StatusInfoView, UpdatesView, UserView } from './views.js';
 
 export type BridgeEvent =
   | { type: 'snapshot'; snapshot: Snapshot }
@@ -22,6 +22,7 @@ export type BridgeEvent =
   | { type: 'runningApps'; runningApps: RunningApp[] }
   | { type: 'activeApp'; activeApp: string | undefined }
   | { type: 'notifications'; notifications: AppNotification[] }
+  | { type: 'statusInfos'; statusInfos: StatusInfoView[] }
   | { type: 'permissionPrompts'; permissionPrompts: PermissionPrompt[] }
   | { type: 'providerPrompts'; providerPrompts: ProviderPrompt[] }
   | { type: 'badgeTotal'; badgeTotal: number }
@@ -79,6 +80,8 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
       return withOptional(s, 'activeApp', e.activeApp);
     case 'notifications':
       return { ...s, notifications: e.notifications };
+    case 'statusInfos':
+      return { ...s, statusInfos: e.statusInfos };
     case 'permissionPrompts':
       return { ...s, permissionPrompts: e.permissionPrompts };
     case 'providerPrompts':

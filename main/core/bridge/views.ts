@@ -229,6 +229,22 @@ export interface AppNotification {
   popup: boolean;
 }
 
+/**
+ * A status page an app asked to show while it is in the background (`ShowStatusInfo`, e.g. the
+ * Phone app's call). `url` is absolute, http(s), on the app's own origin (apps/status-infos.ts);
+ * the UI frames it through the status-frame page (status-frame.ts), never directly.
+ */
+export interface StatusInfoView {
+  /** The app showing it: its view (the strip hides it while that view is in front). */
+  viewId: string;
+  /** App Object name. */
+  app: string;
+  title: string;
+  /** The app's id for it (any string, `__proto__` included). */
+  id: string;
+  url: string;
+}
+
 export interface Notice {
   id: string;
   severity: 'info' | 'warning' | 'error';
@@ -331,6 +347,8 @@ export interface Snapshot {
   activeApp?: string;
   /** Notifications of apps that are not muted. */
   notifications: AppNotification[];
+  /** Status pages of apps (`ShowStatusInfo`), in the order first shown; the UI shows those whose app is not in front. */
+  statusInfos: StatusInfoView[];
   /** Apps waiting for the user's answer to a permission request. */
   permissionPrompts: PermissionPrompt[];
   /** Choices of which app handles something (a call link, a request without provider). */

@@ -17,6 +17,7 @@ import { ProviderChoice } from '../apps/provider-choice.js';
 import { buildCatalog, type Catalog } from '../apps/catalog.js';
 import { ClientProvider } from '../apps/providers/client-provider.js';
 import { LauncherProvider } from '../apps/providers/launcher-provider.js';
+import { StatusInfos } from '../apps/status-infos.js';
 import type { AppFrameHost, AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
 import type { Command, CommandOf, CommandResult } from '../bridge/commands.js';
 import { applyEvent, diffApps, isAppsEvent, mergeAppsEvents, type BridgeEvent } from '../bridge/events.js';
@@ -108,6 +109,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private readonly apps: AppHost;
   private readonly clientApi: ClientProvider;
   private readonly launcher: LauncherProvider;
+  /** Status pages apps show while in the background (`ShowStatusInfo`), for the UI's strip. */
+  private readonly statusInfos: StatusInfos;
   private readonly permissions: AppPermissions;
   private readonly providerChoice: ProviderChoice;
   private readonly links: Links;
@@ -160,6 +163,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     this.log = options.log ?? silentLogger;
     this.shell = options.shell ?? browserShellPort;
     this.network = new NetworkAccess(this.shell, this.log);
+    this.statusInfos = new StatusInfos({ changed: (statusInfos) => this.publish({ type: 'statusInfos', statusInfos }), log: this.log });
     this.permissions = new AppPermissions({
       levels: () => config.permissionLevels,
       remember: async (app, answers) => {
@@ -190,6 +194,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       notices,
       runningApps: [],
       notifications: [],
+      statusInfos: [],
       permissionPrompts: [],
       providerPrompts: [],
       badgeTotal: 0,
@@ -218,7 +223,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       ...(options.appAttachTimeoutMs !== undefined && { attachTimeoutMs: options.appAttachTimeoutMs }),
       ...(options.idleUnload?.now && { now: options.idleUnload.now }),
       ...(options.idleUnload?.prepareReloadTimeoutMs !== undefined && { prepareReloadTimeoutMs: options.idleUnload.prepareReloadTimeoutMs }),
-      showsStatusInfo: (instance) => this.clientApi.showsStatusInfo(instance),
+      showsStatusInfo: (instance) => this.statusInfos.shows(instance),
+      pageLoaded: (instance) => this.statusInfos.appGone(instance),
     });
     this.idleUnloader = new IdleUnloader({
       minutes: () => this.config.effective.values.unloadIdleAppsAfterMinutes,
@@ -233,6 +239,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       subscribePresence: (target) => this.session?.subscribePresence(target),
       subscribeDialog: (target) => this.session?.subscribeDialog(target),
       setAttachedToHome: (app, reference, attached) => this.setAttachedToHome(app, reference, attached),
+      statusInfos: this.statusInfos,
     });
     this.launcher = new LauncherProvider({
       muted: (app) => this.config.userSettings.mutedApps.includes(app),
@@ -459,6 +466,15 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     }
     const trusted = [...(this.sessionAccount?.trustedFingerprint ? [this.sessionAccount.trustedFingerprint] : []), ...this.config.effective.values.certificateFingerprints];
     return trusted.some((t) => displayFingerprint(t) === fingerprint);
+  }
+
+  /**
+   * The origin of the status page an app shows at exactly `url` (`ShowStatusInfo`), or undefined
+   * when none is shown there: what a shell's status-frame page may frame, and only while it is
+   * shown (bridge/status-frame.ts; the browser shell's CSP, Electron's CSP and frame navigation).
+   */
+  statusInfoOrigin(url: string): string | undefined {
+    return this.statusInfos.originOf(url);
   }
 
   private fromAppOrigin(appUrl: string, requestingUrl: string | undefined): boolean {

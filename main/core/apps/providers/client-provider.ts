@@ -1,12 +1,14 @@
 /**
  * `com.innovaphone.client`, provided by the client itself as `@client` (`app-hosting.md`
  * §3.4): the user, home links, device apps, language, scheme and connection in its model;
- * requests mapped onto the PBX session (presence and dialog subscriptions, home links).
+ * requests mapped onto the PBX session (presence and dialog subscriptions, home links);
+ * status-info pages kept by status-infos.ts.
  */
 import type { PbxMessage, PresenceTarget } from '../../protocol/pbx-messages.js';
 import type { AppInstance } from '../app-instance.js';
 import { parsePresenceNote } from '../presence-note.js';
 import type { BuiltInProvider } from '../api-broker.js';
+import type { StatusInfos } from '../status-infos.js';
 
 export interface ClientProviderDeps {
   model(): unknown;
@@ -14,10 +16,9 @@ export interface ClientProviderDeps {
   subscribeDialog(target: PresenceTarget): (() => void) | undefined;
   /** Attach or detach a home-screen link of the consumer app; false when refused. */
   setAttachedToHome(app: string, reference: string, attached: boolean): boolean;
+  /** `ShowStatusInfo` / `CloseStatusInfo`: the pages each app shows, decided and kept there. */
+  statusInfos: StatusInfos;
 }
-
-/** Status-info pages remembered per app (more are acknowledged, not counted: one keeps the app loaded). */
-export const MAX_STATUS_INFOS_PER_APP = 16;
 
 /** Presence and dialog subscriptions one app may hold (each is one at the PBX). */
 export const MAX_SUBSCRIPTIONS_PER_APP = 500;
@@ -60,8 +61,6 @@ export class ClientProvider implements BuiltInProvider {
    * Kept while someone subscribes the target (so at most the subscriptions' number).
    */
   private readonly lastPresence = new Map<string, PbxMessage<'UpdatePresence'>>();
-  /** Status-info pages each app asked to show (`ShowStatusInfo{url, id}` until `CloseStatusInfo{id?}`), by id. */
-  private readonly statusInfos = new Map<AppInstance, Set<string>>();
 
   constructor(private readonly deps: ClientProviderDeps) {}
 
@@ -99,11 +98,9 @@ export class ClientProvider implements BuiltInProvider {
         return reply({ mt: 'SetAttachedToHomeResult', ...(ok ? {} : { error: 'only links to the app itself can be attached' }) });
       }
       case 'ShowStatusInfo':
+        return reply(this.deps.statusInfos.show(consumer, msg));
       case 'CloseStatusInfo':
-        // Status-info pages are shown by the app host UI in a later step; acknowledge so apps go on.
-        // Remembered meanwhile: an app showing one (a phone app's call) is never unloaded while idle.
-        this.trackStatusInfo(consumer, msg);
-        return reply({ mt: `${msg.mt}Result` });
+        return reply(this.deps.statusInfos.close(consumer, msg));
       default:
         reply({ mt: 'Error', error: `unknown request ${JSON.stringify(msg.mt)}` });
     }
@@ -111,25 +108,7 @@ export class ClientProvider implements BuiltInProvider {
 
   consumerClosed(consumer: AppInstance): void {
     this.drop((s) => s.consumer === consumer);
-    this.statusInfos.delete(consumer);
-  }
-
-  /** The app has a status-info page showing (asked for with `ShowStatusInfo`, not closed yet). */
-  showsStatusInfo(app: AppInstance): boolean {
-    return (this.statusInfos.get(app)?.size ?? 0) > 0;
-  }
-
-  private trackStatusInfo(app: AppInstance, msg: Record<string, unknown>): void {
-    const id = typeof msg.id === 'string' || typeof msg.id === 'number' ? String(msg.id).slice(0, 256) : '';
-    const shown = this.statusInfos.get(app) ?? new Set<string>();
-    if (msg.mt === 'ShowStatusInfo') {
-      if (shown.size < MAX_STATUS_INFOS_PER_APP) shown.add(id);
-      this.statusInfos.set(app, shown);
-    } else if (msg.id === undefined) this.statusInfos.delete(app);
-    else {
-      shown.delete(id);
-      if (shown.size === 0) this.statusInfos.delete(app);
-    }
+    this.deps.statusInfos.appGone(consumer);
   }
 
   /** A PBX `UpdatePresence`: to every subscriber of that user, with hashtags parsed. */
