@@ -153,6 +153,7 @@ async function start(): Promise<void> {
     openAppDevTools: (viewId) => running.appViews?.openDevTools(viewId) ?? false,
     clearAppData: async () => running.appViews?.clearAppData(),
     appMemory: async () => running.appViews?.memory(app.getAppMetrics()) ?? new Map<string, number>(),
+    showWindow,
     updater,
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
     apiChannel: electronApiPorts({ createChannel: () => new MessageChannelMain(), contentsOf: (viewId) => running.appViews?.contentsOf(viewId), log }),

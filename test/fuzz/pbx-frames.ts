@@ -55,7 +55,7 @@ const bodies: { [K in PbxInboundMt]: fc.Arbitrary<Record<string, unknown>> } = {
   DialogInfo: fc.record({ sip: str, num: str, callId: stringish, confId: stringish, remote: anyObject, state: anyObject, deleted: fc.boolean(), src: str }, { requiredKeys: [] }),
   Wake: fc.record({ type: fc.oneof(fc.constantFrom('phone', 'app'), str), hw: str, incoming: fc.boolean() }, { requiredKeys: ['type'] }),
   CheckBuildResult: fc.record({ version: str, build: stringish }, { requiredKeys: [] }),
-  UpdateRegister: fc.constant({}),
+  UpdateRegister: fc.record({ signup: str, reset: str, profile: str, tutorial: str }, { requiredKeys: [] }),
   LoginInfoResult: fc.constant({}),
 };
 
@@ -102,6 +102,7 @@ function knownMembers(mt: PbxInboundMt): string[] {
     DialogInfo: ['sip', 'num', 'callId', 'confId', 'remote', 'state', 'deleted', 'src'],
     Wake: ['type', 'hw', 'incoming'],
     CheckBuildResult: ['version', 'build'],
+    UpdateRegister: ['signup', 'reset', 'profile', 'tutorial'],
   };
   return members[mt] ?? [];
 }

@@ -379,7 +379,7 @@ afterAll(async () => {
 });
 
 /** Frames the session drops after login, and the log line that must say so. */
-const notExpectedAfterLogin = new Set(['Authenticate', 'Authorize', 'LoginResult', 'Redirect', 'CheckBuildResult', 'UpdateRegister', 'LoginInfoResult']);
+const notExpectedAfterLogin = new Set(['Authenticate', 'Authorize', 'LoginResult', 'Redirect', 'CheckBuildResult', 'LoginInfoResult']);
 
 /** Why the log lines written while one frame was handled do not account for it (undefined: they do). */
 function frameProblem(data: RawData, isBinary: boolean, fresh: Logged[], dispatching: boolean): string | undefined {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { appLoginDigest, appSessionKey } from '../../main/core/protocol/digest.js';
-import { appsConfig, openView, setup, until, viewOf, type FakeView } from '../support/core-apps.js';
+import { openView, setup, until, viewOf, type FakeView } from '../support/core-apps.js';
 
 describe('app views', () => {
   it('load URL: .htm with lang, scheme, name, title and the link arguments, all encoded', async () => {
@@ -355,23 +355,6 @@ describe('actions, channels, language and scheme', () => {
     view.post({ mt: 'PrepareReloadComplete' });
     await until(core, () => view.frames.filter((f) => f.kind === 'load').length === 2);
     expect(core.snapshot().runningApps[0]).toMatchObject({ state: 'starting' });
-  });
-
-  it('Wake{phone, hw} starts only the phone app named by hw; with no hw, every app whose info lists that wake type', async () => {
-    const config = appsConfig();
-    config.appObjects.push({ name: 'deskphone', title: 'Desk phone', password: 'd', url: 'http://127.0.0.1:9/apps/deskphone/deskphone', wake: ['phone'], apis: { 'com.innovaphone.phone': {} } });
-    config.users[0]!.apps.push('deskphone');
-    const { core, pbx } = await setup({ config });
-    const running = () => core.snapshot().runningApps.map((a) => a.name).sort();
-    pbx.wake('alice', { type: 'phone', hw: 'nothing-by-that-name', incoming: true });
-    pbx.wake('alice', { type: 'phone', hw: 'deskphone', incoming: true });
-    // The PBX sent both Wakes on one socket: once the second has started deskphone, the first was handled.
-    await until(core, (x) => x.runningApps.length > 0);
-    expect(running()).toEqual(['deskphone']);
-    await core.handle({ type: 'closeApp', viewId: core.snapshot().runningApps[0]!.viewId });
-    pbx.wake('alice', { type: 'phone', incoming: true });
-    await until(core, (x) => x.runningApps.length === 2);
-    expect(running()).toEqual(['deskphone', 'softphone']);
   });
 
   it('logout closes every app', async () => {

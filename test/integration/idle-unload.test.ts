@@ -181,10 +181,13 @@ describe('unloading idle app views', () => {
     const phone = await openView(core, 'softphone');
     await openView(core, 'contacts');
     await unloaded(core, 'softphone');
+    // The PBX wakes only sessions that announced the type.
+    await pbx.waitFor('SetSessionInfo', (m) => (m.wake as string[]).includes('phone'));
     pbx.wake('alice', { type: 'phone', incoming: true });
     const woken = await until(core, (s) => app(s, 'softphone')?.state === 'starting');
     expect(app(woken, 'softphone')!.viewId).toBe(phone.viewId);
-    expect(woken.activeApp).not.toBe(phone.viewId);
+    // An incoming call brings it to the front (wake.ts).
+    expect(woken.activeApp).toBe(phone.viewId);
   });
 
   it('0 means never; the setting applies at once when changed', async () => {

@@ -500,9 +500,72 @@ describe('PBX emulator: presence, dialogs, wake', () => {
     emu.dialog('alice', { callId: 'c1', deleted: true });
     expect(await carol.c.next('DialogInfo')).toMatchObject({ callId: 'c1', deleted: true });
 
+    alice.c.send({ mt: 'SetSessionInfo', wake: ['phone'] });
+    carol.c.send({ mt: 'SetSessionInfo', wake: ['phone'] });
+    await Promise.all([alice.c.sync(), carol.c.sync()]);
     emu.wake('alice', { type: 'phone', hw: 'phone', incoming: true });
     expect(await alice.c.next('Wake')).toEqual({ mt: 'Wake', type: 'phone', hw: 'phone', incoming: true });
     await carol.c.none('Wake');
+  });
+
+  it('Wake only to connections that announced the type (SetSessionInfo.wake), per connection; a bad SetSessionInfo changes nothing', async () => {
+    const emu = await start();
+    const first = await loggedIn(emu);
+    const second = await loggedIn(emu);
+    // Nothing announced yet: no Wake. The positive control is the Wake after the announcement, on
+    // the same socket: had the first one been sent, it would have arrived before it.
+    emu.wake('alice', { type: 'phone', hw: 'phone', incoming: true });
+    first.c.send({ mt: 'SetSessionInfo', wake: ['chat', 'phone'] });
+    second.c.send({ mt: 'SetSessionInfo', wake: ['chat'] });
+    await Promise.all([first.c.sync(), second.c.sync()]);
+    emu.wake('alice', { type: 'phone', hw: 'second-call' });
+    expect(first.c.takeAll('Wake')).toEqual([]);
+    expect(await first.c.next('Wake')).toEqual({ mt: 'Wake', type: 'phone', hw: 'second-call' });
+    expect(first.c.takeAll('Wake')).toEqual([]);
+    // The second connection announced chat only: it hears the chat wake, never the phone ones.
+    emu.wake('alice', { type: 'chat' });
+    expect(await second.c.next('Wake')).toEqual({ mt: 'Wake', type: 'chat' });
+    expect(second.c.takeAll('Wake')).toEqual([]);
+    expect(await first.c.next('Wake')).toEqual({ mt: 'Wake', type: 'chat' });
+
+    // A new announcement replaces the old one; a malformed one is refused and replaces nothing.
+    first.c.send({ mt: 'SetSessionInfo', wake: 'phone' });
+    first.c.send({ mt: 'SetSessionInfo', wake: [1] });
+    first.c.send({ mt: 'SetSessionInfo', wake: ['phone'], token: 7 });
+    second.c.send({ mt: 'SetSessionInfo', wake: [], token: 'push-token' });
+    await Promise.all([first.c.sync(), second.c.sync()]);
+    expect(emu.framesOf('SetSessionInfo').map((f) => f.problem)).toEqual([undefined, undefined, 'invalid-parameters', 'invalid-parameters', 'invalid-parameters', undefined]);
+    emu.wake('alice', { type: 'chat' });
+    expect(await first.c.next('Wake')).toEqual({ mt: 'Wake', type: 'chat' });
+    await second.c.none('Wake');
+  });
+
+  it('the announcement ends with the logout; options.wakeEveryConnection wakes every logged-in connection', async () => {
+    const emu = await start();
+    const alice = await loggedIn(emu);
+    alice.c.send({ mt: 'SetSessionInfo', wake: ['phone'] });
+    alice.c.send({ mt: 'Logout' });
+    await alice.c.next('LogoutResult');
+    const again = await login(alice.c, 'user', 'alice', 'Secret123!');
+    expect((await again.reply()).error).toBeUndefined();
+    emu.wake('alice', { type: 'phone' });
+    await alice.c.none('Wake');
+
+    emu.config.options = { wakeEveryConnection: true };
+    const carol = await loggedIn(emu, 'carol', 'carolpass');
+    emu.wake('alice', { type: 'phone', incoming: false });
+    expect(await alice.c.next('Wake')).toEqual({ mt: 'Wake', type: 'phone', incoming: false });
+    await carol.c.none('Wake');
+    expect(() => validateEmulatorConfig({ ...config(), options: { wakeEveryConnection: 'yes', profileApp: 3 } })).toThrow(
+      expect.objectContaining({ problems: ['options.wakeEveryConnection: must be true or false', 'options.profileApp: must be a string'] }),
+    );
+  });
+
+  it('options.profileApp is UpdateRegister.profile, before and after login', async () => {
+    const emu = await start({ config: { ...config(), options: { profileApp: 'contacts' } } });
+    const { c } = await loggedIn(emu);
+    c.send({ mt: 'SubscribeRegister' });
+    expect(await c.next('UpdateRegister')).toEqual({ mt: 'UpdateRegister', profile: 'contacts', tutorial: '' });
   });
 });
 

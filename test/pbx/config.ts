@@ -59,6 +59,10 @@ export interface EmulatorOptions {
   rotateSessionOnSessionLogin?: boolean;
   /** `LoginResult.info.alt`: the standby PBX as `host[:port]/module` (pbx-session.md §3.6, Q3). */
   alt?: string;
+  /** `UpdateRegister.profile`: the App Object users edit their profile with (default none, `""`). */
+  profileApp?: string;
+  /** `Wake` goes to every logged-in connection of the user, not only to those that announced the type (`SetSessionInfo.wake`). */
+  wakeEveryConnection?: boolean;
 }
 
 export interface EmulatorConfig {
@@ -93,7 +97,7 @@ export function parseGrant(entry: string): { name: string; modes: string[] } {
 const TOP_KEYS = ['domain', 'pbx', 'build', 'users', 'appObjects', 'options'];
 const USER_KEYS = ['sip', 'password', 'guid', 'dn', 'cn', 'num', 'email', 'apps', 'groups', 'home', 'twoFactor', 'redirect'];
 const APP_KEYS = ['name', 'title', 'description', 'password', 'url', 'icon', 'modes', 'hidden', 'website', 'websocket', 'apis', 'presence', 'wake', 'badge', 'unlicensed'];
-const OPTION_KEYS = ['legacyUpdateApps', 'rotateSessionOnSessionLogin'];
+const OPTION_KEYS = ['legacyUpdateApps', 'rotateSessionOnSessionLogin', 'wakeEveryConnection'];
 
 type Obj = Record<string, unknown>;
 
@@ -246,8 +250,9 @@ export function validateEmulatorConfig(raw: unknown, source?: string): EmulatorC
   }
 
   if (raw.options !== undefined && c.object(raw.options, 'options')) {
-    c.keys(raw.options, 'options', [...OPTION_KEYS, 'alt']);
+    c.keys(raw.options, 'options', [...OPTION_KEYS, 'alt', 'profileApp']);
     for (const k of OPTION_KEYS) c.optionalBoolean(raw.options, k, 'options');
+    c.optionalString(raw.options, 'profileApp', 'options');
     const alt = (raw.options as Obj).alt;
     if (alt !== undefined && (typeof alt !== 'string' || !/^[^/\s]+\/[A-Za-z0-9_.-]+$/.test(alt))) c.fail('options.alt', 'expected "host[:port]/module"');
   }

@@ -31,6 +31,8 @@ export class Connection {
   appsSubscribed = false;
   presenceSubs: Subscription[] = [];
   dialogSubs: Subscription[] = [];
+  /** The wake types this connection announced (`SetSessionInfo.wake`); none until it does. */
+  wake: ReadonlySet<string> = new Set();
   /** Resolves once the socket is gone and the PBX has forgotten this connection. */
   readonly closed: Promise<void>;
   private markClosed!: () => void;
@@ -81,6 +83,7 @@ export class Connection {
     this.appsSubscribed = false;
     this.presenceSubs = [];
     this.dialogSubs = [];
+    this.wake = new Set();
   }
 
   approve(): void {

@@ -326,8 +326,15 @@ export class PbxEmulator {
     for (const s of this.pendingSessions(sip)) this.pbx.deleteSession(s);
   }
 
+  /**
+   * `Wake` to the user's logged-in connections that announced the type (`SetSessionInfo.wake`):
+   * the documented reading — the PBX pushes only to sessions whose `SetSessionInfo.wake` asks for
+   * it (pbx-session.md §4.4 and the Push object). `options.wakeEveryConnection` takes the other
+   * reading: every logged-in connection of the user, announced or not.
+   */
   wake(sip: string, w: { type: WakeType; hw?: string; incoming?: boolean }): void {
-    for (const c of this.pbx.loggedIn(this.user(sip).sip)) c.send({ mt: 'Wake', ...w });
+    const everyone = this.config.options?.wakeEveryConnection === true;
+    for (const c of this.pbx.loggedIn(this.user(sip).sip)) if (everyone || c.wake.has(w.type)) c.send({ mt: 'Wake', ...w });
   }
 
   /** A call state change of `sip` (`{callId, remote, state, deleted?}`), pushed as DialogInfo to subscribers. */

@@ -24,7 +24,7 @@ const anyState = new Map<string, AnyState>([
     return undefined;
   }],
   ['SubscribeRegister', (c) => {
-    c.send({ mt: 'UpdateRegister', profile: '', tutorial: '' });
+    c.send({ mt: 'UpdateRegister', profile: c.pbx.config.options?.profileApp ?? '', tutorial: '' });
     return undefined;
   }],
   ['LoginInfo', (c) => {
@@ -63,8 +63,13 @@ function unsubscribe(list: Subscription[], msg: Msg): Subscription[] | undefined
 const loggedIn = new Map<string, LoggedIn>([
   ['AuthorizeSession', (c, msg) => onAuthorizeSession(c, msg)],
   ['DeleteSession', (c, msg) => onDeleteSession(c, msg)],
-  // Push tokens and wake registrations matter to mobile sessions only.
-  ['SetSessionInfo', () => undefined],
+  // The wake types replace what the connection announced before; a push token is accepted and not used.
+  ['SetSessionInfo', (c, msg) => {
+    const { wake, token } = msg;
+    if (!Array.isArray(wake) || wake.some((w) => typeof w !== 'string') || (token !== undefined && typeof token !== 'string')) return 'invalid-parameters';
+    c.wake = new Set(wake as string[]);
+    return undefined;
+  }],
   ['SubscribeApps', (c) => {
     c.appsSubscribed = true;
     c.pbx.sendApps(c);

@@ -5,9 +5,12 @@
  *
  * - `RegisterApi` / `ApiModel` update the model every consumer sees in `ApiUpdate`.
  * - `ConsumeApi` sends the model to the consumer and starts hidden providers of that API.
- * - `ApiRequest` goes to a named provider, to every provider (`"*"`), or to the default one;
- *   a provider that is not running is started and the request waits for its `RegisterApi`;
- *   one that never registers yields an `ApiResult` with `errorText` after a timeout.
+ * - `ApiRequest` goes to a named provider, to every provider (`"*"`), or — without `provider` —
+ *   to the default one (provider-choice.ts: IT's, the user's, the only one); with several and
+ *   no default the user is asked by title, the requests held meanwhile (bounded), and a
+ *   cancelled question fails them with `errorText`. A provider that is not running is started
+ *   and the request waits for its `RegisterApi`; one that never registers yields an
+ *   `ApiResult` with `errorText` after a timeout.
  * - `ApiResult` goes back to the consumer with `provider` set; `ApiConsumerClosed` tells
  *   providers a consumer went away.
  */
@@ -16,6 +19,7 @@ import type { Logger } from '../common/log.js';
 import type { AppInstance } from './app-instance.js';
 import { toApp } from './app-messages.js';
 import type { Catalog } from './catalog.js';
+import type { ProviderCandidate } from './provider-choice.js';
 
 /** Requests that may wait for one provider to start; a consumer flooding a slow provider is refused beyond it. */
 export const MAX_WAITING_REQUESTS = 256;
@@ -48,6 +52,13 @@ export interface BrokerDeps {
    * `*`, never a built-in, never one that waited): the pair may go direct (api-grants.ts).
    */
   delivered?(provider: AppInstance, consumer: ApiConsumer, api: string): void;
+  /** The provider of `api` decided without asking the user (provider-choice.ts `resolve`); undefined: the user chooses. */
+  defaultOf(api: string, candidates: readonly ProviderCandidate[]): string | undefined;
+  /**
+   * Ask the user which provider handles a request of the app titled `consumer` (the request's
+   * own `title`, if it gave one); the answer undefined: cancelled, or no question possible.
+   */
+  choose(api: string, consumer: string, title: string | undefined, candidates: readonly ProviderCandidate[]): { answer: Promise<string | undefined>; withdraw(): void };
 }
 
 /** Who asked: an app, or the client itself (`@client`, whose answers are only logged). */
@@ -59,6 +70,16 @@ export type ApiConsumer = Pick<AppInstance, 'name' | 'post'>;
  * never what the app says.
  */
 export type ClientAnswer = { provider: string | undefined; src: string | undefined } & ({ msg: unknown } | { errorText: string });
+
+/** A consumer's requests without `provider` while the user chooses the provider (one question per consumer and API). */
+interface Choosing {
+  consumer: ApiConsumer;
+  held: { src: string | undefined; msg: unknown }[];
+  withdraw(): void;
+}
+
+/** What an app may give as the request's `title`, shown as the question: at most this long. */
+const MAX_TITLE = 200;
 
 interface Queued {
   consumer: ApiConsumer;
@@ -76,6 +97,8 @@ export class ClientApiBroker {
   private readonly consumers = new Map<string, Set<string>>();
   /** Requests waiting for `provider` to register `api`. */
   private readonly waiting = new Map<string, Queued[]>();
+  /** `api\nconsumer` → requests waiting for the user to choose the provider. */
+  private readonly choosing = new Map<string, Choosing>();
   private readonly builtIns = new Map<string, BuiltInProvider>();
   private readonly restarts = new Map<string, number>();
   private lastBroadcast: string | undefined;
@@ -109,7 +132,6 @@ export class ClientApiBroker {
           ...(dynamic?.model !== undefined && { model: dynamic.model }),
           ...(dynamic && { restart: dynamic.restart }),
         };
-        defaults[api] ??= entry.name;
       }
     }
     // Apps may provide APIs their App Object does not announce; they are providers all the same.
@@ -118,8 +140,13 @@ export class ClientApiBroker {
         if (apis[api]?.[name]) continue;
         const entry = this.deps.catalog()?.byName.get(name);
         (apis[api] ??= dict())[name] = { title: entry?.title ?? name, url: entry?.url ?? '', info: {}, ...(dynamic.model !== undefined && { model: dynamic.model }), restart: dynamic.restart };
-        defaults[api] ??= name;
       }
+    }
+    // The default is the provider a request without one goes to without asking: none while the user would be asked.
+    for (const [api, providers] of Object.entries(apis)) {
+      if (defaults[api] !== undefined) continue;
+      const chosen = this.deps.defaultOf(api, Object.entries(providers).map(([name, p]) => ({ name, title: String(p.title) })));
+      if (chosen !== undefined) defaults[api] = chosen;
     }
     return toApp({ mt: 'ApiUpdate', apis, defaultApiProviders: defaults });
   }
@@ -173,10 +200,10 @@ export class ClientApiBroker {
     }
   }
 
-  request(consumer: AppInstance, api: string, provider: string | undefined, src: string | undefined, msg: unknown): void {
+  request(consumer: AppInstance, api: string, provider: string | undefined, src: string | undefined, msg: unknown, title?: string): void {
     const builtIn = this.builtIns.get(api);
-    const target = provider ?? this.defaultProvider(api);
-    if (target === undefined) return this.fail(consumer, api, undefined, src, `No app provides ${api}.`);
+    if (provider === undefined && !builtIn) return this.requestDefault(consumer, api, src, msg, title);
+    const target = provider ?? builtIn!.name;
     if (builtIn && (target === builtIn.name || target === '*')) {
       builtIn.request(consumer, src, msg, (answer) => consumer.post(toApp({ mt: 'ApiResult', api, provider: builtIn.name, src, msg: answer })));
       if (target !== '*') return;
@@ -186,10 +213,47 @@ export class ClientApiBroker {
     for (const name of names) if (!name.startsWith('@')) this.sendTo(consumer, api, name, src, msg, target !== '*');
   }
 
-  /** The provider a request without `provider` goes to. */
+  /** The provider a request without `provider` goes to without asking the user; undefined: the user is asked (or none provides it). */
   defaultProvider(api: string): string | undefined {
     const builtIn = this.builtIns.get(api);
-    return builtIn ? builtIn.name : (this.providersInCatalog(api)[0] ?? [...(this.registered.get(api)?.keys() ?? [])][0]);
+    return builtIn ? builtIn.name : this.deps.defaultOf(api, this.candidates(api));
+  }
+
+  /**
+   * A request without `provider`: to the default, else held while the user chooses — one
+   * question per consumer and API, at most MAX_WAITING_REQUESTS requests held for it. The
+   * answer sends them all to the chosen app; cancelled (or no question possible) fails them.
+   */
+  private requestDefault(consumer: AppInstance, api: string, src: string | undefined, msg: unknown, title: string | undefined): void {
+    const candidates = this.candidates(api);
+    if (candidates.length === 0) return this.fail(consumer, api, undefined, src, `No app provides ${api}.`);
+    const chosen = this.deps.defaultOf(api, candidates);
+    if (chosen !== undefined) return this.sendTo(consumer, api, chosen, src, msg, true);
+    const key = `${api}\n${consumer.name}`;
+    const asking = this.choosing.get(key);
+    if (asking) {
+      if (asking.held.length >= MAX_WAITING_REQUESTS) return this.fail(consumer, api, undefined, src, `Too many requests are waiting for you to choose an app for ${api}.`);
+      asking.held.push({ src, msg });
+      return;
+    }
+    const consumerTitle = this.deps.catalog()?.byName.get(consumer.name)?.title ?? consumer.name;
+    const question = this.deps.choose(api, consumerTitle, title?.slice(0, MAX_TITLE), candidates);
+    const entry: Choosing = { consumer, held: [{ src, msg }], withdraw: question.withdraw };
+    this.choosing.set(key, entry);
+    void question.answer.then((provider) => {
+      // Withdrawn (the consumer closed): nothing to answer.
+      if (this.choosing.get(key) !== entry) return;
+      this.choosing.delete(key);
+      for (const { src: s, msg: m } of entry.held) {
+        if (provider === undefined) this.fail(consumer, api, undefined, s, `No app was chosen for ${api}.`);
+        else this.sendTo(consumer, api, provider, s, m, true);
+      }
+    });
+  }
+
+  /** The providers of `api` the user could choose from, by title (the App Object's; a registered app the catalogue lacks by its name). */
+  private candidates(api: string): ProviderCandidate[] {
+    return this.providersOf(api).map((name) => ({ name, title: this.deps.catalog()?.byName.get(name)?.title ?? name }));
   }
 
   /**
@@ -295,6 +359,12 @@ export class ClientApiBroker {
       const kept = list.filter((q) => q.consumer !== app);
       for (const q of list) if (q.consumer === app) clearTimeout(q.timer);
       this.waiting.set(key, kept);
+    }
+    // Its questions to the user go with it.
+    for (const [key, asking] of this.choosing) {
+      if (asking.consumer !== app) continue;
+      this.choosing.delete(key);
+      asking.withdraw();
     }
     if (changed) this.broadcastUpdate();
   }

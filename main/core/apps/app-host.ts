@@ -20,6 +20,8 @@ import { appPageUrl, type AppStart } from './app-url.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import { DEFAULT_PREPARE_RELOAD_TIMEOUT_MS, whyKeep } from './idle-unload.js';
 import { loginMessageJson } from './login-message.js';
+import type { ProviderCandidate } from './provider-choice.js';
+import { wakeTarget, type WakeRequest } from './wake.js';
 
 export interface AppHostDeps {
   catalog(): Catalog | undefined;
@@ -51,6 +53,12 @@ export interface AppHostDeps {
   shortcut?(shortcut: Shortcut): void;
   /** How long an app may take to answer `PrepareReload` before it is unloaded anyway (default 3 s). */
   prepareReloadTimeoutMs?: number;
+  /** The provider of a Client API decided without asking the user (provider-choice.ts `resolve`). */
+  defaultProvider(api: string, candidates: readonly ProviderCandidate[]): string | undefined;
+  /** Ask the user which provider takes an app's request without `provider` (provider-choice.ts `ask`). */
+  chooseProvider(api: string, consumer: string, title: string | undefined, candidates: readonly ProviderCandidate[]): { answer: Promise<string | undefined>; withdraw(): void };
+  /** Bring the main window up (shown, focused): a `Wake` for an incoming call. */
+  raiseWindow?(): void;
 }
 
 /** Channels one app may have open at once. */
@@ -101,6 +109,8 @@ export class AppHost extends Emitter<AppHostEvents> {
           this.grants.grant(consumer, provider, api, this.broker.defaultProvider(api) === provider.name);
         }
       },
+      defaultOf: (api, candidates) => deps.defaultProvider(api, candidates),
+      choose: (api, consumer, title, candidates) => deps.chooseProvider(api, consumer, title, candidates),
     });
   }
 
@@ -316,11 +326,26 @@ export class AppHost extends Emitter<AppHostEvents> {
     }
   }
 
-  /** Start an app for a PBX `Wake` (its info.wake lists the type). */
-  wake(type: string, hw: string | undefined): void {
-    const entries = [...(this.deps.catalog()?.byName.values() ?? [])].filter((e) => e.wake.includes(type) && (type !== 'phone' || hw === undefined || hw === e.name));
+  /**
+   * A PBX `Wake` (wake.ts decides which app): started without a tab and without coming to the
+   * front; for an incoming call brought to the front (as `BringToFront` does) with the window.
+   */
+  wake(request: WakeRequest): void {
+    const target = wakeTarget(request, [...(this.deps.catalog()?.byName.values() ?? [])], (api) => this.broker.defaultProvider(api));
+    if (!target) {
+      this.deps.log('info', 'Wake: no app to start', { type: request.type.slice(0, 32), incoming: request.incoming });
+      return;
+    }
     // Started, or — unloaded or being unloaded (idle-unload.ts) — loaded again: a Wake for a call must reach the phone app.
-    for (const e of entries) this.startByName(e.name, '', e.hidden);
+    const instance = this.startByName(target.name, '', true);
+    if (!instance || !target.front) return;
+    // In front it gets its tab, as an app the user opened (an API-only app stays without one).
+    if (instance.hidden && !instance.entry.hidden) {
+      instance.hidden = false;
+      this.changed();
+    }
+    this.setActive(instance.viewId);
+    this.deps.raiseWindow?.();
   }
 
   // ------------------------------------------------------------------ app-frame pages
@@ -361,8 +386,12 @@ export class AppHost extends Emitter<AppHostEvents> {
     };
   }
 
-  /** Grants whose consumer may leave out the provider, where the core now resolves the API to another one. */
-  private revokeStaleDefaults(): void {
+  /**
+   * Grants whose consumer may leave out the provider, where the core now resolves the API to
+   * another one (or to none: the user would be asked). Called on everything that can change a
+   * default: the app list, an app registering an API, the user's or IT's defaults.
+   */
+  revokeStaleDefaults(): void {
     this.grants.revokeWhere((g) => g.defaultProvider && this.broker.defaultProvider(g.api) !== g.provider.name, 'the default provider changed');
   }
 
@@ -407,8 +436,7 @@ export class AppHost extends Emitter<AppHostEvents> {
       case 'Action':
         return this.action(app, msg);
       case 'SetMenuState':
-        app.menuState = msg.value;
-        return;
+        return this.menuAnnounced(app, msg.value);
       case 'SetColor':
         return;
       case 'RequestPrepareReload':
@@ -429,7 +457,7 @@ export class AppHost extends Emitter<AppHostEvents> {
         this.broker.consume(app, msg.api);
         return;
       case 'ApiRequest':
-        this.broker.request(app, msg.api, msg.provider, msg.src, msg.msg);
+        this.broker.request(app, msg.api, msg.provider, msg.src, msg.msg, msg.title);
         return;
       case 'ApiResult':
         this.broker.result(app, msg.api, msg.consumer, msg.src, msg.msg);
@@ -545,6 +573,31 @@ export class AppHost extends Emitter<AppHostEvents> {
     log.limited();
   }
 
+  // ------------------------------------------------------------------ the app's menu (SetMenuState)
+
+  /**
+   * The app owns a menu (its first `SetMenuState` announces it) and says whether it is open —
+   * e.g. the user closed it inside the app. Anything but "open" reads as closed.
+   */
+  private menuAnnounced(app: AppInstance, value: string | undefined): void {
+    if (value !== 'open' && value !== 'closed') this.deps.log('debug', 'SetMenuState with an unknown value read as closed', { app: app.name, value: value?.slice(0, 32) });
+    const state = value === 'open' ? 'open' : 'closed';
+    if (app.menuState === state) return;
+    app.menuState = state;
+    this.changed();
+  }
+
+  /** The user opened or closed an app's menu with our menu button: the app hears it (`SetMenuState`). */
+  setMenu(viewId: string, open: boolean): { ok: true } | { ok: false; error: string } {
+    const app = this.instances.get(viewId);
+    if (!app) return { ok: false, error: 'No such app view.' };
+    if (app.menuState === undefined) return { ok: false, error: `“${app.entry.title}” has no menu.` };
+    app.menuState = open ? 'open' : 'closed';
+    app.post(toApp({ mt: 'SetMenuState', value: app.menuState }));
+    this.changed();
+    return { ok: true };
+  }
+
   // ------------------------------------------------------------------ channels (§1.7)
 
   private openChannel(opener: AppInstance, src: string, dst: string, args: unknown): void {
@@ -602,6 +655,11 @@ export class AppHost extends Emitter<AppHostEvents> {
   }
 
   private loadPage(instance: AppInstance): void {
+    // A new page: its menu is announced anew (or not at all).
+    if (instance.menuState !== undefined) {
+      instance.menuState = undefined;
+      this.changed();
+    }
     const start = this.deps.start();
     instance.loadedWith = { lang: start.lang, scheme: start.scheme };
     this.deps.pageLoaded?.(instance);

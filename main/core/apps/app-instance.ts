@@ -27,7 +27,8 @@ export class AppInstance {
   args: string;
   /** Page title from `Action SetArgs`, for history and bookmarks. */
   pageTitle: string | undefined;
-  menuState: string | undefined;
+  /** Its menu (`SetMenuState`): undefined until the page announces one. */
+  menuState: 'open' | 'closed' | undefined;
   /** Started for an API request or consume: runs without a tab. */
   hidden: boolean;
   /** Language and scheme the page was loaded with; SetLang/SetScheme go out when they change. */
@@ -81,6 +82,7 @@ export class AppInstance {
       ...(this.entry.iconUrl && { iconUrl: this.entry.iconUrl }),
       ...(this.error && { error: this.error }),
       ...(this.badge && { badge: this.badge }),
+      ...(this.menuState && { menu: this.menuState }),
     };
   }
 

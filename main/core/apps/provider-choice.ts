@@ -1,6 +1,6 @@
 /**
- * Which app handles something when several could (a call link and two phone apps; later any
- * Client API request without a provider): decided here once for every API.
+ * Which app handles something when several could (a call link and two phone apps, any Client
+ * API request without a provider): decided here once for every API.
  *
  * In this order: the IT policy's enforced default for the API (locked), the user's default,
  * the policy's default; one candidate is taken as it is; otherwise the user picks by title in
@@ -56,21 +56,46 @@ export class ProviderChoice {
     return [...this.pending.values()].map((p) => p.prompt);
   }
 
+  /**
+   * The provider decided without asking: the default by precedence, else the only candidate;
+   * undefined when the user has to choose (or there is none). The core resolves a request
+   * without `provider` to this, and `ApiUpdate.defaultApiProviders` names it.
+   */
+  resolve(api: string, candidates: readonly ProviderCandidate[]): string | undefined {
+    return defaultProvider(this.deps.levels(), api, candidates) ?? (candidates.length === 1 ? candidates[0]!.name : undefined);
+  }
+
   /** The provider to use, asking the user when it is theirs to decide; undefined: none, or the user cancelled. */
   choose(api: string, purpose: string, candidates: readonly ProviderCandidate[]): Promise<string | undefined> {
-    if (candidates.length === 0) return Promise.resolve(undefined);
-    const chosen = defaultProvider(this.deps.levels(), api, candidates);
-    if (chosen !== undefined) return Promise.resolve(chosen);
-    if (candidates.length === 1) return Promise.resolve(candidates[0]!.name);
+    return this.ask(api, purpose, candidates).answer;
+  }
+
+  /**
+   * As `choose`, and the question can be withdrawn (the app that asked went away: its answer,
+   * undefined, goes nowhere). `consumer`: the title of the app asking, shown with the question.
+   */
+  ask(api: string, purpose: string, candidates: readonly ProviderCandidate[], consumer?: string): { answer: Promise<string | undefined>; withdraw(): void } {
+    const decided = (name: string | undefined) => ({ answer: Promise.resolve(name), withdraw: () => {} });
+    if (candidates.length === 0) return decided(undefined);
+    const chosen = this.resolve(api, candidates);
+    if (chosen !== undefined) return decided(chosen);
     if (this.pending.size >= MAX_PROVIDER_PROMPTS) {
       this.deps.log('warn', 'a provider choice was dropped: too many waiting for the user', { api });
-      return Promise.resolve(undefined);
+      return decided(undefined);
     }
-    const prompt: ProviderPrompt = { id: `choose-${++this.counter}`, api, purpose, providers: candidates.map((c) => ({ name: c.name, title: c.title })) };
-    return new Promise((resolve) => {
+    const prompt: ProviderPrompt = { id: `choose-${++this.counter}`, api, purpose, providers: candidates.map((c) => ({ name: c.name, title: c.title })), ...(consumer !== undefined && { consumer }) };
+    const answer = new Promise<string | undefined>((resolve) => {
       this.pending.set(prompt.id, { prompt, resolve });
       this.deps.changed(this.prompts);
     });
+    const withdraw = () => {
+      const entry = this.pending.get(prompt.id);
+      if (!entry) return;
+      this.pending.delete(prompt.id);
+      this.deps.changed(this.prompts);
+      entry.resolve(undefined);
+    };
+    return { answer, withdraw };
   }
 
   /** The user's answer; `provider` undefined: cancelled. False: no such prompt, or a provider it did not offer. */

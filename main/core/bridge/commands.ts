@@ -74,6 +74,8 @@ export const commandSchemas = {
   reloadApp: object({ type: literal('reloadApp'), viewId: text(128) }),
   /** Unload a running app's view now to free its memory (as when idle; the same apps stay loaded). */
   unloadApp: object({ type: literal('unloadApp'), viewId: text(128) }),
+  /** The user opened or closed the app's own menu with our menu button (`RunningApp.menu`); the app gets `SetMenuState`. */
+  setAppMenu: object({ type: literal('setAppMenu'), viewId: text(128), open: boolean }),
   /**
    * Show the app in a window of its own (`RunningApp.poppedOut`); for an app that is already, bring that
    * window to the front. The browser shell's UI opens the window first, the desktop shell makes it.

@@ -35,7 +35,9 @@ export type BridgeEvent =
    * app-frame page, or Electron's app view before its page saw it). The UI acts as on its own
    * keydown. No state of its own.
    */
-  | { type: 'shortcut'; shortcut: Shortcut };
+  | { type: 'shortcut'; shortcut: Shortcut }
+  /** Browser shell: bring the window up (a `Wake` for an incoming call); Electron's main process does it itself. No state of its own. */
+  | { type: 'raiseWindow' };
 
 /** Apply one event to a snapshot (the renderer's store and the tests use the same reducer). */
 export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
@@ -94,6 +96,7 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
       return withOptional(s, 'contactSearch', e.contactSearch);
     case 'apiChannel':
     case 'shortcut':
+    case 'raiseWindow':
       return s;
   }
 }

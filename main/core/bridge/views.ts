@@ -185,6 +185,11 @@ export interface RunningApp {
   frameEpoch: number;
   /** What the app may use now (granted by the user or IT). */
   granted: AppPermission[];
+  /**
+   * The app has a menu of its own (it announced one with `SetMenuState`), open or closed: the UI
+   * shows a menu button for it, and a click tells the app (`setAppMenu`).
+   */
+  menu?: 'open' | 'closed';
 }
 
 /** The memory of the running app views (command `getAppMemory`), as the shell can measure it. */
@@ -261,9 +266,14 @@ export interface ProviderPrompt {
   id: string;
   /** The Client API, e.g. `com.innovaphone.phone`. */
   api: string;
-  /** What it is for, in words for the dialog: "Call +49 30 1234". */
+  /**
+   * What it is for, in words for the dialog: "Call +49 30 1234", or the `title` an app gave its
+   * request; empty when the app gave none (the dialog then names the app).
+   */
   purpose: string;
   providers: { name: string; title: string }[];
+  /** The title of the app whose request waits for the answer (none for the client's own, e.g. a call link). */
+  consumer?: string;
 }
 
 /** A default provider per API: the user's choice or IT's (locked). */

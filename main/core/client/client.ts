@@ -17,6 +17,8 @@ import { ProviderChoice } from '../apps/provider-choice.js';
 import { buildCatalog, type Catalog } from '../apps/catalog.js';
 import { ClientProvider } from '../apps/providers/client-provider.js';
 import { LauncherProvider } from '../apps/providers/launcher-provider.js';
+import { adminSettings } from '../apps/providers/admin-settings.js';
+import { wakeTypes } from '../apps/wake.js';
 import { StatusInfos } from '../apps/status-infos.js';
 import type { AppFrameHost, AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
 import type { Command, CommandOf, CommandResult } from '../bridge/commands.js';
@@ -124,6 +126,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   /** The updater's own state, before the core adds channel and the PBX's announcement. */
   private updaterState: Omit<UpdatesView, 'channel' | 'pbxAnnounces'> = { state: 'unsupported' };
   private pbxAnnounces: UpdatesView['pbxAnnounces'];
+  /** The app the PBX names for the user's profile (`UpdateRegister.profile`): `profileApp` in the `@client` model. */
+  private profileApp: string | undefined;
   private stopWatchingPolicy: () => void = () => {};
   /** Unloads app views idle in the background longer than `unloadIdleAppsAfterMinutes`. */
   private readonly idleUnloader: IdleUnloader;
@@ -224,6 +228,9 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       ...(options.idleUnload?.now && { now: options.idleUnload.now }),
       ...(options.idleUnload?.prepareReloadTimeoutMs !== undefined && { prepareReloadTimeoutMs: options.idleUnload.prepareReloadTimeoutMs }),
       showsStatusInfo: (instance) => this.statusInfos.shows(instance),
+      defaultProvider: (api, candidates) => this.providerChoice.resolve(api, candidates),
+      chooseProvider: (api, consumer, title, candidates) => this.providerChoice.ask(api, title ?? '', candidates, consumer),
+      raiseWindow: () => this.raiseWindow(),
       pageLoaded: (instance) => this.statusInfos.appGone(instance),
     });
     this.idleUnloader = new IdleUnloader({
@@ -310,6 +317,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       if (filterChanged && this.lastApps) this.showApps(this.lastApps, false);
       // What running apps were granted may have changed (an answer, a reset in Settings).
       if (JSON.stringify(this.apps.running) !== JSON.stringify(this.state.runningApps)) this.apps.changed();
+      // A default provider the user kept, forgot, or IT named: direct channels that relied on the old one end.
+      this.apps.revokeStaleDefaults();
       this.apps.pushStart();
       this.apps.broker.broadcastUpdate();
       this.configureUpdater();
@@ -534,6 +543,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         return this.apps.reload(c.viewId) ? { ok: true } : { ok: false, error: 'No such app view.' };
       case 'unloadApp':
         return this.apps.unload(c.viewId);
+      case 'setAppMenu':
+        return this.apps.setMenu(c.viewId, c.open);
       case 'getAppMemory':
         return { ok: true, value: await this.appMemory() };
       case 'notificationClicked': {
@@ -806,7 +817,14 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       if (this.contactSips.has(msg.sip)) this.publish({ type: 'presence', presence: contactPresence(msg, msg.sip) });
     });
     session.on('dialog', (info) => mine() && this.clientApi.dialog(info));
-    session.on('wake', (w) => mine() && this.apps.wake(w.type, w.hw));
+    session.on('wake', (w) => mine() && this.apps.wake(w));
+    session.on('register', (r) => {
+      // An empty name is no profile app.
+      const profile = r.profile === '' ? undefined : r.profile;
+      if (!mine() || profile === this.profileApp) return;
+      this.profileApp = profile;
+      this.apps.broker.broadcastUpdate();
+    });
     session.on('build', (b) => {
       if (!mine() || b.version === undefined || b.build === undefined) return;
       this.pbxAnnounces = { version: b.version, build: b.build };
@@ -835,7 +853,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     clearTimeout(this.uiHold);
     this.uiHold = undefined;
     // Direct API channel changes are not part of the snapshot: they go out after it.
-    this.toUi.release({ type: 'snapshot', snapshot: this.state }, (e) => e.type === 'apiChannel' || e.type === 'shortcut');
+    this.toUi.release({ type: 'snapshot', snapshot: this.state }, (e) => e.type === 'apiChannel' || e.type === 'shortcut' || e.type === 'raiseWindow');
   }
 
   private endSession(): void {
@@ -853,6 +871,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     this.contactSearch.clear();
     this.lastApps = undefined;
     this.catalog = undefined;
+    this.profileApp = undefined;
     this.badgeApps.clear();
     this.contactSips.clear();
     for (const off of this.presenceSubs.values()) off();
@@ -882,6 +901,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     this.apps.broker.broadcastUpdate();
     this.releaseUi();
     if (fromCache) return;
+    // What the apps can be woken for (info.wake): the PBX wakes this session only for those.
+    this.session?.setWakeTypes(wakeTypes(catalog.byName.values()));
     this.links.flush();
     for (const revoked of this.apps.closeRevoked()) {
       if (!revoked.hidden) this.addNotice({ id: `revoked-${revoked.viewId}`, severity: 'info', text: `“${revoked.entry.title}” was closed: it is no longer available to you.` });
@@ -922,19 +943,24 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     const conn = this.state.connection;
     const home = dict<string[]>();
     for (const l of this.state.apps?.home ?? []) (home[l.app] ??= []).push(l.link);
-    const { values, locked } = this.config.effective;
-    const adminSettings = Object.fromEntries(['developerMode', 'appDevTools'].map((k) => [k, { value: values[k as 'developerMode' | 'appDevTools'], force: locked.has(k as 'developerMode') }]));
     return {
       user: this.state.user ?? {},
       home,
       deviceApps: (this.lastApps?.deviceApps ?? []).map((d) => ({ name: d.name, title: d.title ?? d.name, deviceapp: d.deviceapp ?? d.name })),
+      ...(this.profileApp !== undefined && { profileApp: this.profileApp }),
       lang: start.lang,
       scheme: start.scheme,
       standby: conn.kind === 'logged-in' && conn.standby,
       connInfo: { up: conn.kind === 'logged-in', standby: conn.kind === 'logged-in' && conn.standby, cur: conn.kind === 'logged-in' ? conn.url : '' },
       launcher: 'myApps Desktop',
-      adminSettings,
+      adminSettings: adminSettings(this.config.effective),
     };
+  }
+
+  /** Bring the main window up (a `Wake` for an incoming call): the shell where it can (Electron), else the UI's page. */
+  private raiseWindow(): void {
+    if (this.shell.showWindow) this.shell.showWindow();
+    else this.publish({ type: 'raiseWindow' });
   }
 
   /** `SetAttachedToHome`: an app may pin or unpin links to itself only. */

@@ -50,6 +50,11 @@ export interface ShellPort {
    * from `app.getAppMetrics()`). Without it the UI says memory is not measured in this shell.
    */
   appMemory?(): Promise<Map<string, number>>;
+  /**
+   * Electron: bring the main window to the front — shown, restored, focused (a `Wake` for an
+   * incoming call). Without it the core asks the UI (`raiseWindow` event), whose page focuses itself.
+   */
+  showWindow?(): void;
 }
 
 /** The browser shell: the UI frames the app-frame pages; the browser's own DevTools serve. */

@@ -103,6 +103,8 @@ export interface PbxSessionEvents extends Record<string, unknown> {
   wake: PbxMessage<'Wake'>;
   /** What the PBX says of its version and the client build it offers (CheckBuildResult, after each login). */
   build: PbxMessage<'CheckBuildResult'>;
+  /** The login page's links and the profile app (UpdateRegister, after each login). */
+  register: PbxMessage<'UpdateRegister'>;
   loggedOut: { remote: boolean };
   /** A frame from the PBX that failed validation; it was dropped. */
   protocolError: { error: string; frame: string };
@@ -137,6 +139,10 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
   private readonly pendingAppLogins = new Map<string, { resolve: (a: AppGetLoginAnswer) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
   private readonly presenceSubs: Subscriptions = new Map();
   private readonly dialogSubs: Subscriptions = new Map();
+  /** The wake types to announce (`SetSessionInfo`), once known; the PBX forgets them with each connection. */
+  private wakeTypes: string[] | undefined;
+  /** What the current link was told last, so an unchanged list is not sent again. */
+  private wakeSent: { link: Link; key: string } | undefined;
   private pendingApps = new Map<string, App>();
   private appsValue: AppsSnapshot | undefined;
   private readonly sessionsValue = new Map<string, SessionEntry>();
@@ -243,6 +249,24 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
 
   setUserActivity(inactive: boolean): void {
     this.send({ mt: 'SetUserActivity', inactive });
+  }
+
+  /**
+   * The wake types this session can be woken for (`SetSessionInfo{wake}`; no push token on the
+   * desktop): sent now when logged in and they changed, and again after every login (the PBX
+   * forgets them with the connection). The PBX sends `Wake` only for types announced.
+   */
+  setWakeTypes(types: readonly string[]): void {
+    this.wakeTypes = [...types];
+    if (this.stateValue.kind === 'logged-in' && this.link?.ready) this.announceWake(this.link);
+  }
+
+  private announceWake(link: Link): void {
+    if (!this.wakeTypes) return;
+    const key = JSON.stringify(this.wakeTypes);
+    if (this.wakeSent?.link === link && this.wakeSent.key === key) return;
+    this.wakeSent = { link, key };
+    link.send({ mt: 'SetSessionInfo', wake: this.wakeTypes });
   }
 
   /**
@@ -465,7 +489,9 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     this.setState({ kind: 'logged-in', url, user: this.userValue!, standby });
     this.emit('user', this.userValue!);
     link.send({ mt: 'SubscribeApps' });
+    link.send({ mt: 'SubscribeRegister' });
     link.send({ mt: 'CheckBuild' });
+    this.announceWake(link);
     for (const { target } of this.presenceSubs.values()) link.send({ mt: 'SubscribePresence', ...target });
     for (const { target } of this.dialogSubs.values()) link.send({ mt: 'SubscribeDialog', ...target });
   }
@@ -567,6 +593,9 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
       case 'CheckBuildResult':
         this.emit('build', msg);
         return;
+      case 'UpdateRegister':
+        this.emit('register', msg);
+        return;
       default:
         this.log('debug', 'PBX message not expected after login; ignored', { mt: msg.mt });
     }
@@ -635,6 +664,7 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     this.sessionsValue.clear();
     this.appsValue = undefined;
     this.userValue = undefined;
+    this.wakeTypes = undefined;
     this.homeUrl = undefined;
     this.standbyUrl = undefined;
     this.setState({ kind: 'disconnected', reason: remote ? 'remote-logout' : 'logged-out' });

@@ -178,7 +178,8 @@ export const DialogInfo = object({
 export const Wake = object({ mt: literal('Wake'), type: string, hw: optional(string), incoming: optional(boolean) });
 
 export const CheckBuildResult = object({ mt: literal('CheckBuildResult'), version: optional(string), build: optional(stringish), launcherUpdateBuild: optional(stringish), appStoreUrl: optional(string) });
-export const UpdateRegister = object({ mt: literal('UpdateRegister') });
+/** The login page's links and the profile and tutorial apps (`profile` becomes `profileApp` in the `@client` model). */
+export const UpdateRegister = object({ mt: literal('UpdateRegister'), signup: optional(string), reset: optional(string), profile: optional(string), tutorial: optional(string) });
 export const LoginInfoResult = object({ mt: literal('LoginInfoResult') });
 
 /** Every message the client understands from the PBX, keyed by `mt`. */
@@ -258,6 +259,13 @@ export interface SetOwnPresence { mt: 'SetOwnPresence'; activity: string; note?:
 export interface SetUserActivity { mt: 'SetUserActivity'; inactive: boolean }
 /** Asks the PBX which version it runs and which client build it offers (`CheckBuildResult`); a native client sends no `url`. */
 export interface CheckBuild { mt: 'CheckBuild' }
+/** Asks for `UpdateRegister` (the profile app's name, among others). */
+export interface SubscribeRegister { mt: 'SubscribeRegister' }
+/**
+ * The wake types this session may be woken for (`Wake{type}`): the PBX sends a `Wake` only
+ * for those. `token` is a mobile push token; a desktop session has none and sends none.
+ */
+export interface SetSessionInfo { mt: 'SetSessionInfo'; wake: string[] }
 export type PresenceTarget = { sip: string } | { num: string };
 export type SubscribePresence = { mt: 'SubscribePresence'; src?: string } & PresenceTarget;
 export type UnsubscribePresence = { mt: 'UnsubscribePresence' } & PresenceTarget;
@@ -275,6 +283,8 @@ export type PbxOutbound =
   | SetOwnPresence
   | SetUserActivity
   | CheckBuild
+  | SubscribeRegister
+  | SetSessionInfo
   | SubscribePresence
   | UnsubscribePresence
   | SubscribeDialog

@@ -101,6 +101,10 @@ export class ClientProvider implements BuiltInProvider {
         return reply(this.deps.statusInfos.show(consumer, msg));
       case 'CloseStatusInfo':
         return reply(this.deps.statusInfos.close(consumer, msg));
+      case 'UpdateProfile':
+        // "The user's profile picture changed and shall be reloaded" (SDK): this client shows no
+        // picture of the user, so there is nothing to reload; the app hears that it was taken.
+        return reply({ mt: 'UpdateProfileResult' });
       default:
         reply({ mt: 'Error', error: `unknown request ${JSON.stringify(msg.mt)}` });
     }
