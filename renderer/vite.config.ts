@@ -10,8 +10,9 @@ const bridge = fileURLToPath(new URL('../main/core/bridge', import.meta.url));
  * serve it from wherever they mount it. The one thing it imports from outside renderer/ is
  * the bridge contract in main/core/bridge.
  *
- * Two pages: the UI (index.html) and the app-frame page (appframe.html, one per app view,
- * a few lines of script and no React), each at the root of the build.
+ * Three pages: the UI (index.html), the app-frame page (appframe.html, one per app view,
+ * a few lines of script and no React) and the status-frame page (statusframe.html, one per
+ * status page in the UI's status strip, a few lines), each at the root of the build.
  */
 export default defineConfig({
   root: renderer,
@@ -24,6 +25,7 @@ export default defineConfig({
       input: {
         index: fileURLToPath(new URL('index.html', import.meta.url)),
         appframe: fileURLToPath(new URL('appframe.html', import.meta.url)),
+        statusframe: fileURLToPath(new URL('statusframe.html', import.meta.url)),
       },
     },
   },

@@ -106,6 +106,8 @@ async function start(): Promise<void> {
   const stops: (() => void)[] = [];
 
   const paths = shellPaths(app.getAppPath());
+  /** Where the status strip's frames may go, and which status-frame pages are served (none before the core runs). */
+  const statusInfoOrigin = (url: string) => running.core?.statusInfoOrigin(url);
   const mainContents = () => (running.window && !running.window.isDestroyed() ? running.window.webContents : undefined);
   const followLink = (link: string) => {
     if (!running.core) earlyLinks.push(link);
@@ -115,7 +117,7 @@ async function start(): Promise<void> {
     const { developerMode } = running.settings;
     const placement = running.windowState?.placement();
     const bounds = placement ? { x: placement.x, y: placement.y, width: placement.width, height: placement.height } : { width: 1100, height: 760 };
-    const win = createMainWindow({ preload: paths.preload, devTools: developerMode, startHidden, bounds, maximized: placement?.maximized ?? false, followLink, log });
+    const win = createMainWindow({ preload: paths.preload, devTools: developerMode, startHidden, bounds, maximized: placement?.maximized ?? false, followLink, statusInfoOrigin, log });
     running.window = win;
     // The views live in the window: they go with it, and a new window gets the running apps' views again.
     win.on('closed', () => running.appViews?.dispose());
@@ -215,7 +217,7 @@ async function start(): Promise<void> {
 
   await app.whenReady();
   installShellPermissionHandlers(session.defaultSession, logPermission);
-  serveRenderer(protocol, paths.rendererRoot, log);
+  serveRenderer(protocol, paths.rendererRoot, log, statusInfoOrigin);
 
   const commandLine = parseCommandLine(args);
   const core = await ClientCore.start({ configDir: app.getPath('userData'), commandLine, log, shell: shellPort });

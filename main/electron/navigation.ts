@@ -5,7 +5,9 @@
  * Decisions:
  * - Origins are compared on the parsed URL (main/core/apps/app-origin.ts, which also decides
  *   an app view's own origin).
- * - The shell stays on our own pages: `app://myapps/...` only.
+ * - The shell stays on our own pages: `app://myapps/...` only. Its frames are the status strip's
+ *   status-frame pages (bridge/status-frame.ts) and, below each, its app's status page: that
+ *   page's origin only (the core's), and only while the core shows it. Nothing else.
  * - An app view's frame stays on its App URL's origin (http or https only).
  * - Links leaving the client open in the OS only for `https:` and `mailto:`. Plain `http:`
  *   is refused although the security overview says "http(s) links open in the OS browser":
@@ -22,7 +24,8 @@
  *   decides which phone app dials (or asks the user first).
  */
 
-import { parseUrl } from '../core/apps/app-origin.js';
+import { parseUrl, webOrigin } from '../core/apps/app-origin.js';
+import { statusFramePagePath, statusPageOf } from '../core/bridge/status-frame.js';
 import { parseDeepLink } from '../core/config/deep-link.js';
 import { linkText } from './instance.js';
 
@@ -46,6 +49,26 @@ export function isShellUrl(url: unknown): boolean {
 /** The shell window may navigate only between our own pages. */
 export function isAllowedShellNavigation(url: string): boolean {
   return isShellUrl(url);
+}
+
+/** A URL of our status-frame page (`app://myapps/statusframe.html?...`). */
+export function isStatusFramePageUrl(url: unknown): boolean {
+  return isShellUrl(url) && parseUrl(url)!.pathname.toLowerCase() === statusFramePagePath;
+}
+
+/**
+ * May a frame below the shell window's top frame navigate to `url` (or be redirected there)?
+ * `ancestors`: the URLs of the frames between it and the top frame, nearest first (empty: a
+ * child of the top frame). A child of the top frame may show only our status-frame page; a
+ * frame below one only the origin of the status page that page was served for, as long as the
+ * core shows it (`statusInfoOrigin`, ClientCore.statusInfoOrigin). Anything else is refused.
+ */
+export function isAllowedShellFrameNavigation(url: string, ancestors: readonly string[], statusInfoOrigin: (statusUrl: string) => string | undefined): boolean {
+  if (ancestors.length === 0) return isStatusFramePageUrl(url);
+  const frame = ancestors.find(isStatusFramePageUrl);
+  const status = frame === undefined ? undefined : statusPageOf(frame);
+  const origin = status === undefined ? undefined : statusInfoOrigin(status);
+  return origin !== undefined && webOrigin(url) === origin;
 }
 
 export type ExternalOpenDecision = { kind: 'open-external'; url: string } | { kind: 'follow-link'; link: string } | { kind: 'deny'; reason: string };

@@ -15,14 +15,18 @@
  *   streams). The resolved file must lie under the root, and so must its real path (a
  *   symlink in the build cannot lead out either). `/` serves `index.html`.
  * - The CSP allows no inline script or style and no eval; fetches only to ourselves; images
- *   from ourselves, data: and http(s) (app icons come from the PBX). The UI frames nothing (each
- *   app is a view of its own); only the app-frame page, top-level in an app view, frames http(s)
- *   (which app may be shown is decided in the core, not by the CSP). Nobody may frame our pages.
+ *   from ourselves, data: and http(s) (app icons come from the PBX). The UI frames only our own
+ *   pages (each app is a view of its own; the status strip frames the status-frame page); the
+ *   app-frame page, top-level in an app view, frames http(s) (which app may be shown is decided
+ *   in the core, not by the CSP); the status-frame page (bridge/status-frame.ts) is served only
+ *   for a status page the core shows now and frames exactly that page's origin. Nobody may
+ *   frame our pages but the status-frame page, which only our own pages may frame.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { CustomScheme, Protocol } from 'electron';
 import { appFramePagePath } from '../core/bridge/app-frame.js';
+import { statusFrameContentSecurityPolicy, statusFramePagePath, statusPageOf } from '../core/bridge/status-frame.js';
 import type { Logger } from '../core/common/log.js';
 import { SHELL_HOST, SHELL_SCHEME, parseUrl } from './navigation.js';
 
@@ -51,8 +55,12 @@ function policy(frameSources: string): string {
   ].join('; ');
 }
 
-/** The UI and every other response: it frames nothing (app views are the main process's own views). */
-export const contentSecurityPolicy = policy("'none'");
+/**
+ * The UI and every other response: it frames our own pages only — the status-frame page, in the
+ * status strip (app views are the main process's own views); every page but that one refuses
+ * to be framed (`frame-ancestors 'none'`).
+ */
+export const contentSecurityPolicy = policy("'self'");
 /** The app-frame page, top-level in each app view: it frames one app of any http(s) origin (the core decides which). */
 export const appFrameContentSecurityPolicy = policy('https: http:');
 
@@ -89,10 +97,16 @@ export function securityHeaders(csp = contentSecurityPolicy): Record<string, str
   };
 }
 
-/** Headers of a file response. */
-export function fileHeaders(file: string): Record<string, string> {
-  const appFramePage = nodePath.basename(file).toLowerCase() === appFramePagePath.slice(1);
-  return { ...securityHeaders(appFramePage ? appFrameContentSecurityPolicy : contentSecurityPolicy), 'Content-Type': contentType(file) };
+/** Is this file the status-frame page? */
+function isStatusFramePage(file: string): boolean {
+  return nodePath.basename(file).toLowerCase() === statusFramePagePath.slice(1);
+}
+
+/** Headers of a file response; `statusOrigin`: the origin the status-frame page is served for (the core's). */
+export function fileHeaders(file: string, statusOrigin?: string): Record<string, string> {
+  const name = nodePath.basename(file).toLowerCase();
+  const csp = name === appFramePagePath.slice(1) ? appFrameContentSecurityPolicy : isStatusFramePage(file) && statusOrigin !== undefined ? statusFrameContentSecurityPolicy(statusOrigin) : contentSecurityPolicy;
+  return { ...securityHeaders(csp), 'Content-Type': contentType(file) };
 }
 
 export type AppRequest = { kind: 'file'; path: string } | { kind: 'error'; status: 400 | 404 | 405; reason: string };
@@ -123,26 +137,42 @@ function errorResponse(status: number, reason: string): Response {
 }
 
 /**
+ * The origin of the status page an app shows at exactly this URL, or undefined when none is
+ * (`ClientCore.statusInfoOrigin`). Without it, no status-frame page is served.
+ */
+export type StatusInfoOrigin = (url: string) => string | undefined;
+
+/**
  * The response to one `app:` request: the file, or an error; always with our headers.
  * Plain Fetch API objects, so it runs (and is tested) in Node as well.
  */
-export async function appResponse(request: Pick<Request, 'url' | 'method'>, root: string, log: Logger): Promise<Response> {
+export async function appResponse(request: Pick<Request, 'url' | 'method'>, root: string, log: Logger, statusInfoOrigin?: StatusInfoOrigin): Promise<Response> {
   const target = resolveAppRequest(request.url, request.method, root);
   if (target.kind === 'error') {
     log('warn', 'app:// request refused', { url: request.url.slice(0, 200), status: target.status, reason: target.reason });
     return errorResponse(target.status, target.reason);
   }
+  // The status-frame page only while the core shows a status page at the URL it names.
+  let statusOrigin: string | undefined;
+  if (isStatusFramePage(target.path)) {
+    const page = statusPageOf(request.url);
+    statusOrigin = page === undefined ? undefined : statusInfoOrigin?.(page);
+    if (statusOrigin === undefined) {
+      log('info', 'status-frame page refused: no status page shown at that URL', { url: page?.slice(0, 200) });
+      return errorResponse(404, 'no app shows a status page at that address');
+    }
+  }
   try {
     const [realRoot, realFile] = await Promise.all([realpath(root), realpath(target.path)]);
     if (!realFile.startsWith(realRoot + nodePath.sep) || !(await stat(realFile)).isFile()) return errorResponse(404, 'not found');
     const body = request.method === 'HEAD' ? null : new Uint8Array(await readFile(realFile));
-    return new Response(body, { status: 200, headers: fileHeaders(realFile) });
+    return new Response(body, { status: 200, headers: fileHeaders(realFile, statusOrigin) });
   } catch {
     return errorResponse(404, 'not found');
   }
 }
 
 /** Serve `root` (the renderer build) under `app://myapps/` on the protocol given (a session's). */
-export function serveRenderer(protocol: Protocol, root: string, log: Logger): void {
-  protocol.handle(SHELL_SCHEME, (request) => appResponse(request, root, log));
+export function serveRenderer(protocol: Protocol, root: string, log: Logger, statusInfoOrigin?: StatusInfoOrigin): void {
+  protocol.handle(SHELL_SCHEME, (request) => appResponse(request, root, log, statusInfoOrigin));
 }

@@ -3,9 +3,9 @@
  * Electron wiring only: each decision is a pure function of web-preferences.ts or
  * navigation.ts, unit-tested there.
  */
-import { BrowserWindow, shell, type WebContents } from 'electron';
+import { BrowserWindow, shell, type WebContents, type WebFrameMain } from 'electron';
 import type { Logger } from '../core/common/log.js';
-import { SHELL_ORIGIN, callLinkOf, externalOpenDecision, isAllowedShellNavigation } from './navigation.js';
+import { SHELL_ORIGIN, callLinkOf, externalOpenDecision, isAllowedShellFrameNavigation, isAllowedShellNavigation } from './navigation.js';
 import { secureWebPreferences } from './web-preferences.js';
 
 /** The first page of the shell. */
@@ -72,6 +72,8 @@ export interface MainWindowOptions {
   maximized: boolean;
   /** Click-to-dial links the shell page opens (guardWebContents). */
   followLink: (link: string) => void;
+  /** The origin of the status page the core shows at exactly this URL (ClientCore.statusInfoOrigin): where its frame may go. */
+  statusInfoOrigin: (url: string) => string | undefined;
   log: Logger;
 }
 
@@ -90,6 +92,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     webPreferences: { ...secureWebPreferences('shell', { preload: options.preload, devTools: options.devTools }), nodeIntegration: false, contextIsolation: true, sandbox: true },
   });
   guardWebContents(win.webContents, options.log, options.followLink);
+  guardShellFrames(win.webContents, options.statusInfoOrigin, options.log);
   win.once('ready-to-show', () => {
     if (options.startHidden) {
       // Opened later (from the tray): as it was when it last closed.
@@ -103,6 +106,24 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   win.webContents.on('render-process-gone', (_event, details) => options.log('error', 'the shell renderer ended', { reason: details.reason, exitCode: details.exitCode }));
   win.loadURL(SHELL_START_URL).catch((e: unknown) => options.log('error', 'the shell page did not load', { error: String(e) }));
   return win;
+}
+
+/**
+ * The frames of the shell window: the status strip's status-frame pages and, below them, each
+ * one's status page on its own origin (isAllowedShellFrameNavigation) — on navigations and
+ * server redirects alike. The top frame is guardWebContents' business.
+ */
+function guardShellFrames(contents: WebContents, statusInfoOrigin: (url: string) => string | undefined, log: Logger): void {
+  const guard = (event: { url: string; isMainFrame: boolean; frame: WebFrameMain | null; preventDefault(): void }, what: string) => {
+    if (event.isMainFrame) return;
+    const ancestors: string[] = [];
+    for (let f = event.frame?.parent ?? null; f !== null && f.parent !== null; f = f.parent) ancestors.push(f.url);
+    if (event.frame !== null && isAllowedShellFrameNavigation(event.url, ancestors, statusInfoOrigin)) return;
+    event.preventDefault();
+    log('warn', `a ${what} of a frame in the main window was refused`, { url: event.url.slice(0, 200), depth: ancestors.length + 1 });
+  };
+  contents.on('will-frame-navigate', (event) => guard(event, 'navigation'));
+  contents.on('will-redirect', (event) => guard(event, 'redirect'));
 }
 
 /** Bring the main window to the front (second instance, dock click, tray, a notification click). */

@@ -17,4 +17,10 @@ export interface BridgeHost {
    * without it hosts no apps, and the shell refuses every app-frame connection.
    */
   attachAppFrame?: AppFrameHost['attachAppFrame'];
+  /**
+   * The origin of the status page an app shows at exactly `url`, or undefined when none is
+   * (ClientCore.statusInfoOrigin): the shell serves the status-frame page for that URL only,
+   * with `frame-src` set to that origin. A host without it shows no status pages.
+   */
+  statusInfoOrigin?(url: string): string | undefined;
 }

@@ -2,13 +2,17 @@
  * Response headers of the browser shell (security control 9). No policy allows inline
  * script or style, and each page talks only to the shell itself.
  *
- * Two pages, two policies:
- * - the UI (index.html, and every other response) may frame only our own app-frame page
- *   (`frame-src 'self'`) and may be framed by nobody;
+ * Three pages, three policies:
+ * - the UI (index.html, and every other response) may frame only our own pages — the app-frame
+ *   and status-frame pages — (`frame-src 'self'`) and may be framed by nobody;
  * - the app-frame page (appframe.html) may frame any http(s) App URL — which app may be
  *   shown is decided in the core, not by the CSP — and may be framed only by our own UI
- *   (`frame-ancestors 'self'`, `X-Frame-Options: SAMEORIGIN`).
+ *   (`frame-ancestors 'self'`, `X-Frame-Options: SAMEORIGIN`);
+ * - the status-frame page (statusframe.html, bridge/status-frame.ts) may frame exactly the
+ *   origin of the one status page it is served for (a policy per request: the UI's own is
+ *   fixed before any app shows one) and may be framed only by our own UI.
  */
+import { statusFrameContentSecurityPolicy } from '../core/bridge/status-frame.js';
 import { shellOrigins } from './access.js';
 
 function sockets(port: number): string {
@@ -69,10 +73,20 @@ export function securityHeaders(port: number): Record<string, string> {
   };
 }
 
+/** Headers of the status-frame page for a status page of `origin`: framed by our UI only. */
+export function statusFrameSecurityHeaders(origin: string): Record<string, string> {
+  return framedByUiHeaders(statusFrameContentSecurityPolicy(origin));
+}
+
 /** Headers of the app-frame page: framed by our UI only. */
 export function appFrameSecurityHeaders(port: number): Record<string, string> {
+  return framedByUiHeaders(appFrameContentSecurityPolicy(port));
+}
+
+/** Headers of a page only our own UI may frame. */
+function framedByUiHeaders(csp: string): Record<string, string> {
   return {
-    'Content-Security-Policy': appFrameContentSecurityPolicy(port),
+    'Content-Security-Policy': csp,
     'Referrer-Policy': common['Referrer-Policy'],
     'X-Frame-Options': 'SAMEORIGIN',
     'Cross-Origin-Opener-Policy': common['Cross-Origin-Opener-Policy'],

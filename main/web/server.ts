@@ -13,12 +13,13 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { appFrameBridgePath, appFramePagePath, validViewId } from '../core/bridge/app-frame.js';
 import { webBridgePath } from '../core/bridge/channels.js';
+import { statusFramePagePath, statusFrameUrlParam } from '../core/bridge/status-frame.js';
 import { type Logger, silentLogger } from '../core/common/log.js';
 import { hostAllowed, newToken, originAllowed, shellOrigins, tokenMatches } from './access.js';
 import { AppFrameSocketServer } from './app-frame-socket.js';
 import type { BridgeHost } from './bridge-host.js';
 import { BridgeSocketServer } from './bridge-socket.js';
-import { appFrameSecurityHeaders, securityHeaders } from './security-headers.js';
+import { appFrameSecurityHeaders, securityHeaders, statusFrameSecurityHeaders } from './security-headers.js';
 import { findStaticFile, sendStaticFile } from './static-files.js';
 
 export interface WebShellOptions {
@@ -57,10 +58,10 @@ function splitTarget(target: string): { path: string; query: URLSearchParams } {
 /**
  * Which page a request path names, judged on the path as the file lookup will decode it and
  * case-blind (a case-insensitive file system serves `/INDEX.HTML` too): `index` for `/` and
- * index.html, `appframe` for the app-frame page, `other` for any other HTML file; undefined
- * for everything else (assets, which need no token).
+ * index.html, `appframe` for the app-frame page, `statusframe` for the status-frame page,
+ * `other` for any other HTML file; undefined for everything else (assets, which need no token).
  */
-function pageOf(rawPath: string): 'index' | 'appframe' | 'other' | undefined {
+function pageOf(rawPath: string): 'index' | 'appframe' | 'statusframe' | 'other' | undefined {
   if (rawPath === '/') return 'index';
   let decoded: string;
   try {
@@ -70,6 +71,7 @@ function pageOf(rawPath: string): 'index' | 'appframe' | 'other' | undefined {
   }
   if (decoded === '/index.html') return 'index';
   if (decoded === appFramePagePath) return 'appframe';
+  if (decoded === statusFramePagePath) return 'statusframe';
   return /\.html?$/.test(decoded) ? 'other' : undefined;
 }
 
@@ -104,10 +106,18 @@ export async function createWebShell(options: WebShellOptions): Promise<WebShell
         log('warn', 'page refused: missing or wrong token');
         return answer(403, 'Forbidden: open the address the browser shell printed; it carries the access token.');
       }
-      const file = await findStaticFile(rendererDir, page === 'index' ? '/index.html' : page === 'appframe' ? appFramePagePath : path);
+      // The status-frame page only for a status page the core shows now, framing exactly its origin.
+      const statusPage = query.get(statusFrameUrlParam);
+      const statusOrigin = page === 'statusframe' && statusPage !== null ? options.host.statusInfoOrigin?.(statusPage) : undefined;
+      if (page === 'statusframe' && statusOrigin === undefined) {
+        log('info', 'status-frame page refused: no status page shown at that URL', { url: statusPage?.slice(0, 200) });
+        return answer(404, 'Not found: no app shows a status page at that address.');
+      }
+      const file = await findStaticFile(rendererDir, page === 'index' ? '/index.html' : page === 'appframe' ? appFramePagePath : page === 'statusframe' ? statusFramePagePath : path);
       if (file === 'bad-path') return answer(400, 'Bad request');
       if (file === undefined) return page === 'other' ? answer(404, 'Not found') : answer(503, notBuiltMessage);
-      return sendStaticFile(req, res, file, { ...(page === 'appframe' ? appFrameSecurityHeaders(port) : headers), 'Cache-Control': 'no-store' });
+      const pageHeaders = page === 'appframe' ? appFrameSecurityHeaders(port) : statusOrigin !== undefined ? statusFrameSecurityHeaders(statusOrigin) : headers;
+      return sendStaticFile(req, res, file, { ...pageHeaders, 'Cache-Control': 'no-store' });
     }
 
     const file = await findStaticFile(rendererDir, path);

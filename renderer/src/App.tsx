@@ -9,6 +9,7 @@ import { PresenceMenu } from './components/PresenceMenu.js';
 import { ProviderPrompts } from './components/ProviderPrompt.js';
 import { RunningApps } from './components/RunningApps.js';
 import { StatusBar } from './components/StatusBar.js';
+import { StatusInfos } from './components/StatusInfos.js';
 import { I18nContext, makeI18n } from './i18n.js';
 import { AccountSecurity } from './screens/AccountSecurity.js';
 import { Home } from './screens/Home.js';
@@ -127,6 +128,7 @@ export function App() {
           <div className="topbar-end">{inSession && <PresenceMenu />}</div>
         </header>
         <Notices />
+        <StatusInfos shownViewId={shownViewId} />
         <div className="workspace">
           {inSession && stripApps.length > 0 && <RunningApps apps={stripApps} shownViewId={shownViewId} homeCurrent={view === 'home'} onShowHome={showHome} navRef={stripRef} />}
           <main className="main">

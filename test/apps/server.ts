@@ -7,6 +7,7 @@
  *   /apps/<name>/*.png        a solid-colour PNG icon (so icon overrides like <name>-icon.png work)
  *   /apps/<name>/applib.js    the shared app library (+ appcrypto.js, ui.js, app.css)
  *   /apps/<name>/<kind>.js    the page's own script
+ *   /apps/<name>/phone-status.htm   (phone apps) the page a call shows as ShowStatusInfo, phonestatus.js
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -59,6 +60,7 @@ const assets: Record<string, string> = {
   'search.js': 'pages/search.js',
   'searchclient.js': 'pages/searchclient.js',
   'phone.js': 'pages/phone.js',
+  'phonestatus.js': 'pages/phonestatus.js',
   'badge.js': 'pages/badge.js',
   'channel.js': 'pages/channel.js',
   'website.js': 'pages/website.js',
@@ -76,9 +78,12 @@ const colours: Record<SampleAppKind, [number, number, number]> = {
   channel: [0xef, 0x6c, 0x00],
 };
 
+/** Pages an app kind serves beside its own, by file name: the script each loads (phone: its call's status page). */
+const extraPages = new Map<SampleAppKind, Map<string, string>>([['phone', new Map([['phone-status.htm', 'phonestatus.js']])]]);
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function pageHtml(app: SampleAppConfig): string {
+function pageHtml(app: SampleAppConfig, script = scriptOf(app.kind)): string {
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -87,7 +92,7 @@ function pageHtml(app: SampleAppConfig): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(app.name)}</title>`,
     '<link rel="stylesheet" href="app.css">',
-    `<script type="module" src="${scriptOf(app.kind)}"></script>`,
+    `<script type="module" src="${script}"></script>`,
     '</head>',
     '<body></body>',
     '</html>',
@@ -129,10 +134,11 @@ export async function startSampleApps(opts: SampleAppsOptions): Promise<SampleAp
       if (!m || !service) return send(req, res, 404, 'text/plain', 'not found');
       const { app, page } = service;
       const file = m[2]!;
-      if (file === `${page}.htm` || (app.kind === 'website' && file === page)) {
-        requests.get(app.name)!.push(req.url ?? '');
+      const extra = extraPages.get(app.kind)?.get(file);
+      if (file === `${page}.htm` || (app.kind === 'website' && file === page) || extra !== undefined) {
+        if (extra === undefined) requests.get(app.name)!.push(req.url ?? '');
         const csp = `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://${req.headers.host ?? `${host}:${port}`}; base-uri 'none'; form-action 'none'`;
-        return send(req, res, 200, contentTypes.html!, pageHtml(app), { 'Content-Security-Policy': csp });
+        return send(req, res, 200, contentTypes.html!, pageHtml(app, extra), { 'Content-Security-Policy': csp });
       }
       if (file.endsWith('.png')) return send(req, res, 200, contentTypes.png!, iconOf(app.kind));
       const asset = assets[file];

@@ -22,6 +22,7 @@ import type { LogLevel } from '../../main/core/common/log.js';
 import type { BridgeHost } from '../../main/web/bridge-host.js';
 import { batchAppFrames, decodeToAppFrames, maxAppFrameBytes, maxAppMessageBytes } from '../../main/core/bridge/app-frame.js';
 import { maxFrameBytes } from '../../main/web/bridge-socket.js';
+import { statusFrameContentSecurityPolicy } from '../../main/core/bridge/status-frame.js';
 import { appFrameContentSecurityPolicy, contentSecurityPolicy } from '../../main/web/security-headers.js';
 import { createWebShell, notBuiltMessage, type WebShell } from '../../main/web/server.js';
 
@@ -337,6 +338,66 @@ describe('browser shell: the app-frame page', () => {
     expect((await http(shell, withToken(shell, '/other.html'))).body).toContain('<title>other page</title>');
     // Assets stay public: they hold no data.
     expect((await http(shell, '/assets/app.js')).status).toBe(200);
+  });
+});
+
+describe('browser shell: the status-frame page', () => {
+  /** A host that shows the status pages in `shown` (URL → origin), as ClientCore.statusInfoOrigin answers. */
+  class StatusHost extends RecordingHost {
+    readonly shown = new Map<string, string>();
+    statusInfoOrigin(url: string): string | undefined {
+      return this.shown.get(url);
+    }
+  }
+  const call = 'https://phone.example.com:8443/apps/phone/phone-status.htm?num=1';
+  /** The status-frame page's path for `url`; `token: null`, without a token. */
+  const page = (shell: WebShell, url: string, token: string | null = shell.token, path = '/statusframe.html') => `${path}?url=${encodeURIComponent(url)}${token === null ? '' : `&token=${encodeURIComponent(token)}`}`;
+
+  async function statusShell(host: BridgeHost = new StatusHost()) {
+    const rendererDir = await fakeRenderer();
+    await writeFile(join(rendererDir, 'statusframe.html'), '<!doctype html><title>myApps status page</title>');
+    return startShell({ rendererDir, host });
+  }
+
+  it('is served only for a status page the core shows, with the token, framing exactly its origin, framed by our UI only', async () => {
+    const { shell, host, records } = await statusShell();
+    host.shown.set(call, 'https://phone.example.com:8443');
+    for (const path of [page(shell, call, null), page(shell, call, 'wrong'), page(shell, call, null, '/STATUSFRAME.HTML'), page(shell, call, null, '/statusframe%2ehtml')]) {
+      const refused = await http(shell, path);
+      expect(refused.status, path).toBe(403);
+      expect(refused.body).not.toContain('<title>');
+    }
+    const served = await http(shell, page(shell, call));
+    expect(served.status).toBe(200);
+    expect(served.body).toContain('<title>myApps status page</title>');
+    expect(served.headers).toMatchObject({
+      'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; frame-src https://phone.example.com:8443; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+      'x-frame-options': 'SAMEORIGIN',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    expect(served.headers['content-security-policy']).toBe(statusFrameContentSecurityPolicy('https://phone.example.com:8443'));
+    // However its path is spelled, the same check.
+    expect((await http(shell, page(shell, call, shell.token, '/STATUSFRAME.HTML'))).headers['content-security-policy']).toContain('frame-src https://phone.example.com:8443;');
+    // Any other URL, none, or the page once the core no longer shows it: not found, and said so.
+    for (const path of [page(shell, 'https://evil.test/x.htm'), page(shell, `${call}&x=1`), withToken(shell, '/statusframe.html')]) {
+      const refused = await http(shell, path);
+      expect(refused.status, path).toBe(404);
+      expect(refused.body).not.toContain('<title>');
+      expect(refused.headers['content-security-policy']).toBe(contentSecurityPolicy(shell.port));
+    }
+    expect(records.filter((r) => r.message === 'status-frame page refused: no status page shown at that URL').map((r) => r.fields?.url)).toEqual(['https://evil.test/x.htm', `${call}&x=1`, undefined]);
+    host.shown.clear();
+    expect((await http(shell, page(shell, call))).status).toBe(404);
+    expect(JSON.stringify(records)).not.toContain(shell.token);
+  });
+
+  it('is never served by a host that shows no status pages', async () => {
+    const { shell } = await statusShell(new RecordingHost());
+    expect((await http(shell, page(shell, call))).status).toBe(404);
+    // Control: the same shell serves its other pages.
+    expect((await http(shell, withToken(shell))).status).toBe(200);
   });
 });
 

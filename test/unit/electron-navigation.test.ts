@@ -3,7 +3,7 @@
  * on its App URL's origin, and only https/mailto links reach the OS.
  */
 import { describe, expect, it } from 'vitest';
-import { callLinkOf, externalOpenDecision, isAllowedAppNavigation, isAllowedShellNavigation, isShellUrl } from '../../main/electron/navigation.js';
+import { callLinkOf, externalOpenDecision, isAllowedAppNavigation, isAllowedShellFrameNavigation, isAllowedShellNavigation, isShellUrl, isStatusFramePageUrl } from '../../main/electron/navigation.js';
 
 const hostile = [
   'file:///etc/passwd',
@@ -52,6 +52,39 @@ describe('isAllowedShellNavigation', () => {
 
   it('isShellUrl refuses non-strings', () => {
     for (const v of [undefined, null, 1, {}, ['app://myapps/']]) expect(isShellUrl(v)).toBe(false);
+  });
+});
+
+describe('isAllowedShellFrameNavigation (the status strip’s frames in the shell window)', () => {
+  const call = 'https://phone.example.com/apps/phone/phone-status.htm?num=1';
+  const wrapper = `app://myapps/statusframe.html?url=${encodeURIComponent(call)}&title=Phone`;
+  /** The core shows `call` (and nothing else): its origin. */
+  const origin = (url: string) => (url === call ? 'https://phone.example.com' : undefined);
+
+  it('a child of the top frame shows our status-frame page and nothing else', () => {
+    expect(isStatusFramePageUrl(wrapper)).toBe(true);
+    expect(isAllowedShellFrameNavigation(wrapper, [], origin)).toBe(true);
+    expect(isAllowedShellFrameNavigation('app://myapps/STATUSFRAME.HTML?url=x', [], origin)).toBe(true);
+    for (const url of [...hostile, call, 'app://myapps/index.html', 'app://myapps/appframe.html?view=1', 'app://myapps.evil.test/statusframe.html', 'https://phone.example.com/statusframe.html']) {
+      expect(isAllowedShellFrameNavigation(url, [], origin), url).toBe(false);
+    }
+  });
+
+  it('below a status-frame page, only the origin of the status page it was served for, while the core shows it', () => {
+    expect(isAllowedShellFrameNavigation(call, [wrapper], origin)).toBe(true);
+    expect(isAllowedShellFrameNavigation('https://phone.example.com/apps/phone/other.htm', [wrapper], origin)).toBe(true);
+    // Deeper frames of the status page: the same origin.
+    expect(isAllowedShellFrameNavigation('https://phone.example.com/x.htm', [call, wrapper], origin)).toBe(true);
+    expect(isAllowedShellFrameNavigation('https://maps.example/embed', [call, wrapper], origin)).toBe(false);
+    for (const url of [...hostile, 'https://phone.example.com.evil.test/x', 'http://phone.example.com/x', 'https://phone.example.com:8443/x', 'https://user@phone.example.com/x', 'app://myapps/index.html']) {
+      expect(isAllowedShellFrameNavigation(url, [wrapper], origin), url).toBe(false);
+    }
+    // Once the core no longer shows it, or for a status-frame page it never served: nothing.
+    expect(isAllowedShellFrameNavigation(call, [wrapper], () => undefined)).toBe(false);
+    expect(isAllowedShellFrameNavigation(call, [`app://myapps/statusframe.html?url=${encodeURIComponent('https://evil.test/')}`], origin)).toBe(false);
+    // Below any other frame (a frame that is not our status-frame page): nothing.
+    expect(isAllowedShellFrameNavigation(call, ['about:blank'], origin)).toBe(false);
+    expect(isAllowedShellFrameNavigation(call, ['https://phone.example.com/statusframe.html?url=' + encodeURIComponent(call)], origin)).toBe(false);
   });
 });
 

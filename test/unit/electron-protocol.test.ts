@@ -4,6 +4,7 @@
  */
 import { posix, win32 } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { statusFrameContentSecurityPolicy } from '../../main/core/bridge/status-frame.js';
 import { appFrameContentSecurityPolicy, appResponse, appScheme, contentSecurityPolicy, contentType, fileHeaders, resolveAppRequest, securityHeaders } from '../../main/electron/protocol.js';
 
 const root = '/opt/myapps/resources/app.asar/renderer/dist';
@@ -80,14 +81,22 @@ describe('headers and CSP', () => {
     expect(directives.get('base-uri')).toEqual(["'none'"]);
     expect(directives.get('form-action')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
-    expect(directives.get('frame-src')).toEqual(["'none'"]);
+    // Our own pages only: the status strip's status-frame page (every page but that one refuses to be framed).
+    expect(directives.get('frame-src')).toEqual(["'self'"]);
     expect(contentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|wasm-unsafe-eval|\*/);
   });
 
   it('only the app-frame page may frame an app (http or https); it differs from the UI policy in nothing else', () => {
     expect(fileHeaders('/x/appframe.html')['Content-Security-Policy']).toBe(appFrameContentSecurityPolicy);
-    expect(appFrameContentSecurityPolicy).toBe(contentSecurityPolicy.replace("frame-src 'none'", 'frame-src https: http:'));
+    expect(appFrameContentSecurityPolicy).toBe(contentSecurityPolicy.replace("frame-src 'self'", 'frame-src https: http:'));
     expect(fileHeaders('/x/appframe.html.js')['Content-Security-Policy']).toBe(contentSecurityPolicy);
+  });
+
+  it('the status-frame page frames exactly the origin it is served for, and only our pages may frame it', () => {
+    expect(fileHeaders('/x/statusframe.html', 'https://phone.example.com')['Content-Security-Policy']).toBe(statusFrameContentSecurityPolicy('https://phone.example.com'));
+    expect(statusFrameContentSecurityPolicy('https://phone.example.com')).toContain("frame-src https://phone.example.com; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'");
+    // Without an origin (never served so: appResponse refuses first) it is framed like any page of ours: not at all.
+    expect(fileHeaders('/x/statusframe.html')['Content-Security-Policy']).toBe(contentSecurityPolicy);
   });
 
   it('every response, errors included, carries the CSP and nosniff', () => {
@@ -162,5 +171,33 @@ describe('appResponse (on a real directory)', () => {
       expect(await r.text(), url).not.toContain('do not serve');
     }
     expect(logged.filter((m) => m === 'app:// request refused')).toHaveLength(2);
+  });
+
+  it('the status-frame page only for a status page the core shows, with the policy for exactly its origin', async () => {
+    const dist = await fixture();
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(posix.join(dist, 'statusframe.html'), '<!doctype html><title>myApps status page</title>');
+    const call = 'https://phone.example.com/apps/phone/phone-status.htm?num=1';
+    const shown = new Map([[call, 'https://phone.example.com']]);
+    const logged: string[] = [];
+    const log = (_level: string, message: string) => void logged.push(message);
+    const get = (url: string, origin?: (u: string) => string | undefined) => appResponse({ url, method: 'GET' }, dist, log, origin);
+    const served = await get(`app://myapps/statusframe.html?url=${encodeURIComponent(call)}&title=Phone`, (u) => shown.get(u));
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-security-policy')).toBe(statusFrameContentSecurityPolicy('https://phone.example.com'));
+    expect(await served.text()).toContain('myApps status page');
+    for (const [url, origin] of [
+      [`app://myapps/statusframe.html?url=${encodeURIComponent('https://evil.test/x.htm')}`, (u: string) => shown.get(u)],
+      ['app://myapps/statusframe.html', (u: string) => shown.get(u)],
+      [`app://myapps/STATUSFRAME.HTML?url=${encodeURIComponent(`${call}&x`)}`, (u: string) => shown.get(u)],
+      // A session that serves our pages without asking the core (an app's): never.
+      [`app://myapps/statusframe.html?url=${encodeURIComponent(call)}`, undefined],
+    ] as const) {
+      const r = await get(url, origin);
+      expect(r.status, url).toBe(404);
+      expect(r.headers.get('content-security-policy'), url).toBe(contentSecurityPolicy);
+      expect(await r.text(), url).not.toContain('myApps status page');
+    }
+    expect(logged.filter((m) => m === 'status-frame page refused: no status page shown at that URL')).toHaveLength(4);
   });
 });

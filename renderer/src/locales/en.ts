@@ -129,6 +129,10 @@ export const en = {
   'apps.permissionsAsk': 'Allow {permissions}…',
   'apps.permissionsAskScreen': 'Allow screen sharing…',
 
+  'statusInfo.label': 'Status of apps in the background',
+  'statusInfo.show': 'Show {title}',
+  'statusInfo.frame': 'Status of {title}',
+
   'permission.microphone': 'microphone',
   'permission.camera': 'camera',
   'permission.screen': 'screen',

@@ -2633,6 +2633,13 @@ function childFrame(wc, url, depth = 1) {
   return makeFrame(wc, { url, parent, routingId: ++wc[S].frameRoutingIds });
 }
 
+/** A subframe (on about:blank) below frames at `urls`, top-down (the first is a child of the top frame). */
+function frameBelow(wc, urls) {
+  let parent = wc.mainFrame;
+  for (const url of urls) parent = makeFrame(wc, { url, parent, routingId: ++wc[S].frameRoutingIds });
+  return makeFrame(wc, { url: 'about:blank', parent, routingId: ++wc[S].frameRoutingIds });
+}
+
 /**
  * The frame an IPC message comes from, as the harness describes it: `{ url, isMainFrame, depth }`.
  * A top frame on the web contents' own URL is its `mainFrame`; on another URL, a top frame at
@@ -2765,10 +2772,10 @@ const ops = {
   },
 
   /** will-navigate / will-frame-navigate / will-redirect / did-start-navigation with Electron's event shape. */
-  navigate({ webContentsId, event = 'will-navigate', url, isMainFrame = true, depth = 1, isSameDocument = false }) {
+  navigate({ webContentsId, event = 'will-navigate', url, isMainFrame = true, depth = 1, isSameDocument = false, ancestors }) {
     const wc = webContentsById(webContentsId);
     // The frame that navigates (it still shows its current document; a subframe's is about:blank here).
-    const frame = isMainFrame ? wc.mainFrame : childFrame(wc, 'about:blank', depth);
+    const frame = isMainFrame ? wc.mainFrame : ancestors ? frameBelow(wc, ancestors) : childFrame(wc, 'about:blank', depth);
     const fields = { url, isMainFrame, isSameDocument, frame, initiator: null };
     // The deprecated positional arguments follow the event, as in Electron 45.
     const args = event === 'will-frame-navigate' ? [] : [url, event === 'will-redirect' ? isSameDocument : false, isMainFrame, wc.getProcessId(), frame.routingId];

@@ -655,9 +655,13 @@ export class MainProcess {
     return this.request('emit', { target: 'webContents', id: webContentsId, event, args, fields, ...(withEvent !== undefined && { withEvent }) });
   }
 
-  /** A navigation event with Electron 45's shape (`event.url`, `isMainFrame`, `frame`...): was it prevented? */
-  navigate(webContentsId: number, url: string, { event = 'will-navigate', isMainFrame = true, depth, isSameDocument }: { event?: 'will-navigate' | 'will-frame-navigate' | 'will-redirect' | 'did-start-navigation'; isMainFrame?: boolean; depth?: number; isSameDocument?: boolean } = {}): Promise<EmitResult> {
-    return this.request('navigate', { webContentsId, url, event, isMainFrame, ...(depth !== undefined && { depth }), ...(isSameDocument !== undefined && { isSameDocument }) });
+  /**
+   * A navigation event with Electron 45's shape (`event.url`, `isMainFrame`, `frame`...): was it prevented?
+   * A subframe is `depth` below the top frame, its ancestors on about:blank — or, with `ancestors`,
+   * below frames at those URLs (top-down: the first is the top frame's child).
+   */
+  navigate(webContentsId: number, url: string, { event = 'will-navigate', isMainFrame = true, depth, isSameDocument, ancestors }: { event?: 'will-navigate' | 'will-frame-navigate' | 'will-redirect' | 'did-start-navigation'; isMainFrame?: boolean; depth?: number; isSameDocument?: boolean; ancestors?: string[] } = {}): Promise<EmitResult> {
+    return this.request('navigate', { webContentsId, url, event, isMainFrame, ...(depth !== undefined && { depth }), ...(isSameDocument !== undefined && { isSameDocument }), ...(ancestors !== undefined && { ancestors }) });
   }
 
   /** `window.open(url)` from the web contents: its window-open handler's answer, or null when it has none (Electron then opens the window). */
