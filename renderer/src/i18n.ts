@@ -62,6 +62,12 @@ function sharedFormatters(pluralLanguage: string): Formatters {
   };
 }
 
+/**
+ * Named formats the messages may use besides ICU's own (`{time, date, session}`): `Intl`'s date and
+ * time styles, which ICU skeletons cannot express (German "30.11.2026, 03:14", English "Nov 30, 2026, 3:14 AM").
+ */
+export const messageFormats = { date: { session: { dateStyle: 'medium', timeStyle: 'short' } } } as const;
+
 /** One I18n per setting and OS languages, so its compiled messages live as long as the page. */
 const made = new Map<string, I18n>();
 
@@ -86,7 +92,7 @@ function createI18n(setting: string, preferred: readonly string[]): I18n {
     let message = compiled.get(key);
     if (!message) {
       // ignoreTag: a "<" in a translation is text; elements go in through `nodes` placeholders.
-      message = new IntlMessageFormat(table[key] ?? en[key], locale, undefined, { ignoreTag: true, formatters });
+      message = new IntlMessageFormat(table[key] ?? en[key], locale, messageFormats, { ignoreTag: true, formatters });
       compiled.set(key, message);
     }
     return message;

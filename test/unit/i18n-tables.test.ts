@@ -9,7 +9,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { resolveLanguage, uiLanguages } from '../../main/core/bridge/language.js';
-import { languageChoices, makeI18n, tables } from '../../renderer/src/i18n.js';
+import { languageChoices, makeI18n, messageFormats, tables } from '../../renderer/src/i18n.js';
 import { de } from '../../renderer/src/locales/de.js';
 import { en } from '../../renderer/src/locales/en.js';
 import { es } from '../../renderer/src/locales/es.js';
@@ -23,6 +23,8 @@ const translations: Record<string, Record<string, string>> = { de, fr, it: itali
 interface Element {
   type: number;
   value?: string;
+  /** number/date/time: a named style ("session") or a parsed skeleton. */
+  style?: unknown;
   options?: Record<string, { value: Element[] }>;
 }
 const ARGUMENT = 1;
@@ -35,13 +37,25 @@ const kindName: Record<number, string> = { [ARGUMENT]: 'plain', [NUMBER]: 'numbe
 
 /** Parses like the UI does (tags are text); throws on a syntax error. */
 function parse(message: string, lang: string): Element[] {
-  return new IntlMessageFormat(message, lang, undefined, { ignoreTag: true }).getAst() as unknown as Element[];
+  return new IntlMessageFormat(message, lang, messageFormats, { ignoreTag: true }).getAst() as unknown as Element[];
 }
 
-/** Each argument the message uses, with its kind (plain, number, date, time, select, plural). */
+/** A style as written: a name, "::" and the skeleton's tokens, or "default". */
+function styleText(style: unknown): string {
+  if (typeof style === 'string') return style;
+  const skeleton = style as { tokens?: { stem: string; options: string[] }[]; pattern?: string } | undefined;
+  if (skeleton?.tokens) return `::${skeleton.tokens.map((t) => [t.stem, ...t.options].join('/')).join(' ')}`;
+  return skeleton?.pattern !== undefined ? `::${skeleton.pattern}` : 'default';
+}
+
+/**
+ * Each argument the message uses, with its kind (plain, select, plural; number, date and time with
+ * their style: an unknown style name is no error in FormatJS, it falls back to the default format).
+ */
 function argumentsOf(ast: Element[], into = new Map<string, Set<string>>()): Map<string, Set<string>> {
   for (const el of ast) {
-    const kind = kindName[el.type];
+    const styled = el.type === NUMBER || el.type === DATE || el.type === TIME;
+    const kind = styled ? `${kindName[el.type]} ${styleText(el.style)}` : kindName[el.type];
     if (kind && el.value !== undefined) {
       if (!into.has(el.value)) into.set(el.value, new Set());
       into.get(el.value)!.add(kind);
@@ -54,15 +68,19 @@ function argumentsOf(ast: Element[], into = new Map<string, Set<string>>()): Map
 /** A value of the right type for every argument, so formatting runs every branch the message has. */
 function sampleValues(args: Map<string, Set<string>>, n: number): Record<string, string | number | Date> {
   const values: Record<string, string | number | Date> = {};
-  for (const [name, kinds] of args) values[name] = kinds.has('date') || kinds.has('time') ? new Date(Date.UTC(2025, 0, 5, 15, 4)) : kinds.has('plural') || kinds.has('number') ? n : 'x';
+  const has = (kinds: Set<string>, kind: string) => [...kinds].some((k) => k.split(' ')[0] === kind);
+  for (const [name, kinds] of args) values[name] = has(kinds, 'date') || has(kinds, 'time') ? new Date(Date.UTC(2025, 0, 5, 15, 4)) : has(kinds, 'plural') || has(kinds, 'number') ? n : 'x';
   return values;
 }
 
-/** What a translation may do with an argument English has: the same, or plural/select on a plain one (German "neu", French "nouveaux"). */
+/**
+ * What a translation may do with an argument English has: the same; a number, date or time in
+ * English's own style (the locale formats it); or plural/select on a plain one (French "nouveaux").
+ */
 function compatible(english: Set<string>, translated: Set<string>): boolean {
-  const strict = [...english].filter((k) => k === 'number' || k === 'date' || k === 'time');
-  if (strict.length > 0) return strict.every((k) => translated.has(k));
-  return [...translated].every((k) => k === 'plain' || k === 'plural' || k === 'select' || k === 'number');
+  const styled = [...english].filter((k) => k.includes(' '));
+  if (styled.length > 0) return styled.every((k) => translated.has(k)) && [...translated].every((k) => english.has(k) || k === 'plural' || k === 'select');
+  return [...translated].every((k) => k === 'plain' || k === 'plural' || k === 'select');
 }
 
 /** Every problem of one table against English, as readable lines (empty: none). */
@@ -94,7 +112,7 @@ function problemsOf(lang: string, table: Record<string, string>): string[] {
     }
     for (const n of [0, 1, 2, 5, 1234.5]) {
       try {
-        new IntlMessageFormat(message, lang, undefined, { ignoreTag: true }).format(sampleValues(ours, n));
+        new IntlMessageFormat(message, lang, messageFormats, { ignoreTag: true }).format(sampleValues(ours, n));
       } catch (e) {
         problems.push(`${lang}: ${key} does not format with ${n}: ${String(e)}`);
         break;
@@ -118,20 +136,24 @@ describe('UI string tables', () => {
     });
   }
 
-  it('the check itself finds a missing key, an extra key, a broken brace, a renamed placeholder, a date made plain and an ASCII apostrophe', () => {
+  it('the check itself finds a missing key, an extra key, a broken brace, a renamed or added placeholder, a date made plain, a number style changed and an ASCII apostrophe', () => {
     const broken: Record<string, string> = { ...de, 'zz.extra': 'Extra' };
     delete broken['home.heading'];
     broken['home.noMatch'] = 'Keine App passt zu „{query“.';
     broken['apps.close'] = '{titel} schließen';
     broken['security.time'] = '{time}';
     broken['home.all'] = "Alle App's";
+    broken['settings.memoryTotal'] = 'Gesamt {size}';
+    broken['settings.memoryMegabytes'] = '{size, number} MB';
     expect(problemsOf('de', broken)).toEqual([
       'de: missing home.heading (en: "Home")',
       'de: extra key zz.extra',
       'de: home.all has an ASCII apostrophe (write ’)',
       expect.stringMatching(/^de: home\.noMatch does not parse as ICU/),
       'de: apps.close has arguments {titel}, English {title}',
-      'de: security.time uses {time} as plain, English as date',
+      'de: security.time uses {time} as plain, English as date session',
+      'de: settings.memoryTotal has arguments {size}, English {}',
+      'de: settings.memoryMegabytes uses {size} as number default, English as number ::unit/megabyte unit-width-short .#',
     ]);
   });
 });
@@ -158,7 +180,7 @@ describe('the language rule (bridge/language.ts) and the UI’s formatting with 
     expect(german.t('home.matches', { count: 1 })).toBe('1 passende App');
     expect(german.t('home.matches', { count: 1234 })).toBe('1.234 passende Apps');
     expect(german.t('settings.memoryMegabytes', { size: 5.25 })).toBe('5,3 MB');
-    expect(german.t('security.time', { time: Date.UTC(2025, 0, 5, 15, 4) })).toMatch(/^5\. Jan\. 2025, \d\d:04$/);
+    expect(german.t('security.time', { time: Date.UTC(2025, 0, 5, 15, 4) })).toMatch(/^05\.01\.2025, \d\d:04$/);
     expect(makeI18n('fr', ['fr-FR']).t('settings.memoryGigabytes', { size: 1.25 })).toMatch(/^1,3\s?Go$/);
     // Polish OS: English strings with English plural rules, Polish numbers.
     const polish = makeI18n('auto', ['pl-PL']);

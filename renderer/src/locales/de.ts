@@ -123,6 +123,9 @@ export const de: Messages = {
   'apps.permissionsBlocked': 'Von Ihrer IT-Abteilung gesperrt',
   'apps.permissionsAsk': '{permissions} erlauben…',
   'apps.permissionsAskScreen': 'Bildschirmfreigabe erlauben…',
+  'statusInfo.label': 'Status von Apps im Hintergrund',
+  'statusInfo.show': '{title} anzeigen',
+  'statusInfo.frame': 'Status von {title}',
 
   'permission.microphone': 'Mikrofon',
   'permission.camera': 'Kamera',
@@ -163,7 +166,7 @@ export const de: Messages = {
   'security.thisDevice': 'Dieses Gerät',
   'security.unknownDevice': 'Unbekanntes Gerät',
   'security.unknownTime': 'Zeit unbekannt',
-  'security.time': '{time, date, ::yMMMdjmm}',
+  'security.time': '{time, date, session}',
   'security.pending': 'Wartet auf Freigabe – Code {code}',
   'security.authorize': 'Freigeben',
   'security.delete': 'Löschen',

@@ -172,7 +172,7 @@ export const en = {
   'security.thisDevice': 'This device',
   'security.unknownDevice': 'Unknown device',
   'security.unknownTime': 'Time unknown',
-  'security.time': '{time, date, ::yMMMdjmm}',
+  'security.time': '{time, date, session}',
   'security.pending': 'Waiting for approval — code {code}',
   'security.authorize': 'Authorize',
   'security.delete': 'Delete',

@@ -123,6 +123,9 @@ export const es: Messages = {
   'apps.permissionsBlocked': 'Bloqueado por su departamento de TI',
   'apps.permissionsAsk': 'Permitir {permissions}…',
   'apps.permissionsAskScreen': 'Permitir compartir pantalla…',
+  'statusInfo.label': 'Estado de las aplicaciones en segundo plano',
+  'statusInfo.show': 'Mostrar {title}',
+  'statusInfo.frame': 'Estado de {title}',
 
   'permission.microphone': 'micrófono',
   'permission.camera': 'cámara',
@@ -163,7 +166,7 @@ export const es: Messages = {
   'security.thisDevice': 'Este dispositivo',
   'security.unknownDevice': 'Dispositivo desconocido',
   'security.unknownTime': 'Hora desconocida',
-  'security.time': '{time, date, ::yMMMdjmm}',
+  'security.time': '{time, date, session}',
   'security.pending': 'Esperando aprobación: código {code}',
   'security.authorize': 'Autorizar',
   'security.delete': 'Eliminar',

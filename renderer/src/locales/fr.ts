@@ -126,6 +126,9 @@ export const fr: Messages = {
   'apps.permissionsBlocked': 'Bloqué par votre service informatique',
   'apps.permissionsAsk': 'Autoriser {permissions}…',
   'apps.permissionsAskScreen': 'Autoriser le partage d’écran…',
+  'statusInfo.label': 'État des applications en arrière-plan',
+  'statusInfo.show': 'Afficher {title}',
+  'statusInfo.frame': 'État de {title}',
 
   'permission.microphone': 'le micro',
   'permission.camera': 'la caméra',
@@ -166,7 +169,7 @@ export const fr: Messages = {
   'security.thisDevice': 'Cet appareil',
   'security.unknownDevice': 'Appareil inconnu',
   'security.unknownTime': 'Heure inconnue',
-  'security.time': '{time, date, ::yMMMdjmm}',
+  'security.time': '{time, date, session}',
   'security.pending': 'En attente d’approbation — code {code}',
   'security.authorize': 'Approuver',
   'security.delete': 'Supprimer',

@@ -123,6 +123,9 @@ export const it: Messages = {
   'apps.permissionsBlocked': 'Bloccato dal Suo reparto IT',
   'apps.permissionsAsk': 'Consenti {permissions}…',
   'apps.permissionsAskScreen': 'Consenti la condivisione dello schermo…',
+  'statusInfo.label': 'Stato delle app in secondo piano',
+  'statusInfo.show': 'Mostra {title}',
+  'statusInfo.frame': 'Stato di {title}',
 
   'permission.microphone': 'microfono',
   'permission.camera': 'fotocamera',
@@ -163,7 +166,7 @@ export const it: Messages = {
   'security.thisDevice': 'Questo dispositivo',
   'security.unknownDevice': 'Dispositivo sconosciuto',
   'security.unknownTime': 'Ora sconosciuta',
-  'security.time': '{time, date, ::yMMMdjmm}',
+  'security.time': '{time, date, session}',
   'security.pending': 'In attesa di approvazione – codice {code}',
   'security.authorize': 'Autorizza',
   'security.delete': 'Elimina',

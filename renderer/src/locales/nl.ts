@@ -123,6 +123,9 @@ export const nl: Messages = {
   'apps.permissionsBlocked': 'Geblokkeerd door uw IT-afdeling',
   'apps.permissionsAsk': 'Toegang tot {permissions} toestaan…',
   'apps.permissionsAskScreen': 'Scherm delen toestaan…',
+  'statusInfo.label': 'Status van apps op de achtergrond',
+  'statusInfo.show': '{title} tonen',
+  'statusInfo.frame': 'Status van {title}',
 
   'permission.microphone': 'microfoon',
   'permission.camera': 'camera',
@@ -163,7 +166,7 @@ export const nl: Messages = {
   'security.thisDevice': 'Dit apparaat',
   'security.unknownDevice': 'Onbekend apparaat',
   'security.unknownTime': 'Tijd onbekend',
-  'security.time': '{time, date, ::yMMMdjmm}',
+  'security.time': '{time, date, session}',
   'security.pending': 'Wacht op goedkeuring – code {code}',
   'security.authorize': 'Goedkeuren',
   'security.delete': 'Verwijderen',
