@@ -87,6 +87,10 @@ test.describe('settings', () => {
     await expect.poll(() => pageBackground(page)).toMatch(/rgb\((\d|[1-5]\d),/);
     await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Deutsch' });
     await expect.poll(() => world.core.snapshot().settings.values.language).toBe('de');
+    // The UI speaks it at once (language.spec.ts has the rest); back to English for the steps below.
+    await expect(page.getByRole('heading', { name: 'Einstellungen' })).toBeVisible();
+    await page.getByRole('combobox', { name: 'Sprache' }).selectOption({ label: 'English' });
+    await expect.poll(() => world.core.snapshot().settings.values.language).toBe('en');
     await page.getByRole('switch', { name: 'Developer mode' }).click();
     await expect.poll(() => world.core.snapshot().settings.values.developerMode).toBe(true);
     await page.getByRole('group', { name: 'Mute notifications' }).getByRole('checkbox', { name: 'Badger' }).check();

@@ -182,7 +182,8 @@ test('SetLang and SetScheme reach running apps; switching apps keeps each app’
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByRole('radio', { name: 'Dark' }).check();
   await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Deutsch' });
-  await running(page).getByRole('button', { name: 'Echo', exact: true }).click();
+  // The UI is German now: the strip is "Laufende Apps".
+  await page.getByRole('navigation', { name: 'Laufende Apps' }).getByRole('button', { name: 'Echo', exact: true }).click();
   await expect(echo.getByText('Scheme: dark')).toBeVisible();
   await expect(echo.getByText('Language: de')).toBeVisible();
   await shots(page, 'app-switching');
