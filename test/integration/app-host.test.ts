@@ -336,7 +336,13 @@ describe('actions, channels, language and scheme', () => {
     // The UI's rule: the first OS language the UI has strings for (Polish has none), so the app
     // speaks what the client around it speaks.
     await core.handle({ type: 'setSystemPreferences', languages: ['pl-PL', 'de-DE'], dark: false });
-    expect(await view.next((m) => m.mt === 'SetLang')).toEqual({ mt: 'SetLang', lang: 'de' });
+    await core.handle({ type: 'setSystemPreferences', languages: ['it-IT'], dark: false });
+    await view.next((m) => m.mt === 'SetLang' && m.lang === 'it');
+    expect(view.posted.filter((m) => m.mt === 'SetLang')).toEqual([
+      { mt: 'SetLang', lang: 'fr' },
+      { mt: 'SetLang', lang: 'de' },
+      { mt: 'SetLang', lang: 'it' },
+    ]);
   });
 
   it('opening a running app with new arguments sends it SetArgs instead of reloading it', async () => {

@@ -189,6 +189,8 @@ describe('the language rule (bridge/language.ts) and the UI’s formatting with 
     expect(polish.t('home.matches', { count: 2 })).toBe('2 apps match');
     expect(polish.t('home.matches', { count: 1234 })).toBe('1234 apps match');
     expect(polish.t('settings.memoryMegabytes', { size: 5.25 })).toBe('5,3 MB');
+    // Latvian rules put 21 in "one": English words need English rules ("21 apps", not "21 app").
+    expect(makeI18n('auto', ['lv-LV']).t('home.matches', { count: 21 })).toBe('21 apps match');
   });
 
   it('a placeholder keeps elements (nodes), and one I18n serves a setting for the page’s life (its compiled messages with it)', () => {
