@@ -16,6 +16,15 @@ export function sampleAppObject(name: string, title = name, extra: Partial<AppOb
   return { name, title, password: `${name}-pwd`, url: `${PLACEHOLDER_ORIGIN}/apps/${name}/${name}`, ...extra };
 }
 
+/**
+ * Two providers of `com.innovaphone.phone`, both the sample phone app: Phone and a second one,
+ * Softphone — for the user to choose between (by title), or for IT to name one.
+ */
+export function phoneAppObjects(extra: Partial<AppObjectConfig> = {}): AppObjectConfig[] {
+  const apis = { 'com.innovaphone.phone': {} };
+  return [sampleAppObject('phone', 'Phone', { apis, ...extra }), sampleAppObject('softphone', 'Softphone', { apis, ...extra })];
+}
+
 /** Start the sample App Services for `config`'s App Objects and point their URLs at them. */
 export async function serveSampleApps(config: EmulatorConfig): Promise<SampleApps> {
   const sample = await startSampleApps({ apps: sampleAppsFor(config, PLACEHOLDER_ORIGIN, true).apps });

@@ -165,12 +165,11 @@ describe('direct Client API channels: revoked', () => {
 
   it('the default provider of the API changes (for a grant that relied on it); a grant for a named provider stays', async () => {
     const config = appsConfig();
-    // Listed before `search` once the user has it (the catalogue keeps the PBX's order of App Objects).
     config.appObjects.unshift({ name: 'search2', title: 'Search 2', password: 's2', url: 'http://127.0.0.1:9/apps/search2/search2', hidden: true, apis: { [SEARCH]: {} } } as never);
     const { core, pbx } = await setup({ config });
     const { consumer, provider, channel, events } = await granted(core);
     expect(grants(consumer)[0]).toMatchObject({ defaultProvider: true });
-    // The PBX now lists another provider of the API first: requests without `provider` go there.
+    // The PBX now lists another provider of the API: two and no default, a request without `provider` would ask the user.
     pbx.setUserApps('alice', ['search2', ...config.users[0]!.apps]);
     await until(core, (s) => s.apps?.tiles !== undefined);
     await consumer.frame((f) => f.kind === 'revoke');

@@ -518,3 +518,27 @@ describe('updates', { timeout: BOOT_TEST_TIMEOUT_MS }, () => {
     await d.main.stop();
   });
 });
+
+describe('Wake: an incoming call brings the window up', { timeout: BOOT_TEST_TIMEOUT_MS }, () => {
+  it('the standard phone app (the only one) comes to the front, and the shell restores and focuses the main window', async () => {
+    const pbx = await PbxEmulator.start({ config: appsConfig(), port: 0, tls: false });
+    try {
+      const d = await boot();
+      await login(d, pbx);
+      // The PBX wakes only sessions that announced the type.
+      await pbx.waitFor('SetSessionInfo', (m) => (m.wake as string[]).includes('phone'), 10_000);
+      await d.main.windowAction(d.win.windowId, 'minimize');
+      const seq = lastSeq(d);
+      pbx.wake('alice', { type: 'phone', hw: 'softphone', incoming: true });
+      await d.main.waitFor('window.call', (c) => c.windowId === d.win.windowId && c.seq > seq && c.method === 'focus', 10_000);
+      expect(windowCalls(d, seq)).toEqual(expect.arrayContaining(['restore', 'focus']));
+      const s = await d.snapshot();
+      const phone = (s.runningApps as { name: string; viewId: string; hidden: boolean }[]).find((a) => a.name === 'softphone');
+      expect(phone).toMatchObject({ hidden: false });
+      expect(s.activeApp).toBe(phone!.viewId);
+      await d.main.stop();
+    } finally {
+      await pbx.stop();
+    }
+  });
+});

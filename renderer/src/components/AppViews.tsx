@@ -8,6 +8,7 @@ import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
 import { AppPermissionsMenu } from './AppPermissionsMenu.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { MenuIcon } from './Icons.js';
 
 /**
  * Every running app's view. How depends on the shell (`snapshot.shell.appViews`):
@@ -143,6 +144,7 @@ function AppHeader({ app }: { app: RunningApp }) {
   const request = (permissions: AppPermission[]) => void run({ type: 'requestAppPermission', viewId: app.viewId, permissions });
   return (
     <>
+      {app.menu && <AppMenuButton app={app} menu={app.menu} />}
       <h1 className="app-title" tabIndex={-1}>
         {app.title}
       </h1>
@@ -159,6 +161,24 @@ function AppHeader({ app }: { app: RunningApp }) {
       </div>
       <ErrorAlert failure={failure} />
       {devTools && <DevToolsDialog title={app.title} onClose={() => setDevTools(false)} />}
+    </>
+  );
+}
+
+/**
+ * The app's own menu, for an app that announced one (`SetMenuState`): the button shows whether
+ * it is open and opens or closes it — the app is told (`setAppMenu` → `SetMenuState`) and draws
+ * the menu itself. The button is ours, in the UI page above the app, in both shells.
+ */
+function AppMenuButton({ app, menu }: { app: RunningApp; menu: 'open' | 'closed' }) {
+  const { t } = useI18n();
+  const { failure, run } = useCommand();
+  return (
+    <>
+      <button type="button" className="icon-button app-menu-button" aria-expanded={menu === 'open'} aria-label={t('apps.menu', { title: app.title })} title={t('apps.menu', { title: app.title })} onClick={() => void run({ type: 'setAppMenu', viewId: app.viewId, open: menu !== 'open' })}>
+        <MenuIcon />
+      </button>
+      <ErrorAlert failure={failure} />
     </>
   );
 }

@@ -45,3 +45,12 @@ export function HomeIcon() {
     </svg>
   );
 }
+
+/** Three bars: an app's own menu ("hamburger"). */
+export function MenuIcon() {
+  return (
+    <svg {...common} className="icon">
+      <path fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" d="M2.5 4h11M2.5 8h11M2.5 12h11" />
+    </svg>
+  );
+}

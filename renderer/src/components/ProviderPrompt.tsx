@@ -14,7 +14,8 @@ export function rememberKey(api: string): MessageKey {
 }
 
 /**
- * Several apps could do what was asked (a call link and two phone apps): the user picks one by
+ * Several apps could do what was asked (a call link and two phone apps, an app's request without
+ * a provider and two providers): the user picks one by
  * title in a modal dialog — one question at a time, the first the core lists — and may keep it
  * as the default for that API. The answer goes to the core (`answerProviderPrompt`), which
  * drops the prompt. Cancel and Escape answer without a provider: nothing happens.
@@ -56,7 +57,9 @@ function ProviderDialog({ prompt }: { prompt: Prompt }) {
   return (
     <dialog ref={ref} className="dialog provider-dialog" aria-labelledby={`${id}-heading`} onCancel={onCancel}>
       <form className="provider-form" onSubmit={onSubmit}>
-        <h2 id={`${id}-heading`}>{prompt.purpose}</h2>
+        {/* An app's request: its own title for it if it gave one, else who asks. */}
+        <h2 id={`${id}-heading`}>{prompt.purpose !== '' ? prompt.purpose : t('providerPrompt.appRequest', { app: prompt.consumer ?? '' })}</h2>
+        {prompt.purpose !== '' && prompt.consumer !== undefined && <p className="hint">{t('providerPrompt.askedBy', { app: prompt.consumer })}</p>}
         <fieldset>
           <legend>{t('providerPrompt.question')}</legend>
           <div className="provider-choices">

@@ -113,6 +113,7 @@ export const en = {
   'apps.failed': '{title} could not be loaded',
   'apps.retry': 'Retry',
   'apps.reload': 'Reload',
+  'apps.menu': 'Menu of {title}',
   'apps.devTools': 'Open DevTools',
   'apps.devToolsHeading': 'DevTools for {title}',
   'apps.devToolsOpen': 'Open your browser’s DevTools: F12, or Ctrl+Shift+I (Cmd+Option+I on a Mac).',
@@ -219,6 +220,8 @@ export const en = {
   'app.titleWithBadge': '({count}) {name}',
 
   'providerPrompt.question': 'Which app?',
+  'providerPrompt.appRequest': 'A request from {app}',
+  'providerPrompt.askedBy': 'Asked by {app}',
   'providerPrompt.remember.phone': 'Always use this app for calls',
   'providerPrompt.remember.search': 'Always use this app for searches',
   'providerPrompt.remember.other': 'Always use this app for this',
