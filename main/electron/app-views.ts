@@ -21,6 +21,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BrowserWindow, type WebContents, type WebFrameMain, WebContentsView, desktopCapturer, session as electronSession } from 'electron';
 import { appFramePagePath } from '../core/bridge/app-frame.js';
+import { type Shortcut, shortcutOf } from '../core/bridge/shortcuts.js';
 import type { AppViewBounds, RunningApp } from '../core/bridge/views.js';
 import type { AppViewInfo } from '../core/client/client.js';
 import type { Logger } from '../core/common/log.js';
@@ -58,6 +59,8 @@ export interface AppViewsOptions {
   logPermission: PermissionLogger;
   /** Click-to-dial: a call link an app's frame navigates to goes to the core as `followLink`. */
   followLink: (link: string) => void;
+  /** One of the client's shortcuts (Ctrl+K) pressed in an app view, which the UI's web contents never hears. */
+  shortcut: (shortcut: Shortcut) => void;
 }
 
 interface View {
@@ -230,6 +233,14 @@ export class AppViews {
     };
     contents.on('will-frame-navigate', (event) => guard(event, 'navigation'));
     contents.on('will-redirect', (event) => guard(event, 'redirect'));
+    // The client's shortcuts, wherever the focus is in the view (its page or the app's frame):
+    // taken before the page sees the key, so the app never gets it (neither its keydown nor its keyup).
+    contents.on('before-input-event', (event, input) => {
+      const shortcut = shortcutOf({ key: input.key, ctrl: input.control, meta: input.meta, alt: input.alt, shift: input.shift });
+      if (shortcut === undefined) return;
+      event.preventDefault();
+      if (input.type === 'keyDown' && !input.isAutoRepeat) this.options.shortcut(shortcut);
+    });
     contents.on('render-process-gone', (_event, details) => {
       this.options.log('error', 'an app view ended', { app: info.name, reason: details.reason });
       const now = Date.now();

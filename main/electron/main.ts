@@ -232,6 +232,12 @@ async function start(): Promise<void> {
     log,
     logPermission,
     followLink,
+    // Ctrl+K in an app (maybe in its own window): the main window comes up, the keyboard goes to the UI, which opens the search.
+    shortcut: (shortcut) => {
+      showWindow();
+      if (running.window && !running.window.isDestroyed()) running.window.webContents.focus();
+      core.shortcut(shortcut);
+    },
   });
   running.relay = wireAppFrames(ipcMain, (id) => running.appViews?.viewOfContents(id), core, log);
   running.settings = shellSettings(await core.handle({ type: 'getSnapshot' }));

@@ -15,6 +15,8 @@ import { AccountSecurity } from './screens/AccountSecurity.js';
 import { Home } from './screens/Home.js';
 import { Login } from './screens/Login.js';
 import { Settings } from './screens/Settings.js';
+import { shortcutOf } from '../../main/core/bridge/shortcuts.js';
+import { onShortcut } from './shortcuts.js';
 import { invoke, useUi } from './store.js';
 import { onLanguagesChange, systemLanguages } from './systemPreferences.js';
 import { watchNetwork, watchUserActivity } from './userActivity.js';
@@ -105,18 +107,28 @@ export function App() {
     focusSearchNext.current = false;
   }, [view, hasSnapshot]);
 
+  // Ctrl+K: the search, here or — pressed in an app view, where only the core hears it — from the core.
   useEffect(() => {
-    const onKeyDown = (e: KeyboardEvent) => {
-      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey || e.key.toLowerCase() !== 'k' || !inSession) return;
-      e.preventDefault();
+    const search = () => {
       if (view === 'home') searchRef.current?.select();
       else {
         focusSearchNext.current = true;
         showScreen('home');
       }
     };
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (!inSession || shortcutOf({ key: e.key, ctrl: e.ctrlKey, meta: e.metaKey, alt: e.altKey, shift: e.shiftKey }) !== 'search') return;
+      e.preventDefault();
+      search();
+    };
     window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    const stop = onShortcut((shortcut) => {
+      if (inSession && shortcut === 'search') search();
+    });
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      stop();
+    };
   }, [inSession, view, showScreen]);
 
   return (

@@ -4,6 +4,7 @@ import { App } from './App.js';
 import { joinApiPorts } from './apiPorts.js';
 import { connectBridge } from './bridge.js';
 import { raiseWindowOnRequest } from './raiseWindow.js';
+import { forwardShortcuts } from './shortcuts.js';
 import { startStore } from './store.js';
 import { warmUpWhileLoginFormWaits } from './warmUp.js';
 import './styles.css';
@@ -11,6 +12,7 @@ import './styles.css';
 const bridge = connectBridge();
 startStore(bridge);
 joinApiPorts(bridge);
+forwardShortcuts(bridge);
 raiseWindowOnRequest(bridge);
 
 const root = document.getElementById('root');

@@ -5,14 +5,15 @@
  */
 import type { AppObjectConfig, EmulatorConfig } from '../pbx/index.js';
 
-export const sampleAppKinds = ['echo', 'search', 'searchClient', 'phone', 'badge', 'website', 'channel'] as const;
+export const sampleAppKinds = ['echo', 'search', 'searchClient', 'phone', 'badge', 'website', 'channel', 'contacts', 'chat'] as const;
 export type SampleAppKind = (typeof sampleAppKinds)[number];
 
 /** The demo's App Objects by name. */
 export const kindByName: Readonly<Record<string, SampleAppKind>> = {
   echo: 'echo',
   search: 'search',
-  contacts: 'search',
+  contacts: 'contacts',
+  directory: 'contacts',
   searchclient: 'searchClient',
   phone: 'phone',
   softphone: 'phone',
@@ -20,7 +21,7 @@ export const kindByName: Readonly<Record<string, SampleAppKind>> = {
   inbox: 'badge',
   channel: 'channel',
   website: 'website',
-  chat: 'echo',
+  chat: 'chat',
   reports: 'echo',
   devtools: 'echo',
 };
@@ -32,6 +33,7 @@ export function kindOf(app: Pick<AppObjectConfig, 'name' | 'website' | 'apis' | 
   if (app.website) return 'website';
   if (app.apis?.['com.innovaphone.search']) return 'search';
   if (app.apis?.['com.innovaphone.phone']) return 'phone';
+  if (app.apis?.['com.innovaphone.chat']) return 'chat';
   if (app.presence) return 'badge';
   return 'echo';
 }

@@ -45,6 +45,9 @@ export interface SampleApps {
   connections(name: string): number;
   /** Drops the app's service connections: its pages reconnect with a new challenge and getLogin. */
   disconnect(name: string): void;
+  /** The app's service holds back its answers to frames of `mt` until `release` (the contacts page's `Lookup`: its later results). */
+  hold(name: string, mt: string): void;
+  release(name: string, mt: string): void;
   close(): Promise<void>;
 }
 
@@ -64,6 +67,8 @@ const assets: Record<string, string> = {
   'badge.js': 'pages/badge.js',
   'channel.js': 'pages/channel.js',
   'website.js': 'pages/website.js',
+  'contacts.js': 'pages/contacts.js',
+  'chat.js': 'pages/chat.js',
 };
 
 const scriptOf = (kind: SampleAppKind) => `${kind.toLowerCase()}.js`;
@@ -76,6 +81,8 @@ const colours: Record<SampleAppKind, [number, number, number]> = {
   badge: [0xc6, 0x28, 0x28],
   website: [0x45, 0x5a, 0x64],
   channel: [0xef, 0x6c, 0x00],
+  contacts: [0x00, 0x83, 0x8f],
+  chat: [0xad, 0x14, 0x57],
 };
 
 /** Pages an app kind serves beside its own, by file name: the script each loads (phone: its call's status page). */
@@ -184,6 +191,8 @@ export async function startSampleApps(opts: SampleAppsOptions): Promise<SampleAp
     waitFor: (name, mt, pred, timeoutMs) => get(name).waitFor(mt, pred, timeoutMs),
     connections: (name) => get(name).connections,
     disconnect: (name) => get(name).disconnect(),
+    hold: (name, mt) => get(name).hold(mt),
+    release: (name, mt) => get(name).release(mt),
     async close() {
       for (const s of services.values()) s.disconnect();
       wss.close();

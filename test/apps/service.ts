@@ -2,7 +2,7 @@
  * One sample App Service: the AppWebsocket below the App URL. Per connection: AppChallenge →
  * AppChallengeResult{challenge}; AppLogin → digest check with the App Object password →
  * AppLoginResult{ok:true} or {ok:false, error}; after login a few app messages. Every frame it
- * receives is recorded.
+ * receives is recorded; a test may hold back the answers to one kind (`hold`, `release`).
  */
 import type { RawData, WebSocket } from 'ws';
 import type { SampleAppConfig } from './catalog.js';
@@ -22,6 +22,8 @@ export class AppService {
   readonly received: Frame[] = [];
   private readonly sockets = new Set<WebSocket>();
   private waiters: Waiter[] = [];
+  /** mt → answers held back by a test (`hold`). */
+  private readonly held = new Map<string, (() => void)[]>();
 
   constructor(readonly app: SampleAppConfig) {}
 
@@ -67,8 +69,29 @@ export class AppService {
           return reply({ mt: 'CheckKeyResult', ok: typeof frame.hash === 'string' && frame.hash === sessionHash(String(frame.seed ?? ''), login.key, String(frame.data ?? '')) });
         case 'Echo':
           return reply({ ...frame, mt: 'EchoResult' });
+        case 'Lookup':
+          // The contacts page's "the rest of the results" (contacts.js): at once, or once a test releases it.
+          return this.answer('Lookup', () => reply({ mt: 'LookupResult', search: frame.search }));
       }
     });
+  }
+
+  /** Holds back the answers to frames of `mt` (recorded, not answered) until `release(mt)`. */
+  hold(mt: string): void {
+    if (!this.held.has(mt)) this.held.set(mt, []);
+  }
+
+  /** Answers what `hold(mt)` held back, in order, and stops holding. */
+  release(mt: string): void {
+    const answers = this.held.get(mt) ?? [];
+    this.held.delete(mt);
+    for (const answer of answers) answer();
+  }
+
+  private answer(mt: string, send: () => void): void {
+    const held = this.held.get(mt);
+    if (held) held.push(send);
+    else send();
   }
 
   private record(frame: Frame): void {

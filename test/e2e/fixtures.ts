@@ -43,6 +43,8 @@ export interface StartOptions {
   appAttachTimeoutMs?: number;
   /** Test seams for unloading idle app views (a short minute instead of waiting). */
   idleUnload?: ClientCoreOptions['idleUnload'];
+  /** Limits of the contact search (a short provider timeout). */
+  contactSearch?: ClientCoreOptions['contactSearch'];
 }
 
 export interface World {
@@ -74,7 +76,7 @@ export const test = base.extend<{ world: World }>({
     let pbx: PbxEmulator | undefined;
     let core: ClientCore | undefined;
     let shell: WebShell | undefined;
-    let coreOptions: Pick<StartOptions, 'shell' | 'appAttachTimeoutMs' | 'idleUnload'> = {};
+    let coreOptions: Pick<StartOptions, 'shell' | 'appAttachTimeoutMs' | 'idleUnload' | 'contactSearch'> = {};
     const stopClient = async () => {
       await shell?.close();
       await core?.dispose();
@@ -106,7 +108,7 @@ export const test = base.extend<{ world: World }>({
         await stopClient();
         await pbx?.stop();
         if (opts.policy) writeFileSync(join(configDir, 'policy.json'), JSON.stringify(opts.policy));
-        coreOptions = { ...(opts.shell && { shell: opts.shell }), ...(opts.appAttachTimeoutMs !== undefined && { appAttachTimeoutMs: opts.appAttachTimeoutMs }), ...(opts.idleUnload && { idleUnload: opts.idleUnload }) };
+        coreOptions = { ...(opts.shell && { shell: opts.shell }), ...(opts.appAttachTimeoutMs !== undefined && { appAttachTimeoutMs: opts.appAttachTimeoutMs }), ...(opts.idleUnload && { idleUnload: opts.idleUnload }), ...(opts.contactSearch && { contactSearch: opts.contactSearch }) };
         pbx = await PbxEmulator.start({ config: opts.config ?? e2eConfig(iconBase), port: 0, tls: opts.tls === true, ...(opts.sessions && { sessions: opts.sessions }) });
         await startClient();
       },

@@ -57,7 +57,8 @@ describe('contact search', () => {
     expect(core.snapshot().runningApps.filter((a) => a.name === 'search' || a.name === 'directory').map((a) => a.hidden)).toEqual([true, true]);
     expect(s.view.posted.find((m) => m.mt === 'ApiRequest')).toEqual({ mt: 'ApiRequest', api: API, consumer: '@client', src: s.src, msg: { mt: 'Search', type: 'contact', search: 'an' } });
 
-    s.answer({ mt: 'SearchInfo', type: 'contact', guid: 'AA01', dn: 'Hannah Berg', contact: { sip: 'hannah' } });
+    // A link to a hidden app (it cannot be opened) is replaced by one the user can open (below).
+    s.answer({ mt: 'SearchInfo', type: 'contact', guid: 'AA01', dn: 'Hannah Berg', contact: { sip: 'hannah' }, link: 'search?id=hannah' });
     await until(core, (v) => names(v.contactSearch)?.length === 1);
     s.answer({ mt: 'SearchInfo', type: 'contact', guid: 'aa02', dn: 'Anna Kaiser', contact: { sip: 'anna', email: 'anna@example.com' }, link: 'directory?id=anna' });
     // Starts with the query: above the one that only contains it.
@@ -67,8 +68,8 @@ describe('contact search', () => {
 
     // The directory finds Anna again (same SIP name, other case, other guid) and Hannah (same guid):
     // each stays one entry, with what the first finder lacked filled in.
-    d.answer({ mt: 'SearchInfo', dn: 'Anna K.', guid: 'ffff', contact: { sip: 'ANNA', num: '+49 30 123' } });
-    d.answer({ mt: 'SearchInfo', dn: 'H. Berg', guid: 'aa01', contact: { num: 4711 } });
+    d.answer({ mt: 'SearchInfo', dn: 'Anna K.', guid: 'ffff', contact: { sip: 'ANNA', num: '+49 30 123' }, link: 'search?id=anna' });
+    d.answer({ mt: 'SearchInfo', dn: 'H. Berg', guid: 'aa01', contact: { num: 4711 }, link: 'directory?id=hannah' });
     // A word starts with the query: between the two; a later "contains" goes below Hannah (stable).
     d.answer({ mt: 'SearchInfo', dn: 'Zora Gran', contact: { sip: 'zora' } });
     d.answer({ mt: 'SearchInfo', dn: 'Bob Andersen', contact: { sip: 'bob' } });
@@ -78,7 +79,7 @@ describe('contact search', () => {
     expect(done.contacts).toEqual([
       { id: 'g:aa02', dn: 'Anna Kaiser', sip: 'anna', num: '+49 30 123', email: 'anna@example.com', canCall: true, canOpen: true, from: ['Search', 'Directory'] },
       { id: 's:bob', dn: 'Bob Andersen', sip: 'bob', canCall: true, canOpen: false, from: ['Directory'] },
-      { id: 'g:aa01', dn: 'Hannah Berg', sip: 'hannah', num: '4711', canCall: true, canOpen: false, from: ['Search', 'Directory'] },
+      { id: 'g:aa01', dn: 'Hannah Berg', sip: 'hannah', num: '4711', canCall: true, canOpen: true, from: ['Search', 'Directory'] },
       { id: 's:zora', dn: 'Zora Gran', sip: 'zora', canCall: true, canOpen: false, from: ['Directory'] },
     ]);
   });

@@ -384,6 +384,39 @@ describe('click-to-dial: every link ends at the core as followLink', { timeout: 
   });
 });
 
+describe('Ctrl+K in an app view', { timeout: BOOT_TEST_TIMEOUT_MS }, () => {
+  it('is taken before the app sees it (keyDown and keyUp) and opens the search in the UI, whose web contents gets the keyboard; other keys pass', async () => {
+    const pbx = await PbxEmulator.start({ config: appsConfig(), port: 0, tls: false });
+    try {
+      const d = await boot();
+      await login(d, pbx);
+      const app = await attachApp(d, 'consumer');
+      const key = (type: 'keyDown' | 'keyUp', key: string, mods: Partial<Record<'control' | 'meta' | 'alt' | 'shift' | 'isAutoRepeat', boolean>> = {}) =>
+        d.main.emitWebContents(app.webContentsId, 'before-input-event', { args: [{ type, key, code: `Key${key.toUpperCase()}`, control: false, meta: false, alt: false, shift: false, isAutoRepeat: false, ...mods }] });
+      const shortcutEvents = () => d.main.ofKind('webContents.send').filter((s) => s.webContentsId === d.win.webContentsId && s.channel === ipcChannels.event && (s.args[0] as { type?: string }).type === 'shortcut');
+      const uiFocused = () => d.main.ofKind('webContents.call').filter((c) => c.webContentsId === d.win.webContentsId && c.method === 'focus').length;
+
+      // Keys that are not the shortcut reach the app (not prevented): plain k, Ctrl+J, Ctrl+Shift+K, Ctrl+Alt+K.
+      for (const [k, mods] of [['k', {}], ['j', { control: true }], ['K', { control: true, shift: true }], ['k', { control: true, alt: true }]] as const) {
+        expect((await key('keyDown', k, mods)).defaultPrevented, `${k} ${JSON.stringify(mods)}`).toBe(false);
+      }
+      const focusedBefore = uiFocused();
+      expect((await key('keyDown', 'k', { control: true })).defaultPrevented).toBe(true);
+      expect((await key('keyDown', 'k', { control: true, isAutoRepeat: true })).defaultPrevented).toBe(true);
+      expect((await key('keyUp', 'k', { control: true })).defaultPrevented).toBe(true);
+      // Cmd+K (macOS) is the same shortcut.
+      expect((await key('keyDown', 'K', { meta: true })).defaultPrevented).toBe(true);
+      // One shortcut event per key press (not for the repeat, not for the key going up): the second proves the first was the only one.
+      await d.main.waitFor('webContents.send', () => shortcutEvents().length === 2);
+      expect(shortcutEvents().map((s) => s.args[0])).toEqual([{ type: 'shortcut', shortcut: 'search' }, { type: 'shortcut', shortcut: 'search' }]);
+      expect(uiFocused()).toBeGreaterThanOrEqual(focusedBefore + 2);
+      await d.main.stop();
+    } finally {
+      await pbx.stop();
+    }
+  });
+});
+
 describe('autostart per setting and policy (packaged builds)', { timeout: BOOT_TEST_TIMEOUT_MS }, () => {
   const loginItemCalls = (m: MainProcess) => m.ofKind('app.call').filter((c) => c.method === 'setLoginItemSettings').map((c) => c.args![0]);
   const execPath = process.execPath;

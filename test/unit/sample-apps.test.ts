@@ -73,7 +73,7 @@ describe('sample app catalog', () => {
   it('gives every absolute demo App Object a sample app; the relative one is skipped', () => {
     const { apps, skipped } = sampleAppsFor(demo, 'http://127.0.0.1:8090');
     expect(Object.fromEntries(apps.map((a) => [a.name, a.kind]))).toEqual({
-      echo: 'echo', contacts: 'search', phone: 'phone', chat: 'echo', inbox: 'badge', search: 'search', website: 'website',
+      echo: 'echo', contacts: 'contacts', phone: 'phone', chat: 'chat', inbox: 'badge', search: 'search', website: 'website',
       reports: 'echo', devtools: 'echo', searchclient: 'searchClient', badge: 'badge', channel: 'channel',
     });
     for (const a of apps) expect(a.password).toBe(demo.appObjects.find((o) => o.name === a.name)!.password);
@@ -84,10 +84,12 @@ describe('sample app catalog', () => {
 
   it('alice has every sample kind, with the flags the kinds stand for', () => {
     const alice = demo.users.find((u) => u.sip === 'alice')!;
-    for (const name of ['echo', 'search', 'searchclient', 'phone', 'badge', 'channel', 'website']) expect(alice.apps).toContain(name);
+    for (const name of ['echo', 'search', 'searchclient', 'phone', 'badge', 'channel', 'website', 'contacts', 'chat']) expect(alice.apps).toContain(name);
     const obj = (name: string) => demo.appObjects.find((o) => o.name === name)!;
     expect(obj('search')).toMatchObject({ hidden: true, apis: { 'com.innovaphone.search': {} } });
     expect(obj('phone')).toMatchObject({ wake: ['phone'], apis: { 'com.innovaphone.phone': {} } });
+    expect(obj('contacts')).toMatchObject({ apis: { 'com.innovaphone.search': {} } });
+    expect(obj('chat')).toMatchObject({ apis: { 'com.innovaphone.chat': {} } });
     expect(obj('badge').presence).toBe(true);
     expect(obj('website').website).toBe(true);
     for (const name of ['echo', 'search', 'searchclient', 'phone', 'badge', 'channel', 'website']) expect(obj(name).url).toBe(`http://127.0.0.1:8090/apps/${name}/${name}`);
@@ -97,6 +99,7 @@ describe('sample app catalog', () => {
     expect(kindOf({ name: 'x', website: true })).toBe('website');
     expect(kindOf({ name: 'x', apis: { 'com.innovaphone.search': {} } })).toBe('search');
     expect(kindOf({ name: 'x', apis: { 'com.innovaphone.phone': {} } })).toBe('phone');
+    expect(kindOf({ name: 'x', apis: { 'com.innovaphone.chat': {} } })).toBe('chat');
     expect(kindOf({ name: 'x', presence: true })).toBe('badge');
     expect(kindOf({ name: 'x' })).toBe('echo');
   });

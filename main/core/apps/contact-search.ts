@@ -204,7 +204,8 @@ export class ContactSearch {
       known.num ??= info.num;
       known.email ??= info.email;
       known.call ??= callLink(info);
-      known.link ??= info.link;
+      // A link the user can open wins over one they cannot (a hidden provider's link to itself).
+      if (info.link !== undefined && (known.link === undefined || (!this.deps.openable(known.link) && this.deps.openable(info.link)))) known.link = info.link;
       if (!known.from.includes(provider)) known.from.push(provider);
       for (const k of keys) if (!run.byKey.has(k)) run.byKey.set(k, known);
       return true;

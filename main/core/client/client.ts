@@ -408,7 +408,9 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
    * (Electron's `before-input-event`, or the app-frame page). The UI acts on it as on its own.
    */
   shortcut(shortcut: Shortcut): void {
-    this.publish({ type: 'shortcut', shortcut });
+    // Straight out, not through the coalescer: each press is one action (no state to replace),
+    // and one held back behind the burst after a login would come too late to matter.
+    this.emit('event', { type: 'shortcut', shortcut });
   }
 
   /** The user went idle (or came back): told to the PBX (SetUserActivity), on changes only. */
@@ -853,7 +855,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     clearTimeout(this.uiHold);
     this.uiHold = undefined;
     // Direct API channel changes are not part of the snapshot: they go out after it.
-    this.toUi.release({ type: 'snapshot', snapshot: this.state }, (e) => e.type === 'apiChannel' || e.type === 'shortcut' || e.type === 'raiseWindow');
+    this.toUi.release({ type: 'snapshot', snapshot: this.state }, (e) => e.type === 'apiChannel' || e.type === 'raiseWindow');
   }
 
   private endSession(): void {

@@ -25,6 +25,7 @@
  */
 import { parseApiPortNotice, type ApiPortNotice } from '../../../main/core/bridge/api-direct.js';
 import { maxAppMessageBytes, utf8LongerThan, type FromAppFrame, type ToAppFrame } from '../../../main/core/bridge/app-frame.js';
+import { shortcutOf } from '../../../main/core/bridge/shortcuts.js';
 import { DirectApi } from './api-direct.js';
 import type { AppFrameLinkState, AppFrameTransport } from './transport.js';
 
@@ -177,6 +178,19 @@ export function startAppFramePage(transport: AppFrameTransport): void {
   const post = (text: string): void => {
     appWindow?.postMessage(text, '*');
   };
+
+  /**
+   * The client's shortcuts (Ctrl+K) pressed while the focus is in this page itself go to the
+   * core, which tells the UI: the UI is another document (browser shell) or another web contents
+   * (Electron) and cannot hear them. Keys typed inside the app's frame never reach this page
+   * (another origin's document); Electron catches those before the app sees them (app-views.ts).
+   */
+  window.addEventListener('keydown', (e) => {
+    const shortcut = shortcutOf({ key: e.key, ctrl: e.ctrlKey, meta: e.metaKey, alt: e.altKey, shift: e.shiftKey });
+    if (shortcut === undefined) return;
+    e.preventDefault();
+    if (!e.repeat) send({ kind: 'shortcut', shortcut });
+  });
 
   window.__appFrameDropped = 0;
   transport.start({ receive, state: setLinkState });

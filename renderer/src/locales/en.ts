@@ -100,6 +100,23 @@ export const en = {
   'home.cancelEdit': 'Cancel',
   'home.editHint': 'Pin the apps you want on your home screen, then choose Done.',
   'home.pin': 'Pin {title}',
+  'home.searchAppsContacts': 'Search apps and contacts',
+  'home.searchAppsContactsPlaceholder': 'Search apps and contacts (Ctrl+K)',
+
+  'contacts.heading': 'Contacts',
+  'contacts.waiting': 'Searching contacts…',
+  'contacts.noProvider': 'None of your apps searches contacts.',
+  'contacts.searching': '{count, plural, one {Searching # app…} other {Searching # apps…}}',
+  'contacts.done': '{count, plural, =0 {No contacts match “{query}”.} one {# contact found.} other {# contacts found.}}',
+  'contacts.timedOut': '{count, plural, one {# app did not answer in time.} other {# apps did not answer in time.}}',
+  'contacts.limited': 'Not every result is shown: type more to narrow the search.',
+  'contacts.from': 'Found by {apps}',
+  'contacts.call': 'Call',
+  'contacts.callLabel': 'Call {name}',
+  'contacts.chat': 'Chat',
+  'contacts.chatLabel': 'Chat with {name}',
+  'contacts.open': 'Open',
+  'contacts.openLabel': 'Open {name}',
 
   'tile.badge': '{count} new',
 

@@ -1,13 +1,14 @@
-import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { useCallback, useContext, useDeferredValue, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { own } from '../../../main/core/bridge/records.js';
 import type { ContactPresence, HomeLink, Tile as TileView } from '../../../main/core/bridge/views.js';
 import { holdIconsWhileTyping } from '../components/AppIcon.js';
+import { ContactResults, contactRowId, defaultAction, shownContacts } from '../components/ContactResults.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { Tile } from '../components/Tile.js';
 import { TileGrid } from '../components/TileGrid.js';
 import { useI18n } from '../i18n.js';
 import { enterTarget, search } from '../search.js';
-import { useUi } from '../store.js';
+import { UiSourceContext, useUi } from '../store.js';
 import { useSettledValue } from '../useSettledValue.js';
 import { useCommand } from '../useCommand.js';
 
@@ -38,19 +39,31 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
   // with the next keystroke (input to next paint stays short however many tiles there are), and
   // wait while keys come faster than the grid is drawn (useSettledValue.ts). `shown` is what the
   // results on screen are for, as typed: the "no match" line names it, not a later keystroke.
-  const shown = useDeferredValue(useSettledValue(trimmed, resultsPauseMs));
+  const settled = useSettledValue(trimmed, resultsPauseMs);
+  const shown = useDeferredValue(settled);
   const needle = shown.toLowerCase();
   /** Indexes into `tiles` of the search results, in tile order (all tiles when not searching). */
   const results = useMemo(() => search(tiles, needle), [tiles, needle]);
   const activeTile = results[activeResult];
   const tileIdPrefix = `${baseId}-app-`;
-  const activeId = activeTile === undefined ? undefined : `${tileIdPrefix}${activeTile}`;
+  // Below the app results the selection goes on into the contacts (ContactResults.tsx).
+  const activeContact = activeResult >= results.length ? activeResult - results.length : -1;
+  const activeId = activeTile !== undefined ? `${tileIdPrefix}${activeTile}` : activeContact >= 0 ? contactRowId(baseId, activeContact) : undefined;
+  // Read when a key needs them, not subscribed to: arriving contacts do not re-render this screen (nor its grid).
+  const ui = useContext(UiSourceContext);
+  const contactSearch = () => ui.state().snapshot?.contactSearch;
 
   const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       const step = e.key === 'ArrowDown' ? 1 : -1;
-      setActiveResult((i) => Math.max(-1, Math.min(results.length - 1, i + step)));
+      const contacts = shownContacts(contactSearch(), settled).length;
+      setActiveResult((i) => Math.max(-1, Math.min(results.length + contacts - 1, i + step)));
+    } else if (e.key === 'Enter' && activeContact >= 0) {
+      const view = contactSearch();
+      const contact = shownContacts(view, settled)[activeContact];
+      const action = contact && defaultAction(contact, view?.chat === true);
+      if (contact && action) void run({ type: 'contactAction', id: contact.id, action });
     } else if (e.key === 'Enter') {
       // Enter with nothing selected opens the first result, as launchers do — of what was typed,
       // even if the results on screen are a keystroke behind.
@@ -75,10 +88,10 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
           ref={searchRef}
           type="search"
           className="search"
-          aria-label={t('home.search')}
-          placeholder={t('home.searchPlaceholder')}
+          aria-label={t('home.searchAppsContacts')}
+          placeholder={t('home.searchAppsContactsPlaceholder')}
           value={query}
-          aria-controls={`${baseId}-all`}
+          aria-controls={`${baseId}-all ${baseId}-contacts`}
           aria-activedescendant={activeId}
           autoComplete="off"
           spellCheck={false}
@@ -127,6 +140,7 @@ export function Home({ searchRef }: { searchRef: RefObject<HTMLInputElement | nu
               onTogglePin={editor.toggle}
             />
           </section>
+          <ContactResults baseId={baseId} query={settled} active={activeContact} run={run} />
         </>
       )}
     </div>
