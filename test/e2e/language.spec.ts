@@ -120,6 +120,18 @@ test.describe('with the browser in German', () => {
   });
 });
 
+test('IT enforces German: the login screen in German, the language locked in Settings', async ({ page, world }) => {
+  await world.restartClient({ policy: { enforced: { language: 'de' } } });
+  await world.open();
+  await expect(page.getByRole('heading', { name: 'Bei myApps anmelden' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await page.getByRole('button', { name: 'Einstellungen' }).click();
+  const language = page.getByRole('combobox', { name: 'Sprache' });
+  await expect(language).toBeDisabled();
+  await expect(language).toHaveAccessibleDescription(/Von Ihrer IT-Abteilung festgelegt/);
+  expect(await world.core.handle({ type: 'updateSettings', patch: { language: 'en' } })).toMatchObject({ ok: false });
+});
+
 /**
  * The current screen in English and in German (the setting changed through the core), light
  * scheme, the window as tall as the screen's content: the screens scroll inside the window, so a

@@ -202,6 +202,20 @@ describe('loadPolicy', () => {
     expect(effective.sources).toMatchObject({ autostart: 'policy-default', updateChannel: 'user', developerMode: 'enforced' });
     expect([...effective.locked].sort()).toEqual(['blockedApps', 'developerMode']);
   });
+
+  it('language: enforced locks the language of the UI and the apps over the user\'s choice, a default presets it; no language code is reported', async () => {
+    await write({ defaults: { language: 'fr' }, enforced: { language: 'de' } });
+    const locked = resolveEffective({ builtIn: builtInDefaults, policy: (await loadPolicy(file)).policy, commandLine: {}, user: { settings: { language: 'it' } } });
+    expect(locked.values.language).toBe('de');
+    expect(locked.locked.has('language')).toBe(true);
+    await write({ defaults: { language: 'fr' }, enforced: { language: 'German' } });
+    const { policy, problems } = await loadPolicy(file);
+    expect(problems).toEqual([{ source: file, field: 'enforced.language', reason: 'expected "auto" or a two-letter language code', severity: 'error' }]);
+    const preset = (settings: { language?: string }) => resolveEffective({ builtIn: builtInDefaults, policy, commandLine: {}, user: { settings } });
+    expect(preset({}).values.language).toBe('fr');
+    expect(preset({ language: 'it' }).values.language).toBe('it');
+    expect(preset({}).locked.has('language')).toBe(false);
+  });
 });
 
 describe('loadPolicy: security keys fail closed', () => {

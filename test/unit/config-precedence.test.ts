@@ -42,7 +42,7 @@ const samples: { [K in EffectiveKey]: [EffectiveValues[K], EffectiveValues[K]] }
   certificateFingerprints: [[fpA], [fpB]],
 };
 
-const policyKeys = new Set<EffectiveKey>(['pbx', 'usernamePattern', 'developerMode', 'appDevTools', 'autostart', 'updateChannel', 'updates', 'updateFeed', 'confirmCalls', 'unloadIdleAppsAfterMinutes', 'allowedApps', 'blockedApps', 'certificateFingerprints']);
+const policyKeys = new Set<EffectiveKey>(['pbx', 'usernamePattern', 'developerMode', 'appDevTools', 'autostart', 'updateChannel', 'updates', 'updateFeed', 'confirmCalls', 'unloadIdleAppsAfterMinutes', 'language', 'allowedApps', 'blockedApps', 'certificateFingerprints']);
 const commandLineKeys: Partial<Record<EffectiveKey, 'pbx' | 'user' | 'developerMode' | 'minimized'>> = { pbx: 'pbx', username: 'user', developerMode: 'developerMode', startMinimized: 'minimized' };
 const userSettingKeys = new Set<EffectiveKey>(['developerMode', 'appDevTools', 'autostart', 'startMinimized', 'updateChannel', 'confirmCalls', 'unloadIdleAppsAfterMinutes', 'language', 'scheme']);
 

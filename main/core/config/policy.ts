@@ -12,7 +12,7 @@ import { type Schema, ValidationError, boolean, literal, string } from '../proto
 import { type FieldParser, type Parsed, entries, fields, items, whole } from './lenient.js';
 import type { ConfigProblem } from './problems.js';
 import { fingerprint, httpsUrl, pbxAddress, plainText } from './schemas.js';
-import { appObjectName, permissionStatesSchema, unloadIdleMinutes } from './settings.js';
+import { appObjectName, languageSetting, permissionStatesSchema, unloadIdleMinutes } from './settings.js';
 
 /**
  * A user-name pattern: JavaScript regular expression syntax with the `u` flag, case-sensitive,
@@ -50,6 +50,8 @@ const policyFields = {
   confirmCalls: whole(boolean),
   /** Minutes in the background before an idle app view is unloaded (0: never); enforced locks it. */
   unloadIdleAppsAfterMinutes: whole(unloadIdleMinutes),
+  /** The UI's and the apps' language ("auto": the OS's); enforced locks it, defaults preset it. */
+  language: whole(languageSetting),
   /** Per Client API, the app that handles it (`com.innovaphone.phone` → `softphone`): enforced locks it, defaults preset it. */
   defaultApiProviders: entries(plainText(256), appObjectName),
   // Lists keep their valid entries: dropping a whole blockedApps list for one typo would unblock everything.

@@ -73,8 +73,11 @@ export type HomeLayout = Infer<typeof homeLayoutSchema>;
 export const MAX_UNLOAD_IDLE_MINUTES = 10_080;
 export const unloadIdleMinutes = wholeNumber(0, MAX_UNLOAD_IDLE_MINUTES);
 
+/** The UI's and the apps' language: "auto" (follow the OS) or a two-letter code; a user setting and a policy key. */
+export const languageSetting = pattern(/^(?:auto|[a-z]{2})$/, '"auto" or a two-letter language code');
+
 export const userSettingFields = {
-  language: whole(pattern(/^(?:auto|[a-z]{2})$/, '"auto" or a two-letter language code')),
+  language: whole(languageSetting),
   scheme: whole(literal('light', 'dark', 'system')),
   startMinimized: whole(boolean),
   /** A call link asks the phone app to prepare the call (PrepareCall) instead of dialling at once (StartCall). */
