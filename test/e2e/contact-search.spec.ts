@@ -68,6 +68,8 @@ test('Ctrl+K: contacts from two apps arrive merged (one Anna) and ranked, with p
   await expect(anna).toHaveAttribute('title', /^Found by (Contacts and Directory|Directory and Contacts)$/);
   expect(await shown(page)).toEqual(['Anna Kaiser']);
   await expect(anna).toContainText('anna · +49 30 5550101 · anna.kaiser@example.com');
+  // Her photo, relative to the App URL of the app that found her first; the others show their initial.
+  await expect(anna.locator('img')).toHaveAttribute('src', new RegExp(`^${apps.origin}/apps/(contacts|directory)/anna\\.png$`));
   for (const action of ['Call Anna Kaiser', 'Chat with Anna Kaiser', 'Open Anna Kaiser']) await expect(anna.getByRole('button', { name: action })).toBeVisible();
   // The tile search is unaffected: no app matches.
   await expect(page.getByText('No apps match “an”.')).toBeVisible();
@@ -78,6 +80,7 @@ test('Ctrl+K: contacts from two apps arrive merged (one Anna) and ranked, with p
   await expect.poll(() => shown(page)).toEqual(['Anna Kaiser', 'Jan Anders', 'Hannah Lang']);
   // Its contacts offer Call and Chat; Open only where the link names an app of the user's (the Directory is hidden).
   await expect(contact(page, 'Jan Anders').getByRole('button')).toHaveText(['Call', 'Chat']);
+  await expect(contact(page, 'Jan Anders').locator('.contact-monogram')).toHaveText('J');
 
   // Then the Contacts app's: Andreas Brandt starts with "an", so he goes above Jan (after Anna, who came first).
   apps.release('contacts', 'Lookup');

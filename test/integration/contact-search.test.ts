@@ -60,7 +60,7 @@ describe('contact search', () => {
     // A link to a hidden app (it cannot be opened) is replaced by one the user can open (below).
     s.answer({ mt: 'SearchInfo', type: 'contact', guid: 'AA01', dn: 'Hannah Berg', contact: { sip: 'hannah' }, link: 'search?id=hannah' });
     await until(core, (v) => names(v.contactSearch)?.length === 1);
-    s.answer({ mt: 'SearchInfo', type: 'contact', guid: 'aa02', dn: 'Anna Kaiser', contact: { sip: 'anna', email: 'anna@example.com' }, link: 'directory?id=anna' });
+    s.answer({ mt: 'SearchInfo', type: 'contact', guid: 'aa02', dn: 'Anna Kaiser', contact: { sip: 'anna', email: 'anna@example.com' }, link: 'directory?id=anna', photourl: 'photos/anna.png' });
     // Starts with the query: above the one that only contains it.
     expect(names(await until(core, (v) => names(v.contactSearch)?.length === 2).then((v) => v.contactSearch))).toEqual(['Anna Kaiser', 'Hannah Berg']);
     s.answer({ mt: 'SearchResult' });
@@ -77,7 +77,8 @@ describe('contact search', () => {
     const done = (await until(core, (v) => v.contactSearch?.done === 2)).contactSearch!;
     expect(done).toMatchObject({ query: 'an', providers: 2, done: 2, timedOut: 0, limited: false });
     expect(done.contacts).toEqual([
-      { id: 'g:aa02', dn: 'Anna Kaiser', sip: 'anna', num: '+49 30 123', email: 'anna@example.com', canCall: true, canOpen: true, from: ['Search', 'Directory'] },
+      // Her photo, relative to the App URL of the app that gave it.
+      { id: 'g:aa02', dn: 'Anna Kaiser', sip: 'anna', num: '+49 30 123', email: 'anna@example.com', photoUrl: 'http://127.0.0.1:9/apps/search/photos/anna.png', canCall: true, canOpen: true, from: ['Search', 'Directory'] },
       { id: 's:bob', dn: 'Bob Andersen', sip: 'bob', canCall: true, canOpen: false, from: ['Directory'] },
       { id: 'g:aa01', dn: 'Hannah Berg', sip: 'hannah', num: '4711', canCall: true, canOpen: true, from: ['Search', 'Directory'] },
       { id: 's:zora', dn: 'Zora Gran', sip: 'zora', canCall: true, canOpen: false, from: ['Directory'] },
@@ -164,8 +165,8 @@ describe('contact search', () => {
     for (const msg of bad) s.answer(msg);
     // Not a provider of the API, though it knows the src: not heard.
     other.post({ mt: 'ApiResult', api: API, consumer: '@client', src: s.src, msg: { mt: 'SearchInfo', dn: 'Forged Anna', contact: { sip: 'forged' } } });
-    // A link that is no app link is left out, the contact kept; `__proto__` is data.
-    s.view.post(`{"mt":"ApiResult","api":"${API}","consumer":"@client","src":"${s.src}","msg":{"mt":"SearchInfo","dn":"Anna Good","contact":{"sip":"anna","__proto__":{"num":"1"}},"link":"https://evil.example/"}}`);
+    // A link that is no app link and a photo that is no http(s) URL are left out, the contact kept; `__proto__` is data.
+    s.view.post(`{"mt":"ApiResult","api":"${API}","consumer":"@client","src":"${s.src}","msg":{"mt":"SearchInfo","dn":"Anna Good","contact":{"sip":"anna","__proto__":{"num":"1"}},"link":"https://evil.example/","photourl":"javascript:alert(1)"}}`);
     s.answer({ mt: 'SearchResult' });
     const view = (await until(core, (v) => v.contactSearch?.done === 1)).contactSearch!;
     expect(view.contacts).toEqual([{ id: 's:anna', dn: 'Anna Good', sip: 'anna', canCall: true, canOpen: false, from: ['Search'] }]);

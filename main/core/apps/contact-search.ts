@@ -47,6 +47,8 @@ export interface ContactSearchDeps {
   chatAvailable(): boolean;
   /** The app link can be opened for the user (a visible app of theirs). */
   openable(link: string): boolean;
+  /** The provider's App URL: its relative photo URLs are resolved against it. */
+  appUrl(name: string): string | undefined;
   publish(view: ContactSearchView | undefined): void;
   log: Logger;
   limits?: Partial<ContactSearchLimits>;
@@ -62,6 +64,7 @@ export interface FoundContact {
   /** The link `followLink` dials (`sip:` preferred, else `tel:`), when the SIP name or number is one it takes. */
   call?: string;
   link?: string;
+  photoUrl?: string;
   /** Names of the apps that found it, first finder first. */
   from: string[];
   rank: number;
@@ -203,6 +206,7 @@ export class ContactSearch {
       known.sip ??= info.sip;
       known.num ??= info.num;
       known.email ??= info.email;
+      known.photoUrl ??= this.photoUrl(provider, info);
       known.call ??= callLink(info);
       // A link the user can open wins over one they cannot (a hidden provider's link to itself).
       if (info.link !== undefined && (known.link === undefined || (!this.deps.openable(known.link) && this.deps.openable(info.link)))) known.link = info.link;
@@ -216,6 +220,7 @@ export class ContactSearch {
     }
     const seq = run.seq++;
     const call = callLink(info);
+    const photoUrl = this.photoUrl(provider, info);
     const found: FoundContact = {
       id: keys[0] ?? `p:${seq}`,
       dn: info.dn,
@@ -224,6 +229,7 @@ export class ContactSearch {
       ...(info.email !== undefined && { email: info.email }),
       ...(call !== undefined && { call }),
       ...(info.link !== undefined && { link: info.link }),
+      ...(photoUrl !== undefined && { photoUrl }),
       from: [provider],
       rank: rankOf(info.dn, run.needle),
       seq,
@@ -234,6 +240,17 @@ export class ContactSearch {
     while (at > 0 && run.contacts[at - 1]!.rank > found.rank) at--;
     run.contacts.splice(at, 0, found);
     return true;
+  }
+
+  /** The photo as an absolute http(s) URL (relative ones against the provider's App URL); anything else is left out. */
+  private photoUrl(provider: string, info: SearchInfo): string | undefined {
+    if (info.photourl === undefined) return undefined;
+    try {
+      const url = new URL(info.photourl, this.deps.appUrl(provider));
+      return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private finish(run: Running, provider: ProviderState): void {
@@ -271,6 +288,7 @@ export class ContactSearch {
         ...(c.sip !== undefined && { sip: c.sip }),
         ...(c.num !== undefined && { num: c.num }),
         ...(c.email !== undefined && { email: c.email }),
+        ...(c.photoUrl !== undefined && { photoUrl: c.photoUrl }),
         canCall: c.call !== undefined,
         canOpen: c.link !== undefined && this.deps.openable(c.link),
         from: c.from.map((n) => this.deps.titleOf(n)),

@@ -23,6 +23,7 @@ export const MAX_SIP = 256;
 export const MAX_NUM = 64;
 export const MAX_EMAIL = 256;
 export const MAX_LINK = 1024;
+export const MAX_PHOTO_URL = 2048;
 
 /** One contact a provider found, as validated: the fields the client shows and acts on. */
 export interface SearchInfo {
@@ -35,6 +36,8 @@ export interface SearchInfo {
   email?: string;
   /** An app link (`<app>?<args>`) that shows the contact in its app. */
   link?: string;
+  /** The contact's picture as the provider gave it (absolute, or relative to its App URL). */
+  photourl?: string;
 }
 
 export type SearchAnswer = { ok: true; msg: SearchInfo | { mt: 'SearchResult' } } | { ok: false; error: string };
@@ -80,7 +83,8 @@ export function parseSearchAnswer(msg: unknown): SearchAnswer {
     const rawLink = text(msg, 'link', MAX_LINK);
     // Only an app link (the client opens it as `openApp` would); a URL or junk is left out, the contact kept.
     const link = rawLink !== undefined && !rawLink.includes(',') && parseAppLink(rawLink) ? rawLink : undefined;
-    return { ok: true, msg: { mt: 'SearchInfo', dn, ...(guid && { guid }), ...(sip && { sip }), ...(num && { num }), ...(email && { email }), ...(link && { link }) } };
+    const photourl = text(msg, 'photourl', MAX_PHOTO_URL);
+    return { ok: true, msg: { mt: 'SearchInfo', dn, ...(guid && { guid }), ...(sip && { sip }), ...(num && { num }), ...(email && { email }), ...(link && { link }), ...(photourl && { photourl }) } };
   } catch (e) {
     return { ok: false, error: `SearchInfo: ${(e as Error).message}` };
   }

@@ -316,6 +316,8 @@ export interface ContactView {
   sip?: string;
   num?: string;
   email?: string;
+  /** The contact's picture (`SearchInfo.photourl`), absolute, http(s) only. */
+  photoUrl?: string;
   /** Call offered: the SIP name or number is one the click-to-dial path takes. */
   canCall: boolean;
   /** Open offered: the provider's app link names an app of the user's that can be opened. */

@@ -281,6 +281,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         const entry = this.catalog?.byName.get(parseAppLink(link)?.app ?? '');
         return entry !== undefined && !entry.hidden;
       },
+      appUrl: (name) => this.catalog?.byName.get(name)?.url,
       publish: (contactSearch) => this.publish({ type: 'contactSearch', contactSearch }),
       log: this.log,
       ...(options.contactSearch && { limits: options.contactSearch }),

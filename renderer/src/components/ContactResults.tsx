@@ -11,7 +11,7 @@
  * The search box's arrow keys go on from the app results into these rows (Home.tsx); Enter on a
  * row does its first action (`defaultAction`).
  */
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { Command, CommandResult } from '../../../main/core/bridge/commands.js';
 import type { ContactSearchView, ContactView } from '../../../main/core/bridge/views.js';
 import { useI18n } from '../i18n.js';
@@ -93,6 +93,17 @@ function Progress({ view, query }: { view: ContactSearchView | undefined; query:
   return <>{parts.join(' ')}</>;
 }
 
+/** The contact's picture, or its initial where there is none (or it does not load). Decorative: the row has the name. */
+function Photo({ url, name }: { url: string | undefined; name: string }) {
+  const [failed, setFailed] = useState<string>();
+  if (url !== undefined && failed !== url) return <img className="contact-photo" src={url} alt="" width={32} height={32} onError={() => setFailed(url)} />;
+  return (
+    <span className="contact-photo contact-monogram" aria-hidden="true">
+      {[...name][0]?.toUpperCase()}
+    </span>
+  );
+}
+
 interface ContactRowProps {
   id: string;
   contact: ContactView;
@@ -110,6 +121,7 @@ const ContactRow = memo(
     const name = contact.dn;
     return (
       <li id={id} className={active ? 'contact contact-active' : 'contact'} aria-label={name} title={t('contacts.from', { apps: list(contact.from) })}>
+        <Photo url={contact.photoUrl} name={name} />
         <span className="contact-text">
           <span className="contact-name">{name}</span>
           {details.length > 0 && <span className="contact-details">{details.join(' · ')}</span>}

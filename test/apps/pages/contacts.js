@@ -7,7 +7,8 @@
  * `LookupResult`, answers the other matches and SearchResult — all on the request's src. A
  * search that finds an entry marked `stall` never completes (no SearchResult); an entry marked
  * `bad` is sent malformed (`contact` a string). Each SearchInfo links to this app
- * (`<name>?id=<id>`); opened with args `id` the page shows "Showing <dn>". Served as `contacts`
+ * (`<name>?id=<id>`), Anna's has a photo (`photourl: "anna.png"`, relative to the App URL, which
+ * the sample server answers with a PNG); opened with args `id` the page shows "Showing <dn>". Served as `contacts`
  * and as `directory` (a second directory, often hidden), each listing the entries for its name.
  */
 import { AppWebsocket, hooks, on, registerApi, start } from './applib.js';
@@ -17,7 +18,7 @@ const API = 'com.innovaphone.search';
 
 /** `in`: the App Object names that list the entry (all when absent). */
 const entries = [
-  { id: 'anna', guid: 'a0000000000000000000000000000001', dn: 'Anna Kaiser', sip: 'anna', num: '+49 30 5550101', email: 'anna.kaiser@example.com' },
+  { id: 'anna', guid: 'a0000000000000000000000000000001', dn: 'Anna Kaiser', sip: 'anna', num: '+49 30 5550101', email: 'anna.kaiser@example.com', photo: 'anna.png' },
   { id: 'andreas', guid: 'a0000000000000000000000000000002', dn: 'Andreas Brandt', sip: 'andreas', num: '+49 30 5550102', in: ['contacts'] },
   { id: 'hannah', guid: 'a0000000000000000000000000000003', dn: 'Hannah Lang', sip: 'hannah', num: '230', in: ['directory'] },
   { id: 'jan', guid: 'a0000000000000000000000000000004', dn: 'Jan Anders', sip: 'jan', in: ['directory'] },
@@ -43,7 +44,7 @@ function info(e) {
   const contact = { sip: e.sip };
   if (e.num) contact.num = e.num;
   if (e.email) contact.email = e.email;
-  return { mt: 'SearchInfo', type: 'contact', guid: e.guid, dn: e.dn, link: `${start.name}?id=${e.id}`, contact };
+  return { mt: 'SearchInfo', type: 'contact', guid: e.guid, dn: e.dn, link: `${start.name}?id=${e.id}`, contact, ...(e.photo && { photourl: e.photo }) };
 }
 
 /** Searches waiting for the service's LookupResult: search text → replies to finish. */
