@@ -19,7 +19,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BrowserWindow, type WebContents, type WebFrameMain, WebContentsView, desktopCapturer, session as electronSession } from 'electron';
+import { BrowserWindow, type WebContents, type WebFrameMain, WebContentsView, desktopCapturer, session as electronSession } from 'electron';
 import { appFramePagePath } from '../core/bridge/app-frame.js';
 import { type Shortcut, shortcutOf } from '../core/bridge/shortcuts.js';
 import type { AppViewBounds, RunningApp } from '../core/bridge/views.js';
@@ -29,6 +29,7 @@ import { type AppFrameRelay, isAppFramePageUrl } from './app-frame-relay.js';
 import { type AppSessionCore, setupAppSession } from './app-sessions.js';
 import { SHELL_ORIGIN, callLinkOf } from './navigation.js';
 import type { PermissionLogger } from './permissions.js';
+import { type PopOutCore, PopOutWindows } from './pop-out-windows.js';
 import { APP_PARTITION_PREFIX, appPartition, secureWebPreferences } from './web-preferences.js';
 
 /** The app-frame page of a view. */
@@ -41,7 +42,7 @@ const MAX_CRASH_RELOADS_PER_MINUTE = 3;
 /** Size given to views that are never shown (hidden providers), so their pages lay out normally. */
 const HIDDEN_VIEW_SIZE = { width: 800, height: 600 };
 
-export interface AppViewsCore extends AppSessionCore {
+export interface AppViewsCore extends AppSessionCore, PopOutCore {
   appView(viewId: string): AppViewInfo | undefined;
   appNavigationAllowed(viewId: string, url: string): boolean;
 }
@@ -61,6 +62,8 @@ export interface AppViewsOptions {
   followLink: (link: string) => void;
   /** One of the client's shortcuts (Ctrl+K) pressed in an app view, which the UI's web contents never hears. */
   shortcut: (shortcut: Shortcut) => void;
+  /** The displays, for apps' own windows (pop-out-windows.ts). */
+  screen: ConstructorParameters<typeof PopOutWindows>[0]['screen'];
 }
 
 interface View {
@@ -80,8 +83,18 @@ export class AppViews {
   private readonly partitions = new Set<string>();
   private active: string | undefined;
   private bounds: AppViewBounds | undefined;
+  /** Apps in windows of their own: their views live there, not in the main window. */
+  private readonly popOuts: PopOutWindows;
 
-  constructor(private readonly options: AppViewsOptions) {}
+  constructor(private readonly options: AppViewsOptions) {
+    this.popOuts = new PopOutWindows({
+      // pop-out-windows.ts gives secureWebPreferences; the key flags are set here too, literally, where the window is made (and for the static scanner).
+      createWindow: (o) => new BrowserWindow({ ...o, webPreferences: { ...o.webPreferences, nodeIntegration: false, contextIsolation: true, sandbox: true } }),
+      screen: options.screen,
+      core: options.core,
+      log: options.log,
+    });
+  }
 
   /** The view a web contents belongs to (the relay's and the permission handlers' identity check). */
   viewOfContents(webContentsId: number): string | undefined {
@@ -104,8 +117,22 @@ export class AppViews {
           this.load(existing);
         }
       }
+      this.placeInWindow(app);
     }
     this.layout();
+  }
+
+  /** Bring an app's own window to the front (the core's `popOutApp` for an app that is out already). */
+  focusPopOut(viewId: string): void {
+    this.popOuts.focus(viewId);
+  }
+
+  /** The app's view in its own window or in the main window, as the core says (moved, never loaded again). */
+  private placeInWindow(app: RunningApp): void {
+    const v = this.views.get(app.viewId);
+    if (!v || app.poppedOut === this.popOuts.isOut(app.viewId)) return;
+    if (app.poppedOut) this.popOuts.popOut(app.viewId, v.view, this.options.window(), app);
+    else this.popOuts.dock(app.viewId, this.options.window());
   }
 
   setActive(viewId: string | undefined): void {
@@ -266,7 +293,8 @@ export class AppViews {
     const contents = v.view.webContents;
     this.byContents.delete(contents.id);
     const win = this.options.window();
-    if (win && !win.isDestroyed()) win.contentView.removeChildView(v.view);
+    if (this.popOuts.isOut(v.viewId)) this.popOuts.release(v.viewId);
+    else if (win && !win.isDestroyed()) win.contentView.removeChildView(v.view);
     if (!contents.isDestroyed()) contents.close();
   }
 
@@ -275,6 +303,8 @@ export class AppViews {
     const win = this.options.window();
     const zoom = win && !win.isDestroyed() ? win.webContents.getZoomFactor() : 1;
     for (const v of this.views.values()) {
+      // An app in its own window fills that window (pop-out-windows.ts).
+      if (this.popOuts.isOut(v.viewId)) continue;
       const shown = v.viewId === this.active && !v.hidden && this.bounds !== undefined;
       if (shown && this.bounds) {
         const b = this.bounds;

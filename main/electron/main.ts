@@ -155,6 +155,7 @@ async function start(): Promise<void> {
     openAppDevTools: (viewId) => running.appViews?.openDevTools(viewId) ?? false,
     clearAppData: async () => running.appViews?.clearAppData(),
     appMemory: async () => running.appViews?.memory(app.getAppMetrics()) ?? new Map<string, number>(),
+    popOutWindows: { focus: (viewId) => running.appViews?.focusPopOut(viewId) },
     showWindow,
     updater,
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
@@ -238,6 +239,7 @@ async function start(): Promise<void> {
       if (running.window && !running.window.isDestroyed()) running.window.webContents.focus();
       core.shortcut(shortcut);
     },
+    screen,
   });
   running.relay = wireAppFrames(ipcMain, (id) => running.appViews?.viewOfContents(id), core, log);
   running.settings = shellSettings(await core.handle({ type: 'getSnapshot' }));

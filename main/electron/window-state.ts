@@ -55,12 +55,17 @@ export function displayKey(display: { bounds: Rectangle }): string {
   return `${x},${y},${width},${height}`;
 }
 
-function usable(b: WindowBounds): boolean {
+function usable(b: Rectangle): boolean {
   return [b.x, b.y, b.width, b.height].every(Number.isFinite) && b.width > 0 && b.height > 0;
 }
 
+/** How much of two rectangles covers both (0 when they are apart or only touch). */
+function overlapArea(a: Rectangle, b: Rectangle): number {
+  return Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+}
+
 function overlaps(a: Rectangle, b: Rectangle): boolean {
-  return Math.min(a.x + a.width, b.x + b.width) > Math.max(a.x, b.x) && Math.min(a.y + a.height, b.y + b.height) > Math.max(a.y, b.y);
+  return overlapArea(a, b) > 0;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(v, hi));
@@ -106,10 +111,33 @@ export function restoreBounds(saved: Readonly<Record<string, WindowBounds>> | un
   return { ...centred(size, primary.workArea), maximized: last ? last[1].maximized : false, displayKey: displayKey(primary) };
 }
 
+/**
+ * Where a window remembered by its place alone opens (an app's own window, core apps/pop-out.ts):
+ * on the display it overlaps most, fitted into its work area; when it is on no display that
+ * exists now (one unplugged), or nothing is remembered, in the middle of the primary display with
+ * its last size (fitted). Undefined when there is no display.
+ */
+export function placeWindow(saved: Rectangle | undefined, displays: readonly DisplayArea[], defaults: Size, min: Size = { width: 0, height: 0 }): Rectangle | undefined {
+  const primary = displays.find((d) => d.primary) ?? displays[0];
+  if (!primary) return undefined;
+  const known = saved && usable(saved) ? saved : undefined;
+  if (known) {
+    const best = displays.filter((d) => overlaps(known, d.workArea)).sort((a, b) => overlapArea(known, b.workArea) - overlapArea(known, a.workArea))[0];
+    if (best) return fitInto(known, best.workArea, min);
+  }
+  return centred(fitSize(known ?? defaults, primary.workArea, min), primary.workArea);
+}
+
 /** The remembered windows with `bounds` for the display `key`, as the display used last. */
 export function rememberWindow(windows: Readonly<Record<string, WindowBounds>> | undefined, key: string, bounds: WindowBounds, max = MAX_REMEMBERED_DISPLAYS): Record<string, WindowBounds> {
   const others = Object.entries(windows ?? {}).filter(([k]) => k !== key);
   return Object.fromEntries([...others.slice(Math.max(0, others.length - (max - 1))), [key, bounds]]);
+}
+
+/** The displays there are now, the primary one marked. */
+export function displayAreas(screen: Pick<Screen, 'getAllDisplays' | 'getPrimaryDisplay'>): DisplayArea[] {
+  const primaryId = screen.getPrimaryDisplay().id;
+  return screen.getAllDisplays().map((d) => ({ bounds: d.bounds, workArea: d.workArea, primary: d.id === primaryId }));
 }
 
 export interface WindowStateCore {
@@ -133,10 +161,7 @@ export class WindowStateKeeper {
 
   /** Where the window opens now. */
   placement(): Placement | undefined {
-    const { screen } = this.options;
-    const primaryId = screen.getPrimaryDisplay().id;
-    const displays = screen.getAllDisplays().map((d) => ({ bounds: d.bounds, workArea: d.workArea, primary: d.id === primaryId }));
-    return restoreBounds(this.options.core.shellState().windows, displays, DEFAULT_WINDOW_SIZE, this.options.min);
+    return restoreBounds(this.options.core.shellState().windows, displayAreas(this.options.screen), DEFAULT_WINDOW_SIZE, this.options.min);
   }
 
   /** Save the window's state as it changes. Returns the undo. */

@@ -18,6 +18,11 @@ export interface BridgeHost {
    */
   attachAppFrame?: AppFrameHost['attachAppFrame'];
   /**
+   * The UI page of an app's own window (`/?popout=<viewId>`, main/core/apps/pop-out.ts) went away:
+   * its bridge connection, opened for that view, closed. The app docks back into the main window.
+   */
+  popOutWindowClosed?(viewId: string): void;
+  /**
    * The origin of the status page an app shows at exactly `url`, or undefined when none is
    * (ClientCore.statusInfoOrigin): the shell serves the status-frame page for that URL only,
    * with `frame-src` set to that origin. A host without it shows no status pages.

@@ -47,10 +47,24 @@ export class BridgeSocketServer {
     private readonly log: Logger,
   ) {}
 
-  /** Complete an upgrade that server.ts has allowed. */
-  accept(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  /**
+   * Complete an upgrade that server.ts has allowed. `popOut`: the connection is the UI page of
+   * that app view's own window; when it closes, so did the window (or its page), and the app docks.
+   */
+  accept(req: IncomingMessage, socket: Duplex, head: Buffer, popOut?: string): void {
     const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, peer));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.attach(ws, peer);
+      if (popOut !== undefined) ws.on('close', () => this.windowClosed(popOut));
+    });
+  }
+
+  private windowClosed(viewId: string): void {
+    try {
+      this.host.popOutWindowClosed?.(viewId);
+    } catch (e) {
+      this.log('error', 'pop-out window close threw', { view: viewId, error: String(e) });
+    }
   }
 
   /** Close every connection; the pages reconnect to a new shell if one comes. */

@@ -12,7 +12,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { appFrameBridgePath, appFramePagePath, validViewId } from '../core/bridge/app-frame.js';
-import { webBridgePath } from '../core/bridge/channels.js';
+import { webBridgePath, webPopOutParam } from '../core/bridge/channels.js';
 import { statusFramePagePath, statusFrameUrlParam } from '../core/bridge/status-frame.js';
 import { type Logger, silentLogger } from '../core/common/log.js';
 import { hostAllowed, newToken, originAllowed, shellOrigins, tokenMatches } from './access.js';
@@ -150,7 +150,12 @@ export async function createWebShell(options: WebShellOptions): Promise<WebShell
       refuseUpgrade(socket, status, securityHeaders(port));
     };
     if (refusal !== undefined) return refuse(refusal, isBridge || isAppFrame ? 403 : 404);
-    if (isBridge) return bridge.accept(req, socket, head);
+    if (isBridge) {
+      // The page of an app's own window says which view it shows; it is that window's connection.
+      const popOut = query.get(webPopOutParam);
+      if (popOut !== null && !validViewId(popOut)) return refuse('malformed popout view', 404);
+      return bridge.accept(req, socket, head, popOut ?? undefined);
+    }
     // Only now, past every access check, may the request learn whether a view exists.
     const view = query.get('view');
     if (!appFrames.available) return refuse('this host hosts no apps', 404);

@@ -4,7 +4,7 @@
  * browser shell serves this page with `?token=` and carries the same frames over a WebSocket.
  * Nothing above this file knows which one it got.
  */
-import { webBridgePath, type BridgeApi, type WebBridgeFrame } from '../../main/core/bridge/channels.js';
+import { webBridgePath, webPopOutParam, type BridgeApi, type WebBridgeFrame } from '../../main/core/bridge/channels.js';
 import type { Command, CommandResult } from '../../main/core/bridge/commands.js';
 import type { BridgeEvent } from '../../main/core/bridge/events.js';
 
@@ -25,11 +25,16 @@ export interface BridgeConnection extends BridgeApi {
 
 export const lostResult: CommandResult = { ok: false, error: 'Connection to the myApps core lost.' };
 
-export function connectBridge(): BridgeConnection {
+/**
+ * `popOut`: this page is an app's own window (browser shell, popOut.ts) showing that view; its
+ * connection says so, and when it closes the shell docks the app back into the main window.
+ */
+export function connectBridge(popOut?: string): BridgeConnection {
   const preload = window.myapps;
   if (preload) return preloadBridge(preload);
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return new WebSocketBridge(`${scheme}//${window.location.host}${webBridgePath}?token=${encodeURIComponent(shellToken())}`);
+  const query = `?token=${encodeURIComponent(shellToken())}${popOut === undefined ? '' : `&${webPopOutParam}=${encodeURIComponent(popOut)}`}`;
+  return new WebSocketBridge(`${scheme}//${window.location.host}${webBridgePath}${query}`);
 }
 
 /** Browser shell: the per-run access token this page was opened with (its own sockets and pages need it too). */

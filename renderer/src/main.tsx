@@ -3,23 +3,27 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { joinApiPorts } from './apiPorts.js';
 import { connectBridge } from './bridge.js';
+import { PopOutPage } from './components/PopOutPage.js';
+import { popOutViewOf } from './popOut.js';
 import { raiseWindowOnRequest } from './raiseWindow.js';
 import { forwardShortcuts } from './shortcuts.js';
 import { startStore } from './store.js';
 import { warmUpWhileLoginFormWaits } from './warmUp.js';
 import './styles.css';
 
-const bridge = connectBridge();
+// Browser shell: this page may be an app's own window (popOut.ts), showing that app alone.
+const popOut = popOutViewOf(window.location);
+const bridge = connectBridge(popOut);
 startStore(bridge);
-joinApiPorts(bridge);
-forwardShortcuts(bridge);
-raiseWindowOnRequest(bridge);
+if (popOut === undefined) {
+  joinApiPorts(bridge);
+  forwardShortcuts(bridge);
+  raiseWindowOnRequest(bridge);
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+  <StrictMode>{popOut === undefined ? <App /> : <PopOutPage viewId={popOut} bridge={bridge} />}</StrictMode>,
 );
-warmUpWhileLoginFormWaits();
+if (popOut === undefined) warmUpWhileLoginFormWaits();

@@ -136,6 +136,10 @@ export function requestPrepareReload(callback) {
   post({ mt: 'RequestPrepareReload' });
 }
 export const prepareReloadComplete = () => post({ mt: 'PrepareReloadComplete' });
+/** When the client sends PrepareReload (before it reloads or moves the app): `callback` saves and must call prepareReloadComplete(). */
+export function onPrepareReload(callback) {
+  prepareReload = callback;
+}
 
 // --- Client APIs ------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AUTOSTART_ARGS, applyAutostart, desktopExecArgument, linuxAutostartExecutable, loginItemSettings, xdgAutostartDir, xdgAutostartEntry } from '../../main/electron/autostart.js';
-import { type DisplayArea, displayKey, rememberWindow, restoreBounds } from '../../main/electron/window-state.js';
+import { type DisplayArea, displayKey, placeWindow, rememberWindow, restoreBounds } from '../../main/electron/window-state.js';
 
 describe('autostart', () => {
   it('Windows: a Run entry for the executable with --minimized (the same path and arguments to remove it)', () => {
@@ -155,5 +155,32 @@ describe('window state', () => {
     let many: Record<string, ReturnType<typeof w>> = {};
     for (let i = 0; i < 12; i++) many = rememberWindow(many, `d${i}`, w(i, i, 500, 500), 8);
     expect(Object.keys(many)).toEqual(['d4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10', 'd11']);
+  });
+});
+
+describe("an app's own window (placeWindow)", () => {
+  const display = (x: number, y: number, width: number, height: number, primary = false): DisplayArea => ({ bounds: { x, y, width, height }, workArea: { x, y, width, height: height - 40 }, primary });
+  const laptop = display(0, 0, 1920, 1080, true);
+  const left = display(-2560, -360, 2560, 1440);
+  const defaults = { width: 800, height: 600 };
+  const min = { width: 320, height: 240 };
+
+  it('where it was, on any display that exists (negative coordinates included), fitted into that display', () => {
+    expect(placeWindow({ x: -2000, y: -200, width: 700, height: 500 }, [laptop, left], defaults, min)).toEqual({ x: -2000, y: -200, width: 700, height: 500 });
+    expect(placeWindow({ x: 1500, y: 900, width: 800, height: 600 }, [laptop, left], defaults, min)).toEqual({ x: 1120, y: 440, width: 800, height: 600 });
+    // Across two displays: onto the one it covers most.
+    expect(placeWindow({ x: -300, y: 100, width: 800, height: 600 }, [laptop, left], defaults, min)).toEqual({ x: 0, y: 100, width: 800, height: 600 });
+  });
+
+  it('off every display (one unplugged, a damaged file): the middle of the primary display, with its size', () => {
+    expect(placeWindow({ x: 5000, y: 5000, width: 900, height: 700 }, [left, laptop], defaults, min)).toEqual({ x: 510, y: 170, width: 900, height: 700 });
+    expect(placeWindow({ x: -2000, y: -200, width: 3000, height: 2000 }, [laptop], defaults, min)).toEqual({ x: 0, y: 0, width: 1920, height: 1040 });
+  });
+
+  it('nothing remembered, or an unusable size: the default size, centred; no display: nowhere', () => {
+    expect(placeWindow(undefined, [laptop], defaults, min)).toEqual({ x: 560, y: 220, width: 800, height: 600 });
+    expect(placeWindow({ x: 10, y: 10, width: 0, height: -5 }, [laptop], defaults, min)).toEqual({ x: 560, y: 220, width: 800, height: 600 });
+    expect(placeWindow({ x: 10, y: 10, width: 100, height: 50 }, [laptop], defaults, min)).toEqual({ x: 10, y: 10, width: 320, height: 240 });
+    expect(placeWindow(undefined, [], defaults, min)).toBeUndefined();
   });
 });

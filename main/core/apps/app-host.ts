@@ -7,7 +7,7 @@ import { Emitter } from '../common/emitter.js';
 import type { Logger } from '../common/log.js';
 import { LimitLog } from '../common/rate-limit.js';
 import type { AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
-import type { AppPermission, RunningApp } from '../bridge/views.js';
+import type { AppPermission, PopOutBounds, RunningApp } from '../bridge/views.js';
 import type { AppGetLoginAnswer } from '../pbx/session.js';
 import type { ApiChannelChange } from '../bridge/api-direct.js';
 import type { Shortcut } from '../bridge/shortcuts.js';
@@ -20,6 +20,7 @@ import { appPageUrl, type AppStart } from './app-url.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
 import { DEFAULT_PREPARE_RELOAD_TIMEOUT_MS, whyKeep } from './idle-unload.js';
 import { loginMessageJson } from './login-message.js';
+import { PopOuts, type PopOutMode } from './pop-out.js';
 import type { ProviderCandidate } from './provider-choice.js';
 import { wakeTarget, type WakeRequest } from './wake.js';
 
@@ -51,8 +52,14 @@ export interface AppHostDeps {
   showsStatusInfo?(instance: AppInstance): boolean;
   /** The user pressed one of the client's shortcuts in an app view's page (Ctrl+K: the search). */
   shortcut?(shortcut: Shortcut): void;
-  /** How long an app may take to answer `PrepareReload` before it is unloaded anyway (default 3 s). */
+  /** How long an app may take to answer `PrepareReload` before it is unloaded (or moved, pop-out.ts) anyway (default 3 s). */
   prepareReloadTimeoutMs?: number;
+  /** How apps get windows of their own in this shell (pop-out.ts); undefined: they cannot. */
+  popOutMode?(): PopOutMode | undefined;
+  /** Bring an app's own window to the front (shells that move views). */
+  focusPopOut?(viewId: string): void;
+  /** Where this App Object's own window was last, for the shell that opens it. */
+  popOutBounds?(name: string): PopOutBounds | undefined;
   /** The provider of a Client API decided without asking the user (provider-choice.ts `resolve`). */
   defaultProvider(api: string, candidates: readonly ProviderCandidate[]): string | undefined;
   /** Ask the user which provider takes an app's request without `provider` (provider-choice.ts `ask`). */
@@ -88,10 +95,22 @@ export class AppHost extends Emitter<AppHostEvents> {
   readonly broker: ClientApiBroker;
   /** Which consumer/provider pairs go direct (api-grants.ts). */
   readonly grants: ApiGrants;
+  /** Which apps are in windows of their own, and how they get there (pop-out.ts). */
+  private readonly popOuts: PopOuts;
 
   constructor(private readonly deps: AppHostDeps) {
     super();
     this.grants = new ApiGrants({ channel: (change) => deps.apiChannel?.(change), log: deps.log });
+    this.popOuts = new PopOuts({
+      mode: () => deps.popOutMode?.(),
+      ...(deps.focusPopOut && { focus: deps.focusPopOut }),
+      movePage: (instance) => this.movePage(instance),
+      reloadInPlace: (instance) => this.reload(instance.viewId),
+      loadAgain: (instance) => this.loadAgain(instance),
+      changed: () => this.changed(),
+      log: deps.log,
+      prepareReloadTimeoutMs: deps.prepareReloadTimeoutMs ?? DEFAULT_PREPARE_RELOAD_TIMEOUT_MS,
+    });
     this.broker = new ClientApiBroker({
       catalog: () => deps.catalog(),
       instance: (name) => this.byName(name),
@@ -119,7 +138,7 @@ export class AppHost extends Emitter<AppHostEvents> {
   }
 
   get running(): RunningApp[] {
-    return [...this.instances.values()].map((i) => i.view(this.deps.granted(i.entry)));
+    return [...this.instances.values()].map((i) => i.view(this.deps.granted(i.entry), this.deps.popOutBounds?.(i.name)));
   }
 
   get active(): string | undefined {
@@ -167,6 +186,7 @@ export class AppHost extends Emitter<AppHostEvents> {
     clearTimeout(instance.attachTimer);
     clearTimeout(instance.heldBadge?.timer);
     clearTimeout(instance.unloading);
+    this.popOuts.closed(instance);
     for (const kind of Object.keys(instance.limits)) this.limitLogs.delete(`${viewId}\n${kind}`);
     this.instances.delete(viewId);
     this.broker.closed(instance);
@@ -204,6 +224,33 @@ export class AppHost extends Emitter<AppHostEvents> {
     return true;
   }
 
+  // ------------------------------------------------------------------ windows of their own (pop-out.ts)
+
+  /** `popOutApp` (out) or `dockApp` (not out). */
+  popOut(viewId: string, out: boolean): { ok: true } | { ok: false; error: string } {
+    const instance = this.instances.get(viewId);
+    if (!instance) return { ok: false, error: 'No such app view.' };
+    return this.popOuts.request(instance, out);
+  }
+
+  /** The shell says the app's own window is gone: the app docks (it is not closed). */
+  popOutWindowClosed(viewId: string): void {
+    const instance = this.instances.get(viewId);
+    if (instance) this.popOuts.windowClosed(instance);
+  }
+
+  /** A page in another window takes over the app (`reload` shells): the old page is let go, a new one loads it. */
+  private movePage(instance: AppInstance): void {
+    this.grants.revokeApp(instance, 'moved to another window');
+    instance.release();
+    instance.state = 'starting';
+    instance.error = undefined;
+    // The UI (main window or the app's own) creates the page anew; login answers for the old page are dropped.
+    instance.frameEpoch++;
+    this.awaitAttach(instance, 'start');
+    this.changed();
+  }
+
   // ------------------------------------------------------------------ unloading idle apps (idle-unload.ts)
 
   /** Why this app view must stay loaded (idle-unload.ts `whyKeep`); undefined: it may be unloaded. */
@@ -214,6 +261,7 @@ export class AppHost extends Emitter<AppHostEvents> {
       providesInUse: this.broker.providesInUse(instance.name),
       inChannel: [...this.channels.values()].some((c) => c.opener === instance || c.target === instance),
       showsStatusInfo: this.deps.showsStatusInfo?.(instance) ?? false,
+      ownWindow: instance.poppedOut || instance.moving !== undefined,
     });
   }
 
@@ -362,6 +410,8 @@ export class AppHost extends Emitter<AppHostEvents> {
     this.loadPage(instance);
     return {
       receive: (frame) => {
+        // A page replaced by another (a reload of the UI, an app moved to another window) is no longer heard.
+        if (!instance.attachedTo(send)) return;
         if (frame.kind === 'message') this.fromApp(instance, frame.text);
         else if (frame.kind === 'handover') this.grants.handover(instance, frame.channel);
         else if (frame.kind === 'traffic') this.grants.traffic(instance, frame.channel, frame.sent);
@@ -443,9 +493,9 @@ export class AppHost extends Emitter<AppHostEvents> {
         app.post(toApp({ mt: 'PrepareReload' }));
         return;
       case 'PrepareReloadComplete':
-        // Saved for an unload (idle-unload.ts), or for the reload the app asked for.
+        // Saved for an unload (idle-unload.ts), a move to another window (pop-out.ts), or the reload the app asked for.
         if (app.unloading) this.finishUnload(app);
-        else this.reload(app.viewId);
+        else if (!this.popOuts.prepared(app)) this.reload(app.viewId);
         return;
       case 'RegisterApi':
         this.broker.register(app, msg.api);

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ToAppFrame } from '../bridge/app-frame.js';
-import type { AppPermission, RunningApp } from '../bridge/views.js';
+import type { AppPermission, PopOutBounds, RunningApp } from '../bridge/views.js';
 import { RateLimiter } from '../common/rate-limit.js';
 import type { CatalogEntry } from './catalog.js';
 
@@ -50,6 +50,13 @@ export class AppInstance {
   backgroundSince: number | undefined;
   /** Unloading: `PrepareReload` went out, waiting for `PrepareReloadComplete` (or the time limit). */
   unloading: ReturnType<typeof setTimeout> | undefined;
+  /** In a window of its own (pop-out.ts); the main window shows a placeholder. */
+  poppedOut = false;
+  /**
+   * Browser shell: `PrepareReload` went out before the app moves to its own window (`out: true`) or
+   * back (`out: false`); it moves when it answers or the time is up (pop-out.ts).
+   */
+  moving: { out: boolean; timer: ReturnType<typeof setTimeout> } | undefined;
   /** A badge held back by the badge limit: the latest value, applied when the limit allows. */
   heldBadge: { value: string | undefined; timer: ReturnType<typeof setTimeout> } | undefined;
   private send: ((frame: ToAppFrame) => void) | undefined;
@@ -69,7 +76,7 @@ export class AppInstance {
     return this.entry.name;
   }
 
-  view(granted: AppPermission[]): RunningApp {
+  view(granted: AppPermission[], popOutBounds?: PopOutBounds): RunningApp {
     return {
       viewId: this.viewId,
       name: this.entry.name,
@@ -79,6 +86,9 @@ export class AppInstance {
       state: this.state === 'closed' ? 'failed' : this.state,
       frameEpoch: this.frameEpoch,
       granted,
+      poppedOut: this.poppedOut,
+      ...(this.moving && { moving: this.moving.out ? 'out' : 'in' }),
+      ...(popOutBounds && { popOutBounds }),
       ...(this.entry.iconUrl && { iconUrl: this.entry.iconUrl }),
       ...(this.error && { error: this.error }),
       ...(this.badge && { badge: this.badge }),
@@ -99,6 +109,14 @@ export class AppInstance {
   /** Bind the app-frame page; strings queued meanwhile are delivered in order. */
   attach(send: (frame: ToAppFrame) => void): void {
     this.send = send;
+  }
+
+  /**
+   * Its page is to be replaced by one somewhere else (pop-out.ts, browser shell): nothing more
+   * goes to the old one, which is no longer heard either (AppHost checks `attachedTo`).
+   */
+  release(): void {
+    this.send = undefined;
   }
 
   detach(send: (frame: ToAppFrame) => void): void {

@@ -17,6 +17,7 @@
  *   phone app shows the call there — so it is also how an **active call** is recognised. A
  *   `SetBadge` is not: its value is a count (missed calls, unread chats) that carries no call
  *   state, and it survives the unload (the entry keeps it; the app sets it again when it loads).
+ * - an app in a window of its own (pop-out.ts): it is on screen, as the app in front is;
  * - an app that is not running normally (starting, failed): it has nothing to free or save.
  *
  * Before the view goes, the app may save its state the way the protocol has for a reload
@@ -40,6 +41,8 @@ export interface UnloadFacts {
   providesInUse: boolean;
   inChannel: boolean;
   showsStatusInfo: boolean;
+  /** In a window of its own, or on its way there or back (pop-out.ts): it is on screen. */
+  ownWindow: boolean;
 }
 
 /** Why an app view must stay loaded, in words for the UI and the log; undefined: it may be unloaded. */
@@ -47,6 +50,7 @@ export function whyKeep(f: UnloadFacts): string | undefined {
   if (f.state === 'unloaded') return 'it is unloaded already';
   if (f.state !== 'alive') return 'it is not running normally (starting or failed)';
   if (f.active) return 'it is the app in front';
+  if (f.ownWindow) return 'it is in a window of its own';
   if (f.providesInUse) return 'it provides an API another app uses now';
   if (f.inChannel) return 'it has a channel open to another app';
   if (f.showsStatusInfo) return 'it shows a status in the background (a call, for instance)';

@@ -22,6 +22,12 @@ export const ipcChannels = {
 /** Browser shell: the bridge WebSocket path; the per-run token goes in `?token=`. */
 export const webBridgePath = '/bridge';
 
+/**
+ * Browser shell: `?popout=<viewId>` on the UI page and on its bridge socket: the page is that
+ * app's own window (apps/pop-out.ts); its socket closing means the window went, and the app docks.
+ */
+export const webPopOutParam = 'popout';
+
 /** Frames on the browser shell's bridge WebSocket. */
 export type WebBridgeFrame =
   | { kind: 'command'; id: number; command: Command }

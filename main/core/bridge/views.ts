@@ -190,7 +190,27 @@ export interface RunningApp {
    * shows a menu button for it, and a click tells the app (`setAppMenu`).
    */
   menu?: 'open' | 'closed';
+  /**
+   * The app is in a window of its own (popped out of the main window); the main window shows
+   * a placeholder for it. Closing that window docks it back.
+   */
+  poppedOut: boolean;
+  /**
+   * Browser shell only: the app is saving its state (`PrepareReload`) before it moves, `out` to
+   * its own window or `in` to the main window, where it then loads again.
+   */
+  moving?: 'out' | 'in';
+  /** Where this App Object's own window was last (outer position and size, screen pixels). */
+  popOutBounds?: PopOutBounds;
 }
+
+/** A window's place on the screens: outer position and size in screen pixels (may be negative left of or above the primary display). */
+export type PopOutBounds = {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+};
 
 /** The memory of the running app views (command `getAppMemory`), as the shell can measure it. */
 export interface AppMemoryView {

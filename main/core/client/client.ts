@@ -26,7 +26,7 @@ import { applyEvent, diffApps, isAppsEvent, mergeAppsEvents, type BridgeEvent } 
 import { resolveLanguage } from '../bridge/language.js';
 import { dict, own } from '../bridge/records.js';
 import { parseCommand } from '../bridge/validate-command.js';
-import { appPermissionNames, type AppMemoryEntry, type AppMemoryView, type AppPermission, type Notice, type Snapshot, type UpdatesView } from '../bridge/views.js';
+import { appPermissionNames, type PopOutBounds, type AppMemoryEntry, type AppMemoryView, type AppPermission, type Notice, type Snapshot, type UpdatesView } from '../bridge/views.js';
 import { Coalescer } from '../common/coalesce.js';
 import { Emitter } from '../common/emitter.js';
 import { silentLogger, type Logger } from '../common/log.js';
@@ -228,6 +228,10 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       ...(options.idleUnload?.now && { now: options.idleUnload.now }),
       ...(options.idleUnload?.prepareReloadTimeoutMs !== undefined && { prepareReloadTimeoutMs: options.idleUnload.prepareReloadTimeoutMs }),
       showsStatusInfo: (instance) => this.statusInfos.shows(instance),
+      // The browser shell's UI opens the window and the app loads again there; a shell with views of its own moves them (pop-out.ts).
+      popOutMode: () => (this.shell.view.appViews === 'frames' ? 'reload' : this.shell.popOutWindows ? 'move' : undefined),
+      focusPopOut: (viewId) => this.shell.popOutWindows?.focus(viewId),
+      popOutBounds: (name) => this.config.popOutWindows.get(name),
       defaultProvider: (api, candidates) => this.providerChoice.resolve(api, candidates),
       chooseProvider: (api, consumer, title, candidates) => this.providerChoice.ask(api, title ?? '', candidates, consumer),
       raiseWindow: () => this.raiseWindow(),
@@ -436,6 +440,22 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     if (!result.ok) this.log('warn', 'shell state not saved', { errors: result.errors });
   }
 
+  // ------------------------------------------------------------------ apps in windows of their own (apps/pop-out.ts)
+
+  /** The shell says an app's own window is gone (closed, or its page ended): the app docks back, it keeps running. */
+  popOutWindowClosed(viewId: string): void {
+    this.apps.popOutWindowClosed(viewId);
+  }
+
+  /** Where an app's own window is now, remembered for its App Object (settings.json `popOutWindows`). */
+  async savePopOutBounds(viewId: string, bounds: PopOutBounds): Promise<CommandResult> {
+    const instance = this.apps.instance(viewId);
+    if (!instance) return { ok: false, error: 'No such app view.' };
+    const { x, y, width, height } = bounds;
+    const result = await this.config.setPopOutBounds(instance.name, { x, y, width, height });
+    return result.ok ? { ok: true } : { ok: false, error: result.errors.map((e) => `${e.field ?? ''} ${e.reason}`.trim()).join('; ') };
+  }
+
   // ------------------------------------------------------------------ for a shell with its own app views (Electron)
 
   /** What the shell needs to create a running app's view; undefined: no such view. */
@@ -548,6 +568,11 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         return this.apps.unload(c.viewId);
       case 'setAppMenu':
         return this.apps.setMenu(c.viewId, c.open);
+      case 'popOutApp':
+      case 'dockApp':
+        return this.apps.popOut(c.viewId, c.type === 'popOutApp');
+      case 'savePopOutBounds':
+        return this.savePopOutBounds(c.viewId, c.bounds);
       case 'getAppMemory':
         return { ok: true, value: await this.appMemory() };
       case 'notificationClicked': {

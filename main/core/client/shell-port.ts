@@ -55,6 +55,13 @@ export interface ShellPort {
    * incoming call). Without it the core asks the UI (`raiseWindow` event), whose page focuses itself.
    */
   showWindow?(): void;
+  /**
+   * Electron: windows of their own for apps (apps/pop-out.ts), into which the shell moves an app's
+   * view when the core says it is popped out, and back; closing one tells the core
+   * (`popOutWindowClosed`). A shell with native views and without it cannot pop apps out; the
+   * browser shell needs none (its UI opens the window).
+   */
+  popOutWindows?: { focus(viewId: string): void };
 }
 
 /** The browser shell: the UI frames the app-frame pages; the browser's own DevTools serve. */

@@ -9,6 +9,7 @@ import { Emitter } from '../common/emitter.js';
 import { type Logger, silentLogger } from '../common/log.js';
 import type { PermissionLevels } from '../apps/app-permissions.js';
 import type { DefaultLevels } from '../apps/provider-choice.js';
+import { dict, own } from '../bridge/records.js';
 import type { AppPermission } from '../bridge/views.js';
 import { pbxWebSocketUrl } from '../pbx/address.js';
 import type { AtomicWriteSteps } from './atomic-write.js';
@@ -28,6 +29,8 @@ import {
   accountSchema,
   appObjectName,
   permissionStatesSchema,
+  type PopOutBounds,
+  popOutBoundsSchema,
   type ShellState,
   shellStateSchema,
   defaultUserSettings,
@@ -170,6 +173,25 @@ export class ConfigService extends Emitter<ConfigEvents> {
     const next = whole(shellStateSchema)({ ...this.file.shellState, ...patch }, 'shellState', (f, reason) => errors.push(this.error(f, reason)));
     if (!next) return { ok: false, errors };
     this.file = { ...this.file, shellState: next };
+    return this.commit(undefined);
+  }
+
+  /** Where each app's own window was, by App Object name (a Map: the names come from the PBX). */
+  get popOutWindows(): ReadonlyMap<string, PopOutBounds> {
+    return new Map(Object.entries(this.file.popOutWindows));
+  }
+
+  /** Remember where an app's own window is now (both shells: the desktop's windows, the browser's pop-up). */
+  async setPopOutBounds(app: string, bounds: PopOutBounds): Promise<ChangeResult> {
+    const errors: ConfigProblem[] = [];
+    const field = `popOutWindows.${app}`;
+    whole(appObjectName)(app, field, (f, reason) => errors.push(this.error(f, reason)));
+    const parsed = whole(popOutBoundsSchema)(bounds, field, (f, reason) => errors.push(this.error(f, reason)));
+    if (errors.length > 0 || !parsed) return { ok: false, errors };
+    const known = own(this.file.popOutWindows, app);
+    if (known && JSON.stringify(known) === JSON.stringify(parsed)) return { ok: true, value: undefined, saved: true };
+    // Rebuilt without a prototype: an App Object named "__proto__" stays data.
+    this.file = { ...this.file, popOutWindows: dict([...Object.entries(this.file.popOutWindows).filter(([name]) => name !== app), [app, parsed]]) };
     return this.commit(undefined);
   }
 

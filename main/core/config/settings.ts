@@ -9,6 +9,7 @@
  */
 import { type Infer, array, boolean, literal, number, optional, record, string } from '../protocol/validate.js';
 import { type Report, entries, fields, items, whole } from './lenient.js';
+import { dict } from '../bridge/records.js';
 import { accountId, fingerprint, pattern, pbxAddress, plainText, strictObject, wholeNumber } from './schemas.js';
 
 export const SETTINGS_VERSION = 1;
@@ -64,6 +65,14 @@ export const shellStateSchema = strictObject({
   trayHintShown: optional(boolean),
 });
 export type ShellState = Infer<typeof shellStateSchema>;
+
+/**
+ * Where an app's own window (popped out of the main window) was: its outer position and size in
+ * screen pixels, per App Object. Whole numbers in a range no screen arrangement leaves; whether
+ * the place is on a display that exists is the shell's check when it opens the window.
+ */
+export const popOutBoundsSchema = strictObject({ x: wholeNumber(-100_000, 100_000), y: wholeNumber(-100_000, 100_000), width: wholeNumber(1, 100_000), height: wholeNumber(1, 100_000) });
+export type PopOutBounds = Infer<typeof popOutBoundsSchema>;
 
 /** The home screen as last seen, so the client can show it before the PBX answers. */
 export const homeLayoutSchema = strictObject({ apps: array(cachedAppSchema), selected: string, savedAt: number });
@@ -138,10 +147,12 @@ export interface SettingsFile {
   /** The user's default provider per Client API (`com.innovaphone.phone` → `softphone`). */
   defaultProviders: Record<string, string>;
   shellState: ShellState;
+  /** Where each app's own window was (pop-out windows), by App Object name: a null-prototype object (`__proto__` is a valid name). */
+  popOutWindows: Record<string, PopOutBounds>;
 }
 
 export function emptySettingsFile(): SettingsFile {
-  return { version: SETTINGS_VERSION, accounts: [], settings: {}, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [], defaultProviders: {}, shellState: {} };
+  return { version: SETTINGS_VERSION, accounts: [], settings: {}, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [], defaultProviders: {}, shellState: {}, popOutWindows: dict() };
 }
 
 const fileFields = fields({
@@ -153,6 +164,7 @@ const fileFields = fields({
   pendingKeychainWipes: items(plainText(4096), (a) => a),
   defaultProviders: entries(plainText(256), appObjectName),
   shellState: whole(shellStateSchema),
+  popOutWindows: entries(appObjectName, popOutBoundsSchema),
 });
 
 /**
@@ -174,5 +186,7 @@ export function parseSettingsFile(raw: Record<string, unknown>, report: Report):
   file.pendingKeychainWipes = parsed.pendingKeychainWipes ?? [];
   file.defaultProviders = parsed.defaultProviders ?? {};
   file.shellState = parsed.shellState ?? {};
+  // Each bad entry was reported on its own (lenient.ts `entries`); the others are kept, keyed without a prototype.
+  file.popOutWindows = dict(Object.entries(parsed.popOutWindows ?? {}));
   return file;
 }

@@ -8,6 +8,7 @@ import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
 import { AppPermissionsMenu } from './AppPermissionsMenu.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { PopOutButton, PoppedOut } from './PopOut.js';
 import { MenuIcon } from './Icons.js';
 
 /**
@@ -39,11 +40,16 @@ export function AppViews({ apps, shownViewId, layerRef }: { apps: RunningApp[]; 
         {native ? (
           <NativeAppStage app={shown} />
         ) : (
-          order.map((viewId) => {
-            const app = byId.get(viewId);
-            // An unloaded app (idle too long) has no frame: removed, it frees the app's memory.
-            return app && app.state !== 'unloaded' && <AppView key={`${viewId}:${app.frameEpoch}`} app={app} shown={app === shown} />;
-          })
+          <>
+            {order.map((viewId) => {
+              const app = byId.get(viewId);
+              // An unloaded app (idle too long) has no frame: removed, it frees the app's memory. One in
+              // its own window has its frame there (PopOutPage.tsx).
+              return app && app.state !== 'unloaded' && !app.poppedOut && <AppView key={`${viewId}:${app.frameEpoch}`} app={app} shown={app === shown} />;
+            })}
+            {/* Over its frame while it saves its state to move out (the frame must stay to answer). */}
+            {shown && (shown.poppedOut || shown.moving === 'out') && <PoppedOut key={shown.viewId} app={shown} />}
+          </>
         )}
       </div>
     </div>
@@ -65,7 +71,7 @@ function useStableOrder(apps: RunningApp[]): string[] {
   return changed ? next : order;
 }
 
-const AppView = memo(function AppView({ app, shown }: { app: RunningApp; shown: boolean }) {
+export const AppView = memo(function AppView({ app, shown }: { app: RunningApp; shown: boolean }) {
   // Fixed for the life of the view (its key holds the epoch): a new src would reload the app.
   const src = useMemo(() => appFrameUrl(app.viewId), [app.viewId]);
   return (
@@ -79,12 +85,13 @@ const AppView = memo(function AppView({ app, shown }: { app: RunningApp; shown: 
 /** Electron: where the app in front goes. Its view is shown there only while the app is alive. */
 function NativeAppStage({ app }: { app: RunningApp | undefined }) {
   const [placeholder, setPlaceholder] = useState<HTMLDivElement | null>(null);
-  useAppViewPlacement(placeholder, app?.state === 'alive');
+  // In a window of its own, its view is there: none is placed here.
+  useAppViewPlacement(placeholder, app?.state === 'alive' && !app.poppedOut);
   if (!app) return null;
   return (
     <div key={`${app.viewId}:${app.frameEpoch}`} className="app-view app-view-shown" data-view={app.viewId}>
       <div ref={setPlaceholder} className="app-placeholder" role="region" aria-label={app.title} />
-      <AppState app={app} />
+      {app.poppedOut ? <PoppedOut app={app} /> : <AppState app={app} />}
     </div>
   );
 }
@@ -152,6 +159,7 @@ function AppHeader({ app }: { app: RunningApp }) {
         <button type="button" className="button" onClick={() => void run({ type: 'reloadApp', viewId: app.viewId })}>
           {t('apps.reload')}
         </button>
+        <PopOutButton app={app} />
         {!app.website && <AppPermissionsMenu app={app} onRequest={request} />}
         {devToolsAllowed && (
           <button type="button" className="button" aria-haspopup={devToolsExplained ? 'dialog' : undefined} onClick={() => void openDevTools()}>

@@ -1,9 +1,10 @@
 /**
  * Echo: logs in through the client, proves the session key with its service, keeps a counter
- * (state that must survive app switching), sends actions, shows SetArgs, and echoes channel
+ * (state that must survive app switching, and — saved on PrepareReload with SetArgs, read back
+ * from its start arguments — a reload), sends actions, shows SetArgs, and echoes channel
  * messages back to whoever opens a channel to it.
  */
-import { AppWebsocket, hooks, on, setArgs, setBadge, setOnOpenChannel, showApp, start } from './applib.js';
+import { AppWebsocket, hooks, on, onPrepareReload, prepareReloadComplete, setArgs, setBadge, setOnOpenChannel, showApp, start } from './applib.js';
 import { appPage, button, line, showLogin } from './ui.js';
 
 const { main, status } = appPage('Echo');
@@ -12,13 +13,18 @@ const keyCheck = line(main, 'Session key: not checked');
 const args = line(main, `Args: ${JSON.stringify(start.args)}`);
 on('args', (a) => args.set(`Args: ${JSON.stringify(a)}`));
 
-let count = 0;
-const countText = line(main, 'Count: 0');
+// The count comes back after a reload (PrepareReload below: a move to another window, an unload).
+let count = Number.parseInt(start.args.count ?? '0', 10) || 0;
+const countText = line(main, `Count: ${count}`);
 button(main, 'Count', () => countText.set(`Count: ${++count}`));
 button(main, 'Set badge', () => setBadge(count));
 button(main, 'Set args', () => setArgs({ count: String(count) }, `Echo ${count}`));
 button(main, 'Go home', () => showApp('@home'));
 button(main, 'Open search client', () => showApp('searchclient?q=x'));
+onPrepareReload(() => {
+  setArgs({ ...start.args, count: String(count) }, `Echo ${count}`);
+  prepareReloadComplete();
+});
 
 const channelText = line(main, 'Channel: none');
 setOnOpenChannel(({ opener, accept }) => {
