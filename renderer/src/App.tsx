@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { RunningApp } from '../../main/core/bridge/views.js';
 import { AppNotifications } from './components/AppNotifications.js';
 import { AppViews } from './components/AppViews.js';
@@ -10,7 +10,7 @@ import { ProviderPrompts } from './components/ProviderPrompt.js';
 import { RunningApps } from './components/RunningApps.js';
 import { StatusBar } from './components/StatusBar.js';
 import { StatusInfos } from './components/StatusInfos.js';
-import { I18nContext, makeI18n } from './i18n.js';
+import { I18nContext, usePageI18n } from './i18n.js';
 import { AccountSecurity } from './screens/AccountSecurity.js';
 import { Home } from './screens/Home.js';
 import { Login } from './screens/Login.js';
@@ -18,7 +18,6 @@ import { Settings } from './screens/Settings.js';
 import { shortcutOf } from '../../main/core/bridge/shortcuts.js';
 import { onShortcut } from './shortcuts.js';
 import { invoke, useUi } from './store.js';
-import { onLanguagesChange, systemLanguages } from './systemPreferences.js';
 import { watchNetwork, watchUserActivity } from './userActivity.js';
 
 type Screen = 'login' | Route;
@@ -30,9 +29,7 @@ export function App() {
   const kind = useUi((s) => s.snapshot?.connection.kind);
   const language = useUi((s) => s.snapshot?.settings.values.language ?? 'auto');
   const scheme = useUi((s) => s.snapshot?.settings.values.scheme ?? 'system');
-  // "auto" follows the OS languages live, as the core does for apps (both by resolveLanguage).
-  const osLanguages = useSyncExternalStore(onLanguagesChange, systemLanguages);
-  const i18n = makeI18n(language, osLanguages);
+  const i18n = usePageI18n(language);
   // While reconnecting the user keeps working with the last apps; only a real logout or a
   // failed login leads back to the login screen.
   const inSession = kind === 'logged-in' || kind === 'reconnecting';
@@ -67,9 +64,6 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset.scheme = scheme;
   }, [scheme]);
-  useEffect(() => {
-    document.documentElement.lang = i18n.lang;
-  }, [i18n]);
   // The badges of all apps in the title, "(3) myApps": the browser shell's dock badge (Electron shows it too).
   const badgeTotal = useUi((s) => s.snapshot?.badgeTotal ?? 0);
   useEffect(() => {

@@ -6,7 +6,7 @@
  * `lang` apps get. Text from the PBX and from apps is never translated.
  */
 import { IntlMessageFormat, type Formatters } from 'intl-messageformat';
-import { Fragment, createContext, createElement, useContext, type ReactNode } from 'react';
+import { Fragment, createContext, createElement, useContext, useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { resolveLanguage, type UiLanguage } from '../../main/core/bridge/language.js';
 import { de } from './locales/de.js';
 import { en, type MessageKey, type Messages } from './locales/en.js';
@@ -14,6 +14,7 @@ import { es } from './locales/es.js';
 import { fr } from './locales/fr.js';
 import { it } from './locales/it.js';
 import { nl } from './locales/nl.js';
+import { onLanguagesChange, systemLanguages } from './systemPreferences.js';
 
 export type { MessageKey, Messages };
 export type Params = Record<string, string | number | Date>;
@@ -129,4 +130,17 @@ export const I18nContext = createContext<I18n>(makeI18n('en', ['en']));
 
 export function useI18n(): I18n {
   return useContext(I18nContext);
+}
+
+/**
+ * The I18n of a page of ours (the main window, an app's own window) for the language setting,
+ * following the OS languages live as the core does for apps; `<html lang>` follows it.
+ */
+export function usePageI18n(setting: string): I18n {
+  const osLanguages = useSyncExternalStore(onLanguagesChange, systemLanguages);
+  const i18n = makeI18n(setting, osLanguages);
+  useEffect(() => {
+    document.documentElement.lang = i18n.lang;
+  }, [i18n]);
+  return i18n;
 }

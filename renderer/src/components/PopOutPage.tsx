@@ -1,9 +1,8 @@
-import { type RefObject, useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
+import { type RefObject, useCallback, useEffect, useRef } from 'react';
 import type { BridgeApi } from '../../../main/core/bridge/channels.js';
-import { I18nContext, makeI18n, useI18n } from '../i18n.js';
+import { I18nContext, useI18n, usePageI18n } from '../i18n.js';
 import { type PopOutBoundsReporter, defaultPopOutSize, reportPopOutBounds } from '../popOut.js';
 import { useUi } from '../store.js';
-import { onLanguagesChange, systemLanguages } from '../systemPreferences.js';
 import { useCommand } from '../useCommand.js';
 import { AppView } from './AppViews.js';
 import { ErrorAlert } from './ErrorAlert.js';
@@ -19,14 +18,10 @@ import { ErrorAlert } from './ErrorAlert.js';
 export function PopOutPage({ viewId, bridge }: { viewId: string; bridge: Pick<BridgeApi, 'invoke'> }) {
   const language = useUi((s) => s.snapshot?.settings.values.language ?? 'auto');
   const scheme = useUi((s) => s.snapshot?.settings.values.scheme ?? 'system');
-  const osLanguages = useSyncExternalStore(onLanguagesChange, systemLanguages);
-  const i18n = makeI18n(language, osLanguages);
+  const i18n = usePageI18n(language);
   useEffect(() => {
     document.documentElement.dataset.scheme = scheme;
   }, [scheme]);
-  useEffect(() => {
-    document.documentElement.lang = i18n.lang;
-  }, [i18n]);
   const bounds = useRef<PopOutBoundsReporter>(undefined);
   useEffect(() => {
     const reporter = reportPopOutBounds(viewId, bridge);
