@@ -18,7 +18,10 @@ import type { ClientCore } from '../../main/core/client/client.js';
 import type { ShellPort } from '../../main/core/client/shell-port.js';
 import { ConfigService } from '../../main/core/config/config-service.js';
 import { emptySettingsFile } from '../../main/core/config/settings.js';
-import { FakeView, appsConfig, openView, setup, until } from '../support/core-apps.js';
+import WebSocket from 'ws';
+import { webBridgePath, webPopOutParam } from '../../main/core/bridge/channels.js';
+import { createWebShell, type WebShell } from '../../main/web/server.js';
+import { FakeView, appsConfig, cleanups, openView, setup, until } from '../support/core-apps.js';
 
 const appOf = (s: Snapshot, viewId: string): RunningApp | undefined => s.runningApps.find((a) => a.viewId === viewId);
 
@@ -140,6 +143,36 @@ describe('browser shell: the app moves by a reload after PrepareReload', () => {
     consumer.post({ mt: 'ApiRequest', api: 'com.example.lazy', src: '1', msg: {} });
     const lazy = (await until(core, (s) => s.runningApps.some((a) => a.name === 'lazy'))).runningApps.find((a) => a.name === 'lazy')!;
     expect(await core.handle({ type: 'popOutApp', viewId: lazy.viewId })).toEqual({ ok: false, error: '“Lazy provider” runs in the background and has no window.' });
+  });
+});
+
+describe("browser shell: the bridge connection of an app's own window", () => {
+  /** A bridge socket as the page of an app's own window opens it (`popout` given); resolves when open, or with the refusal's status. */
+  function connect(shell: WebShell, popout: string): Promise<{ ws: WebSocket } | { status: number }> {
+    const ws = new WebSocket(`ws://127.0.0.1:${shell.port}${webBridgePath}?token=${encodeURIComponent(shell.token)}&${webPopOutParam}=${encodeURIComponent(popout)}`, { origin: shell.origin });
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve({ ws }));
+      ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
+      ws.once('error', reject);
+    });
+  }
+
+  it('closing it docks the app (the window went); a malformed view is refused before anything is asked', async () => {
+    const { core } = await setup();
+    const shell = await createWebShell({ host: core, rendererDir: join(tmpdir(), 'no-renderer-build') });
+    cleanups.push(() => shell.close());
+    const view = await openView(core, 'contacts');
+    await until(core, (s) => appOf(s, view.viewId)?.state === 'alive');
+    expect(await connect(shell, 'x'.repeat(129))).toEqual({ status: 404 });
+
+    await core.handle({ type: 'popOutApp', viewId: view.viewId });
+    view.post({ mt: 'PrepareReloadComplete' });
+    await until(core, (s) => appOf(s, view.viewId)?.poppedOut === true);
+    const window = await connect(shell, view.viewId);
+    if (!('ws' in window)) throw new Error(`refused: ${window.status}`);
+    expect(appOf(core.snapshot(), view.viewId)?.poppedOut).toBe(true);
+    window.ws.close();
+    await until(core, (s) => appOf(s, view.viewId)?.poppedOut === false);
   });
 });
 

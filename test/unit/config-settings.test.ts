@@ -72,6 +72,7 @@ describe('settings file', () => {
       pendingKeychainWipes: [],
       defaultProviders: {},
       shellState: {},
+      popOutWindows: {},
     });
     expect(reopened.permissionLevels.user.get('__proto__')).toEqual({ screen: 'denied' });
     expect(reopened.effective.values).toMatchObject({ pbx: 'https://pbx2.example.com/PBX0', username: 'bob', language: 'de', scheme: 'dark', startMinimized: true });
@@ -85,7 +86,7 @@ describe('settings file', () => {
 });
 
 describe('atomic write', () => {
-  const before = { version: 1, accounts: [], settings: { scheme: 'dark' }, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [], defaultProviders: {}, shellState: {} };
+  const before = { version: 1, accounts: [], settings: { scheme: 'dark' }, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [], defaultProviders: {}, shellState: {}, popOutWindows: {} };
 
   async function withPreviousFile() {
     const config = await open();
@@ -210,6 +211,7 @@ describe('damaged files', () => {
       pendingKeychainWipes: [],
       defaultProviders: {},
       shellState: {},
+      popOutWindows: {},
     });
     const fieldProblems = config.problems.filter((p) => p.field !== undefined);
     expect(fieldProblems.map((p) => [p.field, p.reason])).toEqual([
@@ -341,7 +343,7 @@ describe('versions', () => {
     expect(config.problems).toEqual([]);
     const [migrated] = config.settingsFile.accounts;
     expect(migrated).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), address: 'pbx.example.com', username: 'alice' });
-    expect(config.settingsFile).toEqual({ version: 1, accounts: [migrated], activeAccount: migrated!.id, settings: { scheme: 'dark' }, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [], defaultProviders: {}, shellState: {} });
+    expect(config.settingsFile).toEqual({ version: 1, accounts: [migrated], activeAccount: migrated!.id, settings: { scheme: 'dark' }, homeLayoutCache: {}, appPermissions: {}, pendingKeychainWipes: [], defaultProviders: {}, shellState: {}, popOutWindows: {} });
     expect(config.effective.values).toMatchObject({ pbx: 'pbx.example.com', username: 'alice', scheme: 'dark' });
     expect(await onDisk()).toEqual(config.settingsFile);
     expect(await readFile(join(dir, 'settings.json.v0'), 'utf8')).toBe(v0);
