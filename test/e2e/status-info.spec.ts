@@ -98,6 +98,32 @@ test('a call shows in the strip while the phone is in the background, not while 
   expect(page.frames().some((f) => f.url().includes('phone-status.htm'))).toBe(false);
 });
 
+test('with two apps showing status pages, each hides only while its own app is in front', async ({ page, world }) => {
+  await start(world, page);
+  const phone = await openPhone(page);
+  await phone.getByRole('button', { name: 'Start call' }).click();
+  await expect(phone.getByText('Status info: shown')).toBeVisible();
+  // Echo shows one too: a page of its own origin (the sample apps share one), here the phone's page.
+  await running(page).getByRole('button', { name: 'Home screen' }).click();
+  await allApps(page).getByRole('button', { name: 'Echo' }).click();
+  const echo = await frameAt(page, '/apps/echo/echo.htm');
+  await echo.evaluate(() => {
+    const msg = { mt: 'ShowStatusInfo', url: '../phone/phone-status.htm?num=echo', id: 'e' };
+    (window as unknown as { sampleApp: { post(raw: unknown): void } }).sampleApp.post(JSON.stringify({ mt: 'ApiRequest', api: 'com.innovaphone.client', provider: '@client', src: 'e', msg }));
+  });
+  const entryOf = (title: string) => page.locator('.status-info', { has: page.locator(`button[aria-label="Show ${title}"]`) });
+  await expect(entries(page)).toHaveCount(2);
+  // Echo in front: the phone's call shows, Echo's own page does not.
+  await expect(entryOf('Phone')).toBeVisible();
+  await expect(entryOf('Echo')).toBeHidden();
+  // The phone in front: the other way round.
+  await strip(page).getByRole('button', { name: 'Show Phone' }).click();
+  await expect(page.getByRole('heading', { name: 'Phone', level: 1 })).toBeVisible();
+  await expect(entryOf('Echo')).toBeVisible();
+  await expect(page.frameLocator('iframe[title="Status of Echo"]').frameLocator('iframe').getByText('Call with echo')).toBeVisible();
+  await expect(entryOf('Phone')).toBeHidden();
+});
+
 test('a status page on another origin is refused and framed nowhere; the app’s own, asked next, shows', async ({ page, world }) => {
   await start(world, page);
   await openPhone(page);

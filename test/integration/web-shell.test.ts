@@ -353,14 +353,14 @@ describe('browser shell: the status-frame page', () => {
   /** The status-frame page's path for `url`; `token: null`, without a token. */
   const page = (shell: WebShell, url: string, token: string | null = shell.token, path = '/statusframe.html') => `${path}?url=${encodeURIComponent(url)}${token === null ? '' : `&token=${encodeURIComponent(token)}`}`;
 
-  async function statusShell(host: BridgeHost = new StatusHost()) {
+  async function statusShell<H extends BridgeHost>(host: H) {
     const rendererDir = await fakeRenderer();
     await writeFile(join(rendererDir, 'statusframe.html'), '<!doctype html><title>myApps status page</title>');
     return startShell({ rendererDir, host });
   }
 
   it('is served only for a status page the core shows, with the token, framing exactly its origin, framed by our UI only', async () => {
-    const { shell, host, records } = await statusShell();
+    const { shell, host, records } = await statusShell(new StatusHost());
     host.shown.set(call, 'https://phone.example.com:8443');
     for (const path of [page(shell, call, null), page(shell, call, 'wrong'), page(shell, call, null, '/STATUSFRAME.HTML'), page(shell, call, null, '/statusframe%2ehtml')]) {
       const refused = await http(shell, path);

@@ -5,7 +5,7 @@
  * the page that frames this one): this is not an app, only a page of one, which the client
  * shows sandboxed (an opaque origin: no storage, no access to the pages around it).
  */
-const params = new URLSearchParams(location.search);
+const params = new window.URLSearchParams(location.search);
 const since = Number(params.get('since')) || Date.now();
 
 document.documentElement.dataset.scheme = 'light';
