@@ -203,7 +203,7 @@ describe('an app in a window of its own (stand-in)', { timeout: 60_000 }, () => 
   });
 });
 
-describe('the remembered place on displays that changed (stand-in)', { timeout: 60_000 }, () => {
+describe('the remembered place on displays that changed (stand-in)', { timeout: 120_000 }, () => {
   it('on a display that is gone: the middle of the primary display, with its size; on one that exists: where it was', async () => {
     const pbx = await PbxEmulator.start({ config: appsConfig(), port: 0, tls: false });
     try {

@@ -21,8 +21,9 @@ button(main, 'Set badge', () => setBadge(count));
 button(main, 'Set args', () => setArgs({ count: String(count) }, `Echo ${count}`));
 button(main, 'Go home', () => showApp('@home'));
 button(main, 'Open search client', () => showApp('searchclient?q=x'));
+// Nothing counted, nothing to save: the arguments the client keeps stay as they are.
 onPrepareReload(() => {
-  setArgs({ ...start.args, count: String(count) }, `Echo ${count}`);
+  if (count > 0) setArgs({ ...start.args, count: String(count) }, `Echo ${count}`);
   prepareReloadComplete();
 });
 
