@@ -81,7 +81,8 @@ test('2,000 apps: a window of tiles in the DOM, the last one found by scrolling 
   await expect(active).toHaveAccessibleName(`Scale ${scale - 1}`);
   await expect(active).toBeInViewport();
   await search.press('Enter');
-  await expect.poll(() => world.core.snapshot().runningApps.map((a) => a.name)).toEqual([`scale${scale - 1}`]);
+  // (The search also asked the hidden contact-search provider: it runs without a tab.)
+  await expect.poll(() => world.core.snapshot().runningApps.filter((a) => !a.hidden).map((a) => a.name)).toEqual([`scale${scale - 1}`]);
 });
 
 test('2,000 apps: a tile far down opens by scrolling it into view and clicking', async ({ page, world }) => {

@@ -407,7 +407,7 @@ describe('Ctrl+K in an app view', { timeout: BOOT_TEST_TIMEOUT_MS }, () => {
       // Cmd+K (macOS) is the same shortcut.
       expect((await key('keyDown', 'K', { meta: true })).defaultPrevented).toBe(true);
       // One shortcut event per key press (not for the repeat, not for the key going up): the second proves the first was the only one.
-      await d.main.waitFor('webContents.send', () => shortcutEvents().length === 2);
+      await d.main.waitFor('webContents.send', () => shortcutEvents().length >= 2);
       expect(shortcutEvents().map((s) => s.args[0])).toEqual([{ type: 'shortcut', shortcut: 'search' }, { type: 'shortcut', shortcut: 'search' }]);
       expect(uiFocused()).toBeGreaterThanOrEqual(focusedBefore + 2);
       await d.main.stop();

@@ -44,7 +44,8 @@ export interface ContactResultsProps {
   run: (command: Command) => Promise<CommandResult>;
 }
 
-export function ContactResults({ baseId, query, active, run }: ContactResultsProps) {
+/** Memoised: a keystroke re-renders the home screen, not this section (its props change only when the typing pauses, or with the selection). */
+export const ContactResults = memo(function ContactResults({ baseId, query, active, run }: ContactResultsProps) {
   const { t } = useI18n();
   const view = useUi((s) => s.snapshot?.contactSearch);
 
@@ -80,7 +81,7 @@ export function ContactResults({ baseId, query, active, run }: ContactResultsPro
       )}
     </section>
   );
-}
+});
 
 function Progress({ view, query }: { view: ContactSearchView | undefined; query: string }) {
   const { t } = useI18n();
