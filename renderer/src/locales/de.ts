@@ -81,8 +81,6 @@ export const de: Messages = {
   'lock.it': 'Von Ihrer IT-Abteilung festgelegt',
 
   'home.heading': 'Start',
-  'home.search': 'Apps suchen',
-  'home.searchPlaceholder': 'Apps suchen (Strg+K)',
   'home.fromCache': 'Gespeicherte Apps werden angezeigt – sie sind möglicherweise nicht aktuell.',
   'home.loading': 'Apps werden geladen…',
   'home.empty': 'Ihr Startbildschirm ist noch leer. Mit „Startseite bearbeiten“ heften Sie Apps hier an.',

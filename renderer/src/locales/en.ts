@@ -86,8 +86,6 @@ export const en = {
   'lock.it': 'Set by your IT department',
 
   'home.heading': 'Home',
-  'home.search': 'Search apps',
-  'home.searchPlaceholder': 'Search apps (Ctrl+K)',
   'home.fromCache': 'Showing saved apps — they may be out of date.',
   'home.loading': 'Loading apps…',
   'home.empty': 'Nothing on your home screen yet. Use “Edit home” to pin apps here.',

@@ -81,8 +81,6 @@ export const es: Messages = {
   'lock.it': 'Establecido por su departamento de TI',
 
   'home.heading': 'Inicio',
-  'home.search': 'Buscar aplicaciones',
-  'home.searchPlaceholder': 'Buscar aplicaciones (Ctrl+K)',
   'home.fromCache': 'Se muestran las aplicaciones guardadas; puede que no estén actualizadas.',
   'home.loading': 'Cargando aplicaciones…',
   'home.empty': 'Su pantalla de inicio aún está vacía. Use «Editar inicio» para anclar aplicaciones aquí.',

@@ -84,8 +84,6 @@ export const fr: Messages = {
   'lock.it': 'Défini par votre service informatique',
 
   'home.heading': 'Accueil',
-  'home.search': 'Rechercher des applications',
-  'home.searchPlaceholder': 'Rechercher des applications (Ctrl+K)',
   'home.fromCache': 'Applications enregistrées affichées — elles ne sont peut-être pas à jour.',
   'home.loading': 'Chargement des applications…',
   'home.empty': 'Votre écran d’accueil est encore vide. Utilisez «\u00a0Modifier l’accueil\u00a0» pour y épingler des applications.',

@@ -81,8 +81,6 @@ export const it: Messages = {
   'lock.it': 'Impostato dal Suo reparto IT',
 
   'home.heading': 'Home',
-  'home.search': 'Cerca app',
-  'home.searchPlaceholder': 'Cerca app (Ctrl+K)',
   'home.fromCache': 'Vengono mostrate le app salvate: potrebbero non essere aggiornate.',
   'home.loading': 'Caricamento delle app…',
   'home.empty': 'La Sua schermata Home è ancora vuota. Usi «Modifica Home» per aggiungervi delle app.',

@@ -81,8 +81,6 @@ export const nl: Messages = {
   'lock.it': 'Ingesteld door uw IT-afdeling',
 
   'home.heading': 'Start',
-  'home.search': 'Apps zoeken',
-  'home.searchPlaceholder': 'Apps zoeken (Ctrl+K)',
   'home.fromCache': 'Opgeslagen apps worden getoond – ze zijn mogelijk niet actueel.',
   'home.loading': 'Apps laden…',
   'home.empty': 'Uw startscherm is nog leeg. Gebruik “Startscherm bewerken” om hier apps vast te zetten.',
