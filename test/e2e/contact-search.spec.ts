@@ -49,6 +49,50 @@ const shown = (page: Page) => contacts(page).getByRole('listitem').evaluateAll((
 /** The app's own document inside its app-frame page. */
 const app = (page: Page, title: string): FrameLocator => page.frameLocator(`iframe[title="${title}"]`).frameLocator(`iframe[title="${title}"]`);
 
+/**
+ * Whether the home screen rendered, seen through React's DevTools hook (which React calls after
+ * every commit, production builds included): the home screen's component is the nearest one
+ * above the search box, and every render of it makes its hook list anew. `renderOfHome()` is a
+ * number that changes whenever the home screen (and with it the tile grid, whose props come only
+ * from it) rendered. Installed before the UI loads.
+ */
+async function watchHomeRenders(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    type Fiber = { tag: number; stateNode: unknown; return: Fiber | null; child: Fiber | null; sibling: Fiber | null; memoizedState: unknown };
+    const roots = new Set<{ current: Fiber }>();
+    const seen: unknown[] = [];
+    (window as unknown as Record<string, unknown>).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+      supportsFiber: true,
+      renderers: new Map(),
+      inject: () => 1,
+      onCommitFiberRoot: (_id: number, root: { current: Fiber }) => roots.add(root),
+      onCommitFiberUnmount: () => undefined,
+      onPostCommitFiberRoot: () => undefined,
+      checkDCE: () => undefined,
+    };
+    (window as unknown as Record<string, unknown>).renderOfHome = () => {
+      const input = document.querySelector('input[type="search"]');
+      for (const root of roots) {
+        const stack: Fiber[] = [root.current];
+        while (stack.length > 0) {
+          const fiber = stack.pop()!;
+          if (fiber.stateNode === input) {
+            let home = fiber.return;
+            while (home && home.tag !== 0) home = home.return; // 0: a function component
+            if (!home) return -1;
+            if (!seen.includes(home.memoizedState)) seen.push(home.memoizedState);
+            return seen.indexOf(home.memoizedState);
+          }
+          if (fiber.sibling) stack.push(fiber.sibling);
+          if (fiber.child) stack.push(fiber.child);
+        }
+      }
+      return -1;
+    };
+  });
+}
+const renderOfHome = (page: Page) => page.evaluate(() => (window as unknown as { renderOfHome(): number }).renderOfHome());
+
 /** Ctrl+K from wherever the focus is, then `query` typed into the search box. */
 async function search(page: Page, query: string): Promise<void> {
   await page.keyboard.press('Control+k');
@@ -56,7 +100,8 @@ async function search(page: Page, query: string): Promise<void> {
   await page.keyboard.type(query);
 }
 
-test('Ctrl+K: contacts from two apps arrive merged (one Anna) and ranked, with progress; the later results follow, then done', async ({ page, world }) => {
+test('Ctrl+K: contacts from two apps arrive merged (one Anna) and ranked, with progress; the later results follow, then done — without rendering the home screen or its tile grid again', async ({ page, world }) => {
+  await watchHomeRenders(page);
   const apps = await start(world, page);
   apps.hold('contacts', 'Lookup');
   apps.hold('directory', 'Lookup');
@@ -74,6 +119,9 @@ test('Ctrl+K: contacts from two apps arrive merged (one Anna) and ranked, with p
   // The tile search is unaffected: no app matches.
   await expect(page.getByText('No apps match “an”.')).toBeVisible();
 
+  const homeBefore = await renderOfHome(page);
+  expect(homeBefore).toBeGreaterThanOrEqual(0);
+
   // The Directory's service answers: its other two arrive, ranked (a word starting with "an" above a name containing it).
   apps.release('directory', 'Lookup');
   await expect(progress(page)).toHaveText('Searching 1 app…');
@@ -87,6 +135,12 @@ test('Ctrl+K: contacts from two apps arrive merged (one Anna) and ranked, with p
   await expect(progress(page)).toHaveText('4 contacts found.');
   expect(await shown(page)).toEqual(['Anna Kaiser', 'Andreas Brandt', 'Jan Anders', 'Hannah Lang']);
   await shots(page, 'contact-search');
+  // Three arrivals later, the home screen has not rendered again: only the Contacts section did.
+  expect(await renderOfHome(page)).toBe(homeBefore);
+  // Positive control: a keystroke renders it (the watch sees renders).
+  await page.keyboard.press('End');
+  await page.keyboard.type('n');
+  await expect.poll(() => renderOfHome(page)).not.toBe(homeBefore);
 });
 
 test('Call, Chat and Open: the phone app calls, the chat app opens the chat, the link opens the contact in its app; the keyboard reaches the contacts', async ({ page, world }) => {
