@@ -25,11 +25,29 @@ import { FakeView, appsConfig, cleanups, openView, setup, until } from '../suppo
 
 const appOf = (s: Snapshot, viewId: string): RunningApp | undefined => s.runningApps.find((a) => a.viewId === viewId);
 
+/** A logged-in core (`options` as `setup` takes them) with Contacts running in the main window. */
+async function withContacts(options: Parameters<typeof setup>[0] = {}) {
+  const { core, dir } = await setup(options);
+  const main = await openView(core, 'contacts');
+  await until(core, (s) => appOf(s, main.viewId)?.state === 'alive');
+  return { core, dir, main };
+}
+
+/** Browser shell: pop Contacts out, the app answering PrepareReload; its page in its own window, alive. */
+async function poppedOut(core: ClientCore, main: FakeView): Promise<FakeView> {
+  await core.handle({ type: 'popOutApp', viewId: main.viewId });
+  await main.next((m) => m.mt === 'PrepareReload');
+  main.post({ mt: 'PrepareReloadComplete' });
+  await until(core, (s) => appOf(s, main.viewId)?.poppedOut === true);
+  const own = new FakeView(core, main.viewId);
+  own.post({ mt: 'Alive' });
+  await until(core, (s) => appOf(s, main.viewId)?.state === 'alive');
+  return own;
+}
+
 describe('browser shell: the app moves by a reload after PrepareReload', () => {
   it('pop out: PrepareReload, the state it saves comes back in the new page; the old page is no longer heard; its login still works', async () => {
-    const { core } = await setup();
-    const main = await openView(core, 'contacts');
-    await until(core, (s) => appOf(s, main.viewId)?.state === 'alive');
+    const { core, main } = await withContacts();
     const before = appOf(core.snapshot(), main.viewId)!;
     expect(before).toMatchObject({ poppedOut: false });
     expect(before.moving).toBeUndefined();
@@ -64,9 +82,7 @@ describe('browser shell: the app moves by a reload after PrepareReload', () => {
   });
 
   it('dock back: PrepareReload in its own window, then a new page in the main window; an app that does not answer moves anyway', async () => {
-    const { core } = await setup({ core: { idleUnload: { prepareReloadTimeoutMs: 100 } } });
-    const main = await openView(core, 'contacts');
-    await until(core, (s) => appOf(s, main.viewId)?.state === 'alive');
+    const { core, main } = await withContacts({ core: { idleUnload: { prepareReloadTimeoutMs: 100 } } });
     expect(await core.handle({ type: 'popOutApp', viewId: main.viewId })).toEqual({ ok: true });
     await main.next((m) => m.mt === 'PrepareReload');
     // No answer: moved when the time is up.
@@ -89,16 +105,8 @@ describe('browser shell: the app moves by a reload after PrepareReload', () => {
   });
 
   it('its window closed: docked at once, without asking the app; the app keeps running (not closed), and stays loaded while out', async () => {
-    const { core } = await setup();
-    const main = await openView(core, 'contacts');
-    await until(core, (s) => appOf(s, main.viewId)?.state === 'alive');
-    await core.handle({ type: 'popOutApp', viewId: main.viewId });
-    await main.next((m) => m.mt === 'PrepareReload');
-    main.post({ mt: 'PrepareReloadComplete' });
-    await until(core, (s) => appOf(s, main.viewId)?.poppedOut === true);
-    const own = new FakeView(core, main.viewId);
-    own.post({ mt: 'Alive' });
-    await until(core, (s) => appOf(s, main.viewId)?.state === 'alive');
+    const { core, main } = await withContacts();
+    const own = await poppedOut(core, main);
     // In a window of its own it is on screen: never unloaded as idle.
     await core.handle({ type: 'showApp' });
     expect(await core.handle({ type: 'unloadApp', viewId: main.viewId })).toEqual({ ok: false, error: '“Contacts” stays loaded: it is in a window of its own.' });
@@ -111,9 +119,7 @@ describe('browser shell: the app moves by a reload after PrepareReload', () => {
   });
 
   it('a window closed while the app is still saving to go out: it stays and loads again where it is', async () => {
-    const { core } = await setup();
-    const main = await openView(core, 'contacts');
-    await until(core, (s) => appOf(s, main.viewId)?.state === 'alive');
+    const { core, main } = await withContacts();
     await core.handle({ type: 'popOutApp', viewId: main.viewId });
     await main.next((m) => m.mt === 'PrepareReload');
     core.popOutWindowClosed(main.viewId);
@@ -149,16 +155,12 @@ describe("browser shell: the bridge connection of an app's own window", () => {
   }
 
   it('closing it docks the app (the window went); a malformed view is refused before anything is asked', async () => {
-    const { core } = await setup();
+    const { core, main: view } = await withContacts();
     const shell = await createWebShell({ host: core, rendererDir: join(tmpdir(), 'no-renderer-build') });
     cleanups.push(() => shell.close());
-    const view = await openView(core, 'contacts');
-    await until(core, (s) => appOf(s, view.viewId)?.state === 'alive');
     expect(await connect(shell, 'x'.repeat(129))).toEqual({ status: 404 });
 
-    await core.handle({ type: 'popOutApp', viewId: view.viewId });
-    view.post({ mt: 'PrepareReloadComplete' });
-    await until(core, (s) => appOf(s, view.viewId)?.poppedOut === true);
+    await poppedOut(core, view);
     const window = await connect(shell, view.viewId);
     if (!('ws' in window)) throw new Error(`refused: ${window.status}`);
     expect(appOf(core.snapshot(), view.viewId)?.poppedOut).toBe(true);
@@ -176,9 +178,7 @@ describe('a shell with views of its own: the view moves, the app is asked nothin
 
   it('pop out and dock at once, on the same page; asked again, its window comes to the front; closing its window docks', async () => {
     const { shell, focused } = movingShell();
-    const { core } = await setup({ core: { shell } });
-    const view = await openView(core, 'contacts');
-    await until(core, (s) => appOf(s, view.viewId)?.state === 'alive');
+    const { core, main: view } = await withContacts({ core: { shell } });
     const epoch = appOf(core.snapshot(), view.viewId)!.frameEpoch;
     expect(await core.handle({ type: 'popOutApp', viewId: view.viewId })).toEqual({ ok: true });
     expect(appOf(core.snapshot(), view.viewId)).toMatchObject({ poppedOut: true, state: 'alive', frameEpoch: epoch });
