@@ -138,6 +138,8 @@ export class AppViews {
   setActive(viewId: string | undefined): void {
     this.active = viewId;
     this.layout();
+    // An app in its own window comes to the front there (a notification's click, the app's BringToFront, the strip).
+    if (viewId !== undefined) this.popOuts.focus(viewId);
   }
 
   /** Where the UI's placeholder is (CSS px of the main window); undefined: show no view. */

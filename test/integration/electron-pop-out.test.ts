@@ -157,6 +157,12 @@ describe('an app in a window of its own (stand-in)', { timeout: 60_000 }, () => 
     expect((await d.main.state()).views.find((v) => v.id === contacts.nativeViewId)!.bounds).toEqual({ x: 0, y: 0, width: 700, height: 500 });
     await expect.poll(() => savedWindows(userData)?.contacts, { timeout: 5000 }).toEqual({ x: 2100, y: 0, width: 700, height: 500 });
 
+    // Shown from the main window (the strip, a notification's click): its own window comes to the front.
+    await d.command({ type: 'showApp' });
+    const shown = seqNow(d);
+    expect(await d.command({ type: 'showApp', viewId: contacts.viewId })).toEqual({ ok: true });
+    await d.main.waitFor('window.call', (c) => c.seq > shown && c.windowId === created.windowId && c.method === 'focus', 5000);
+
     // Asked again: its window to the front, no second window.
     const again = seqNow(d);
     expect(await d.command({ type: 'popOutApp', viewId: contacts.viewId })).toEqual({ ok: true });
