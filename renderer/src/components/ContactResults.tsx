@@ -49,11 +49,22 @@ export const ContactResults = memo(function ContactResults({ baseId, query, acti
   const { t } = useI18n();
   const view = useUi((s) => s.snapshot?.contactSearch);
 
+  // Only a search this section started is ended: a home screen that mounts with no query (after
+  // login, or the warm-up's screen rendered out of sight) sends nothing.
+  const searching = useRef(false);
   useEffect(() => {
-    void invoke({ type: 'searchContacts', query });
+    const search = [...query].length >= 2;
+    if (!search && !searching.current) return;
+    searching.current = search;
+    void invoke({ type: 'searchContacts', query: search ? query : '' });
   }, [query]);
   // The home screen goes (another screen, an app in front, logout): the search is over.
-  useEffect(() => () => void invoke({ type: 'searchContacts', query: '' }), []);
+  useEffect(
+    () => () => {
+      if (searching.current) void invoke({ type: 'searchContacts', query: '' });
+    },
+    [],
+  );
 
   const listRef = useRef<HTMLUListElement>(null);
   useEffect(() => {
