@@ -8,7 +8,7 @@
 import type { FrameLocator, Locator, Page } from '@playwright/test';
 import type { SampleApps } from '../apps/server.js';
 import type { EmulatorConfig } from '../pbx/index.js';
-import { allApps, expect, shots, test, type StartOptions, type World } from './fixtures.js';
+import { allApps, expect, recordSends, sentFrames, shots, test, type StartOptions, type World } from './fixtures.js';
 import { sampleAppObject, startWithSampleApps } from './sample-services.js';
 
 const SEARCH = { 'com.innovaphone.search': {} };
@@ -184,6 +184,21 @@ test('an older query’s late results never show under a newer one; the newer on
   // All three start with "be": in the order they came, the held one last.
   expect(await shown(page)).toEqual(['Bea Berger', 'Bert Behrens', 'Ben Becker']);
   await expect(contact(page, 'Andreas Brandt')).toHaveCount(0);
+});
+
+test('the core is asked to search only from two characters on, and told when the query is cleared (the search ends)', async ({ page, world }) => {
+  await recordSends(page);
+  await start(world, page);
+  const searches = async () => (await sentFrames(page)).map((f) => /"type":"searchContacts","query":("[^"]*")/.exec(f.data)?.[1]).filter((q) => q !== undefined).map((q) => JSON.parse(q!) as string);
+  // One character: no search. Positive control: the second one starts it (so a search for "b" would have been seen).
+  await search(page, 'b');
+  await page.keyboard.type('e');
+  await expect(progress(page)).toHaveText('3 contacts found.');
+  expect(await searches()).toEqual(['be']);
+  // Cleared: the core is told the search is over, and the section goes.
+  await searchBox(page).fill('');
+  await expect.poll(searches).toEqual(['be', '']);
+  await expect(progress(page)).toHaveCount(0);
 });
 
 test('a malformed SearchInfo is dropped; the rest of that app’s answer shows', async ({ page, world }) => {

@@ -164,6 +164,21 @@ export async function postThenControl(host: Page | Frame, site: Frame, message: 
 }
 
 /** Log in as alice with "stay logged in", restart the client and open the page again: it opens on the stored session (Contacts shown). */
+/** Record every frame the page sends on a WebSocket (the UI bridge), with when it was sent; read them with `sentFrames`. */
+export async function recordSends(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const sent: { at: number; data: string }[] = [];
+    (window as unknown as { __sent: typeof sent }).__sent = sent;
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (this: WebSocket, data: string) {
+      sent.push({ at: performance.now(), data: String(data) });
+      return send.call(this, data);
+    };
+  });
+}
+
+export const sentFrames = (page: Page) => page.evaluate(() => (window as unknown as { __sent: { at: number; data: string }[] }).__sent);
+
 export async function reopenOnStoredSession(page: Page, world: World): Promise<void> {
   await world.open();
   await logIn(page, world, 'alice', 'Secret123!', true);

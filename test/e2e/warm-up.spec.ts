@@ -5,22 +5,9 @@
  * page opens on a session.
  */
 import type { Page } from '@playwright/test';
-import { allApps, expect, logIn, reopenOnStoredSession, test } from './fixtures.js';
+import { allApps, expect, logIn, recordSends, reopenOnStoredSession, sentFrames, test } from './fixtures.js';
 
 const measure = 'myapps:warm-up';
-
-/** Every frame the page sends on a WebSocket (the UI bridge), with when it was sent. */
-async function recordSends(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const sent: { at: number; data: string }[] = [];
-    (window as unknown as { __sent: typeof sent }).__sent = sent;
-    const send = WebSocket.prototype.send;
-    WebSocket.prototype.send = function (this: WebSocket, data: string) {
-      sent.push({ at: performance.now(), data: String(data) });
-      return send.call(this, data);
-    };
-  });
-}
 
 const warmUps = (page: Page) =>
   page.evaluate((name) => performance.getEntriesByName(name).map((e) => ({ start: e.startTime, end: e.startTime + e.duration, tiles: (e as PerformanceMeasure).detail.tiles as number })), measure);
@@ -42,7 +29,7 @@ test('while the login form waits, the signed-in screen is rendered once out of s
 
   await logIn(page, world);
   await expect(allApps(page).getByRole('button', { name: 'Contacts' })).toBeVisible();
-  const sent = await page.evaluate(() => (window as unknown as { __sent: { at: number; data: string }[] }).__sent);
+  const sent = await sentFrames(page);
   // Positive control: the recorder sees the page's commands (the login, sent after the warm-up).
   expect(sent.some((s) => s.data.includes('"type":"login"'))).toBe(true);
   expect(sent.filter((s) => s.at >= warm!.start && s.at <= warm!.end)).toEqual([]);
