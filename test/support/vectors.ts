@@ -17,6 +17,7 @@ export interface Vectors {
   realPbxAppLogins: { cases: { app: string; domain: string; sip: string; guid: string; dn: string; pbxObj: string; challenge: string; password: string; digest: string; info: Record<string, unknown> }[] };
   realPbxSessionRc4: { key: string; cipherHex: string; plain: string };
   sdkAppLoginVectors: { cases: { input: string; digest: string }[] };
+  avatar: { cases: { token: string; salt: string; sip: string; auth: string }[] };
 }
 
 export const vectors = JSON.parse(readFileSync(vectorsPath, 'utf8')) as Vectors;

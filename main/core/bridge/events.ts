@@ -11,6 +11,7 @@ export type BridgeEvent =
   | { type: 'login'; login: LoginView }
   | { type: 'account'; account: AccountView | undefined }
   | { type: 'user'; user: UserView | undefined }
+  | { type: 'ownAvatar'; ownAvatar: string | undefined }
   | { type: 'apps'; apps: AppsView | undefined }
   | ({ type: 'appsDelta' } & AppsDelta)
   | { type: 'badge'; app: string; value: string | undefined }
@@ -52,6 +53,8 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
       return withOptional(s, 'account', e.account);
     case 'user':
       return withOptional(s, 'user', e.user);
+    case 'ownAvatar':
+      return withOptional(s, 'ownAvatar', e.ownAvatar);
     case 'apps':
       return withOptional(s, 'apps', e.apps);
     case 'appsDelta':
@@ -101,7 +104,7 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
   }
 }
 
-function withOptional<K extends 'account' | 'user' | 'apps' | 'activeApp' | 'contactSearch'>(s: Snapshot, key: K, value: Snapshot[K]): Snapshot {
+function withOptional<K extends 'account' | 'user' | 'ownAvatar' | 'apps' | 'activeApp' | 'contactSearch'>(s: Snapshot, key: K, value: Snapshot[K]): Snapshot {
   const next = { ...s };
   if (value === undefined) delete next[key];
   else next[key] = value;

@@ -364,6 +364,11 @@ export interface Snapshot {
   login: LoginView;
   account?: AccountView;
   user?: UserView;
+  /**
+   * The URL of the user's own profile picture from the `com.innovaphone.avatar` provider
+   * (apps/avatar.ts); a new one after `UpdateProfile`. None: no provider, the UI shows initials.
+   */
+  ownAvatar?: string;
   apps?: AppsView;
   /** Badge text per app name (from presence `#badge:n` or the app itself). */
   badges: Record<string, string>;

@@ -14,6 +14,7 @@ import { IdleUnloader } from '../apps/idle-unload.js';
 import { isAllowedAppNavigation, webOrigin } from '../apps/app-origin.js';
 import { AppPermissions, allowAttribute } from '../apps/app-permissions.js';
 import { ProviderChoice } from '../apps/provider-choice.js';
+import { AVATAR_API, OwnAvatar } from '../apps/avatar.js';
 import { buildCatalog, type Catalog } from '../apps/catalog.js';
 import { ClientProvider } from '../apps/providers/client-provider.js';
 import { LauncherProvider } from '../apps/providers/launcher-provider.js';
@@ -115,6 +116,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private readonly statusInfos: StatusInfos;
   private readonly permissions: AppPermissions;
   private readonly providerChoice: ProviderChoice;
+  /** The user's own picture from the avatar provider (`ownAvatar` in the snapshot). */
+  private readonly ownAvatar: OwnAvatar;
   private readonly links: Links;
   /** The home screen's contact search: the client as a consumer of com.innovaphone.search. */
   private readonly contactSearch: ContactSearch;
@@ -186,6 +189,14 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       changed: (providerPrompts) => this.publish({ type: 'providerPrompts', providerPrompts }),
       log: this.log,
     });
+    this.ownAvatar = new OwnAvatar({
+      providers: () =>
+        [...(this.catalog?.byName.values() ?? [])].filter((e) => Object.hasOwn(e.apis, AVATAR_API)).map((e) => ({ name: e.name, title: e.title, url: e.url, info: e.apis[AVATAR_API] })),
+      resolve: (api, candidates) => this.providerChoice.resolve(api, candidates),
+      user: () => this.state.user,
+      changed: (ownAvatar) => this.publish({ type: 'ownAvatar', ownAvatar }),
+      log: this.log,
+    });
     if (this.shell.updater) this.updaterState = { state: 'idle' };
     this.state = {
       connection: { kind: 'disconnected', reason: 'initial' },
@@ -251,6 +262,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       subscribeDialog: (target) => this.session?.subscribeDialog(target),
       setAttachedToHome: (app, reference, attached) => this.setAttachedToHome(app, reference, attached),
       statusInfos: this.statusInfos,
+      profileUpdated: () => this.ownAvatar.reload(),
     });
     this.launcher = new LauncherProvider({
       muted: (app) => this.config.userSettings.mutedApps.includes(app),
@@ -326,6 +338,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       this.apps.revokeStaleDefaults();
       this.apps.pushStart();
       this.apps.broker.broadcastUpdate();
+      // Which avatar provider is the default, or which apps are allowed, may have changed.
+      this.ownAvatar.update();
       this.configureUpdater();
     });
   }
@@ -919,6 +933,7 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     const catalog = buildCatalog(apps.apps, pbxWebSocketUrl(account.address), (name) => appAllowed(name, this.config.effective));
     for (const p of catalog.problems) this.log('warn', 'app not shown', { problem: p });
     this.catalog = catalog;
+    this.ownAvatar.update();
     const view = appsView(catalog, apps.selected, fromCache);
     // What changed, not the whole view again (thousands of tiles); the whole view when there was none.
     const before = this.state.apps;
@@ -1048,6 +1063,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     }
     // The @client model shows user, home links and connection: consumers see changes at once.
     if (event.type === 'user' || isAppsEvent(event) || event.type === 'connection') this.apps?.broker.broadcastUpdate();
+    // The picture is the user's: a new user (or none, logged out) is a new URL.
+    if (event.type === 'user') this.ownAvatar?.update();
   }
 }
 

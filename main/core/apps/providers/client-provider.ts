@@ -18,6 +18,8 @@ export interface ClientProviderDeps {
   setAttachedToHome(app: string, reference: string, attached: boolean): boolean;
   /** `ShowStatusInfo` / `CloseStatusInfo`: the pages each app shows, decided and kept there. */
   statusInfos: StatusInfos;
+  /** `UpdateProfile`: the user's picture changed at its provider and is loaded again (apps/avatar.ts). */
+  profileUpdated(): void;
 }
 
 /** Presence and dialog subscriptions one app may hold (each is one at the PBX). */
@@ -102,8 +104,9 @@ export class ClientProvider implements BuiltInProvider {
       case 'CloseStatusInfo':
         return reply(this.deps.statusInfos.close(consumer, msg));
       case 'UpdateProfile':
-        // "The user's profile picture changed and shall be reloaded" (SDK): this client shows no
-        // picture of the user, so there is nothing to reload; the app hears that it was taken.
+        // "The user's profile picture changed and shall be reloaded" (SDK): a new picture URL,
+        // which the UI fetches again; the app hears that it was taken.
+        this.deps.profileUpdated();
         return reply({ mt: 'UpdateProfileResult' });
       default:
         reply({ mt: 'Error', error: `unknown request ${JSON.stringify(msg.mt)}` });
