@@ -4,6 +4,7 @@
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { appsConfig, clickLoginUntilTiles, type Client, fillLogin, RUNS, startClient } from './env.js';
+import { startSampleApps } from '../apps/server.js';
 import { median, percentile, type Measurement } from './results.js';
 
 /**
@@ -124,8 +125,16 @@ const KEY_EVERY_MS = 60;
 /** A fast typist (about 80 words a minute): the results follow every key, and redraw the grid each time. */
 const TYPIST_KEY_EVERY_MS = 150;
 
+/** What the keystroke figures type: words that find many tiles, a few, and none. */
+const APP_WORDS = ['app', 'app 1', 'app 12', 'app 199', 'chat', 'contacts', 'files 7', 'phone', 'reports 3', 'zzz'];
+/**
+ * With contact search: words that also find contacts in the sample directories (Anna at once,
+ * the rest when their App Service answers; "neville" never completes), and some that find none.
+ */
+const CONTACT_WORDS = ['an', 'anna', 'app 12', 'be', 'ben', 'hannah', 'neville', 'phone', 'zzz'];
+
 /** Type `words` into the focused field of `page` (and erase them), RUNS times, a key every `every` ms; each keystroke's duration. */
-async function keystrokes(page: Page, every: number): Promise<{ durations: number[]; reported: number }> {
+async function keystrokes(page: Page, every: number, words = APP_WORDS): Promise<{ durations: number[]; reported: number }> {
   await page.evaluate(() => {
     const w = window as unknown as { __keys: { id: number; duration: number }[]; __presses: number; __observer?: PerformanceObserver };
     w.__keys = [];
@@ -140,7 +149,6 @@ async function keystrokes(page: Page, every: number): Promise<{ durations: numbe
     w.__observer = new PerformanceObserver((list) => keep(list.getEntries()));
     w.__observer.observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit);
   });
-  const words = ['app', 'app 1', 'app 12', 'app 199', 'chat', 'contacts', 'files 7', 'phone', 'reports 3', 'zzz'];
   let presses = 0;
   for (let run = 0; run < RUNS; run++) {
     for (const word of words) {
@@ -180,20 +188,53 @@ function lateShare(durations: number[]): string {
 export async function searchKeystroke(context: BrowserContext): Promise<Measurement> {
   const APPS = 2000;
   const c = await startClient(appsConfig(APPS));
+  try {
+    return await measureKeystrokes(context, c, { apps: APPS, searchbox: 'Search apps', words: APP_WORDS, what: `${APPS} tiles` });
+  } finally {
+    await c.close();
+  }
+}
+
+/**
+ * The same with contact search on: 2,000 tiles and two `com.innovaphone.search` providers (the
+ * sample Contacts app, and Directory, hidden, started on the first search), whose results
+ * arrive while the user types — some at once, some when their App Service answers.
+ */
+export async function searchKeystrokeContacts(context: BrowserContext): Promise<Measurement> {
+  const APPS = 2000;
+  const providers = ['contacts', 'directory'];
+  const sample = await startSampleApps({ apps: providers.map((name) => ({ name, kind: 'contacts', password: `${name}-pwd` })) });
+  const config = appsConfig(APPS);
+  const apis = { 'com.innovaphone.search': {} };
+  config.appObjects.push(
+    { name: 'contacts', title: 'Contacts', password: 'contacts-pwd', url: sample.urlOf('contacts'), apis },
+    { name: 'directory', title: 'Directory', password: 'directory-pwd', url: sample.urlOf('directory'), apis, hidden: true },
+  );
+  for (const user of config.users) user.apps.push(...providers);
+  const c = await startClient(config);
+  try {
+    return await measureKeystrokes(context, c, { apps: APPS, searchbox: 'Search apps and contacts', words: CONTACT_WORDS, what: `${APPS} tiles and 2 contact search providers` });
+  } finally {
+    await c.close();
+    await sample.close();
+  }
+}
+
+async function measureKeystrokes(context: BrowserContext, c: Client, how: { apps: number; searchbox: string; words: string[]; what: string }): Promise<Measurement> {
   const page = await context.newPage();
   try {
     await fillLogin(page, c);
-    await clickLoginUntilTiles(page, APPS);
-    await page.getByRole('searchbox', { name: 'Search apps' }).focus();
-    const ours = await keystrokes(page, KEY_EVERY_MS);
-    const oursTypist = await keystrokes(page, TYPIST_KEY_EVERY_MS);
-    const oursBurst = await keystrokes(page, 0);
+    await clickLoginUntilTiles(page, how.apps);
+    await page.getByRole('searchbox', { name: how.searchbox }).focus();
+    const ours = await keystrokes(page, KEY_EVERY_MS, how.words);
+    const oursTypist = await keystrokes(page, TYPIST_KEY_EVERY_MS, how.words);
+    const oursBurst = await keystrokes(page, 0, how.words);
     // The floor of this machine: the same keystrokes into a bare input on a blank page.
     await page.goto('about:blank');
     await page.setContent('<input aria-label="bare">');
     await page.getByRole('textbox', { name: 'bare' }).focus();
-    const bare = await keystrokes(page, KEY_EVERY_MS);
-    const bareBurst = await keystrokes(page, 0);
+    const bare = await keystrokes(page, KEY_EVERY_MS, how.words);
+    const bareBurst = await keystrokes(page, 0, how.words);
     // The figure is the worse of the two paces: held results (the burst) and results on every key (the typist).
     const p95 = Math.max(percentile(ours.durations, 95), percentile(oursTypist.durations, 95));
     return {
@@ -202,13 +243,12 @@ export async function searchKeystroke(context: BrowserContext): Promise<Measurem
       reference: { value: percentile(bare.durations, 95), unit: 'ms', what: 'a bare input on a blank page' },
       // A keystroke at 24 ms or more missed the next frame; how often the bare input does tells how far this machine's floor is from the bar.
       note:
-        `${APPS} tiles, ${ours.durations.length} keystrokes, a key every ${KEY_EVERY_MS} ms; ${ours.reported} reported at 16 ms or more (median of all ${median(ours.durations)} ms); ` +
+        `${how.what}, ${ours.durations.length} keystrokes, a key every ${KEY_EVERY_MS} ms; ${ours.reported} reported at 16 ms or more (median of all ${median(ours.durations)} ms); ` +
         `a frame or more late: ours ${lateShare(ours.durations)}, the bare input ${lateShare(bare.durations)}. ` +
         `A key every ${TYPIST_KEY_EVERY_MS} ms (results on every key): p95 ours ${percentile(oursTypist.durations, 95)} ms, ${lateShare(oursTypist.durations)} a frame or more late. ` +
         `Back to back: p95 ours ${percentile(oursBurst.durations, 95)} ms, the bare input ${percentile(bareBurst.durations, 95)} ms; a frame or more late: ours ${lateShare(oursBurst.durations)}, the bare input ${lateShare(bareBurst.durations)}`,
     };
   } finally {
     await page.close();
-    await c.close();
   }
 }

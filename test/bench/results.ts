@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type, release, arch } from 'node:os';
 import { join } from 'node:path';
 
-export type FigureKey = 'relay' | 'searchKeystroke' | 'tilesRender' | 'loginToTiles' | 'reconnect' | 'memoryPerAppView';
+export type FigureKey = 'relay' | 'searchKeystroke' | 'searchKeystrokeContacts' | 'tilesRender' | 'loginToTiles' | 'reconnect' | 'memoryPerAppView';
 
 /** One bar: the figure must be at most (`max`) or at least (`min`) `value`. */
 export interface Bar {
@@ -65,6 +65,7 @@ export const percentile = (xs: readonly number[], p: number): number => [...xs].
 const TITLES: Record<FigureKey, string> = {
   relay: 'Client API round trips through the client vs two iframes posting directly',
   searchKeystroke: 'Search keystroke, input to next paint (p95)',
+  searchKeystrokeContacts: 'Search keystroke with contact search providers, input to next paint (p95)',
   tilesRender: 'Tiles: login click to visible tiles painted (script + style + layout)',
   loginToTiles: 'Login to tiles vs a bare page',
   reconnect: 'Reconnect after a PBX restart',
