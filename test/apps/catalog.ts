@@ -5,7 +5,7 @@
  */
 import type { AppObjectConfig, EmulatorConfig } from '../pbx/index.js';
 
-export const sampleAppKinds = ['echo', 'search', 'searchClient', 'phone', 'badge', 'website', 'channel', 'contacts', 'chat'] as const;
+export const sampleAppKinds = ['echo', 'search', 'searchClient', 'phone', 'badge', 'website', 'channel', 'contacts', 'chat', 'profile'] as const;
 export type SampleAppKind = (typeof sampleAppKinds)[number];
 
 /** The demo's App Objects by name. */
@@ -22,6 +22,7 @@ export const kindByName: Readonly<Record<string, SampleAppKind>> = {
   channel: 'channel',
   website: 'website',
   chat: 'chat',
+  profile: 'profile',
   reports: 'echo',
   devtools: 'echo',
 };
@@ -34,6 +35,7 @@ export function kindOf(app: Pick<AppObjectConfig, 'name' | 'website' | 'apis' | 
   if (app.apis?.['com.innovaphone.search']) return 'search';
   if (app.apis?.['com.innovaphone.phone']) return 'phone';
   if (app.apis?.['com.innovaphone.chat']) return 'chat';
+  if (app.apis?.['com.innovaphone.avatar']) return 'profile';
   if (app.presence) return 'badge';
   return 'echo';
 }
@@ -46,6 +48,11 @@ export interface SampleAppConfig {
   password: string;
   /** HTML base name (last App URL segment, `app` in AppLogin); default `name`. */
   page?: string;
+  /**
+   * Profile apps: the App Object's `com.innovaphone.avatar` info — the picture is served at
+   * `filename` to requests whose `auth` matches `token` (absent or unusable: no picture, 404).
+   */
+  avatar?: { filename: string; token: string };
 }
 
 export interface SkippedAppObject {
@@ -79,7 +86,15 @@ export function sampleAppsFor(config: Pick<EmulatorConfig, 'appObjects'>, origin
       continue;
     }
     if (apps.some((a) => a.name === obj.name)) continue;
-    apps.push({ name: obj.name, kind: kindOf(obj), password: obj.password, ...(m[2] !== obj.name && { page: m[2] }) });
+    const kind = kindOf(obj);
+    const avatar = kind === 'profile' ? avatarOf(obj.apis?.['com.innovaphone.avatar']) : undefined;
+    apps.push({ name: obj.name, kind, password: obj.password, ...(m[2] !== obj.name && { page: m[2] }), ...(avatar && { avatar }) });
   }
   return { apps, skipped };
+}
+
+/** What the profile sample needs of an App Object's avatar info; undefined when it lacks a usable file name or token. */
+function avatarOf(info: object | undefined): SampleAppConfig['avatar'] {
+  const { filename, token } = (info ?? {}) as Record<string, unknown>;
+  return typeof filename === 'string' && /^[A-Za-z0-9._-]+$/.test(filename) && typeof token === 'string' && token ? { filename, token } : undefined;
 }

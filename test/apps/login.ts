@@ -76,3 +76,20 @@ export function verifyAppLogin(msg: Record<string, unknown>, page: string, chall
     login: { ...fields, ...(typeof msg.pbxObj === 'string' && { pbxObj: msg.pbxObj }), ...(msg.info !== undefined && { info: msg.info }), key: appSessionKey(challenge, password) },
   };
 }
+
+/**
+ * The `auth` an avatar provider expects in its picture URL (`com.innovaphone.avatar`,
+ * app-hosting.md §3.4): SHA-256(<token><salt><sip>), lowercase hex — no separators.
+ */
+export function avatarAuth(token: string, salt: string, sip: string): string {
+  return sha256(token + salt + sip);
+}
+
+/** The picture request's query checked against the provider's token: the sip it is for, or why it is refused. */
+export function verifyAvatarQuery(query: URLSearchParams, token: string): { ok: true; sip: string } | { ok: false; error: string } {
+  const sip = query.get('sip');
+  const salt = query.get('salt');
+  const auth = query.get('auth');
+  if (sip === null || salt === null || auth === null || salt === '') return { ok: false, error: 'sip, salt and auth required' };
+  return auth.toLowerCase() === avatarAuth(token, salt, sip) ? { ok: true, sip } : { ok: false, error: 'auth mismatch' };
+}

@@ -8,6 +8,7 @@
  *   /apps/<name>/applib.js    the shared app library (+ appcrypto.js, ui.js, app.css)
  *   /apps/<name>/<kind>.js    the page's own script
  *   /apps/<name>/phone-status.htm   (phone apps) the page a call shows as ShowStatusInfo, phonestatus.js
+ *   /apps/<name>/<avatar filename>  (profile apps) the user's picture, only with a matching `auth`, else 403
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { solidPng } from '../support/png.js';
 import type { SampleAppConfig, SampleAppKind } from './catalog.js';
+import { verifyAvatarQuery } from './login.js';
 import { AppService, type Frame } from './service.js';
 
 export type { SampleAppConfig, SampleAppKind } from './catalog.js';
@@ -39,6 +41,8 @@ export interface SampleApps {
   received(name: string): Frame[];
   /** The URLs (path + query) the app's page was requested with. */
   requests(name: string): string[];
+  /** Profile apps: every request of the picture, with the status answered and the picture version served (0: none). */
+  pictureRequests(name: string): PictureRequest[];
   /** The first service frame of `mt` (and predicate) already received, or the next one. */
   waitFor(name: string, mt: string, pred?: (f: Frame) => boolean, timeoutMs?: number): Promise<Frame>;
   /** Number of open service connections of the app. */
@@ -49,6 +53,13 @@ export interface SampleApps {
   hold(name: string, mt: string): void;
   release(name: string, mt: string): void;
   close(): Promise<void>;
+}
+
+export interface PictureRequest {
+  /** Path and query as requested. */
+  url: string;
+  status: 200 | 403;
+  version: number;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -69,6 +80,7 @@ const assets: Record<string, string> = {
   'website.js': 'pages/website.js',
   'contacts.js': 'pages/contacts.js',
   'chat.js': 'pages/chat.js',
+  'profile.js': 'pages/profile.js',
 };
 
 const scriptOf = (kind: SampleAppKind) => `${kind.toLowerCase()}.js`;
@@ -83,7 +95,11 @@ const colours: Record<SampleAppKind, [number, number, number]> = {
   channel: [0xef, 0x6c, 0x00],
   contacts: [0x00, 0x83, 0x8f],
   chat: [0xad, 0x14, 0x57],
+  profile: [0x5d, 0x40, 0x37],
 };
+
+/** Picture N of a profile app: a different size each (64, 96, 128, … px), so a test can tell them apart by `naturalWidth`. */
+export const pictureSize = (version: number) => 32 + 32 * Math.min(version, 16);
 
 /** Pages an app kind serves beside its own, by file name: the script each loads (phone: its call's status page). */
 const extraPages = new Map<SampleAppKind, Map<string, string>>([['phone', new Map([['phone-status.htm', 'phonestatus.js']])]]);
@@ -118,11 +134,13 @@ export async function startSampleApps(opts: SampleAppsOptions): Promise<SampleAp
   const host = opts.host ?? '127.0.0.1';
   const services = new Map<string, AppService>();
   const requests = new Map<string, string[]>();
+  const pictureRequests = new Map<string, PictureRequest[]>();
   for (const app of opts.apps) {
     if (!/^[A-Za-z0-9._-]+$/.test(app.name) || (app.page !== undefined && !/^[A-Za-z0-9._-]+$/.test(app.page))) throw new Error(`sample apps: bad app name "${app.name}"`);
     if (services.has(app.name)) throw new Error(`sample apps: duplicate app "${app.name}"`);
     services.set(app.name, new AppService(app));
     requests.set(app.name, []);
+    pictureRequests.set(app.name, []);
   }
   const icons = new Map<SampleAppKind, Buffer>();
   const iconOf = (kind: SampleAppKind) => icons.get(kind) ?? icons.set(kind, solidPng(100, colours[kind])).get(kind)!;
@@ -146,6 +164,15 @@ export async function startSampleApps(opts: SampleAppsOptions): Promise<SampleAp
         if (extra === undefined) requests.get(app.name)!.push(req.url ?? '');
         const csp = `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://${req.headers.host ?? `${host}:${port}`}; base-uri 'none'; form-action 'none'`;
         return send(req, res, 200, contentTypes.html!, pageHtml(app, extra), { 'Content-Security-Policy': csp });
+      }
+      if (app.avatar && file === app.avatar.filename) {
+        const check = verifyAvatarQuery(url.searchParams, app.avatar.token);
+        const version = check.ok ? service.pictureVersion : 0;
+        pictureRequests.get(app.name)!.push({ url: req.url ?? '', status: check.ok ? 200 : 403, version });
+        if (!check.ok) return send(req, res, 403, 'text/plain', check.error);
+        const colour = colours.profile.map((c) => (c + 70 * version) % 256);
+        // Images are fetched cross-origin by the client's UI: readable by it.
+        return send(req, res, 200, contentTypes.png!, solidPng(pictureSize(version), colour), { 'Access-Control-Allow-Origin': '*' });
       }
       if (file.endsWith('.png')) return send(req, res, 200, contentTypes.png!, iconOf(app.kind));
       const asset = assets[file];
@@ -188,6 +215,7 @@ export async function startSampleApps(opts: SampleAppsOptions): Promise<SampleAp
     urlOf: (name) => `${origin}/apps/${name}/${get(name).page}`,
     received: (name) => (get(name).app.kind === 'website' ? requests.get(name)!.map((u) => u as unknown as Frame) : get(name).received),
     requests: (name) => (get(name), requests.get(name)!),
+    pictureRequests: (name) => (get(name), pictureRequests.get(name)!),
     waitFor: (name, mt, pred, timeoutMs) => get(name).waitFor(mt, pred, timeoutMs),
     connections: (name) => get(name).connections,
     disconnect: (name) => get(name).disconnect(),

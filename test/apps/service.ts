@@ -24,6 +24,8 @@ export class AppService {
   private waiters: Waiter[] = [];
   /** mt → answers held back by a test (`hold`). */
   private readonly held = new Map<string, (() => void)[]>();
+  /** Profile apps: which picture is served (1, 2, …); `SetPicture` moves to the next. */
+  pictureVersion = 1;
 
   constructor(readonly app: SampleAppConfig) {}
 
@@ -69,6 +71,9 @@ export class AppService {
           return reply({ mt: 'CheckKeyResult', ok: typeof frame.hash === 'string' && frame.hash === sessionHash(String(frame.seed ?? ''), login.key, String(frame.data ?? '')) });
         case 'Echo':
           return reply({ ...frame, mt: 'EchoResult' });
+        case 'SetPicture':
+          // The profile page's "Change picture": the next picture is served from now on.
+          return reply({ mt: 'SetPictureResult', version: ++this.pictureVersion });
         case 'Lookup':
           // The contacts page's "the rest of the results" (contacts.js): at once, or once a test releases it.
           return this.answer('Lookup', () => reply({ mt: 'LookupResult', search: frame.search }));

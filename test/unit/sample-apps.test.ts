@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decryptHex, encryptHex, hashHex, sha256Hex } from '../apps/appcrypto.js';
 import { kindOf, sampleAppsFor } from '../apps/catalog.js';
-import { appLoginDigest, appSessionKey, newChallenge, sessionHash, verifyAppLogin } from '../apps/login.js';
+import { appLoginDigest, appSessionKey, avatarAuth, newChallenge, sessionHash, verifyAppLogin, verifyAvatarQuery } from '../apps/login.js';
 import { loadEmulatorConfig } from '../pbx/index.js';
 import { vectors } from '../support/vectors.js';
 
@@ -44,6 +44,17 @@ describe('sample App Service login', () => {
     const sorted = Object.fromEntries(Object.entries(v.info!).sort(([a], [b]) => a.localeCompare(b)));
     expect(verifyAppLogin({ ...msg, info: sorted }, v.app, v.challenge, v.password)).toEqual({ ok: false, error: 'digest mismatch' });
     expect(verifyAppLogin({ ...msg, digest: 42 }, v.app, v.challenge, v.password)).toEqual({ ok: false, error: 'digest mismatch' });
+  });
+
+  it('checks an avatar picture request against the vector (auth = SHA-256(token + salt + sip))', () => {
+    for (const v of vectors.avatar.cases) {
+      expect(avatarAuth(v.token, v.salt, v.sip)).toBe(v.auth);
+      const query = new URLSearchParams({ sip: v.sip, salt: v.salt, auth: v.auth, size: '80' });
+      expect(verifyAvatarQuery(query, v.token)).toEqual({ ok: true, sip: v.sip });
+      expect(verifyAvatarQuery(new URLSearchParams({ sip: v.sip, salt: v.salt, auth: v.auth }), `${v.token}x`)).toEqual({ ok: false, error: 'auth mismatch' });
+      expect(verifyAvatarQuery(new URLSearchParams({ sip: 'bob', salt: v.salt, auth: v.auth }), v.token)).toEqual({ ok: false, error: 'auth mismatch' });
+      expect(verifyAvatarQuery(new URLSearchParams({ sip: v.sip, auth: v.auth }), v.token)).toEqual({ ok: false, error: 'sip, salt and auth required' });
+    }
   });
 
   it('makes fresh 16-hex challenges', () => {
