@@ -20,7 +20,7 @@ import type { ProviderCandidate } from './provider-choice.js';
 
 export const AVATAR_API = 'com.innovaphone.avatar';
 
-/** Pixels asked of the provider: the header shows it at 28 CSS px, twice that for high-DPI screens, and some room. */
+/** Pixels asked of the provider: the header shows it at 24 CSS px, twice that for high-DPI screens, and some room. */
 export const OWN_AVATAR_SIZE = 80;
 
 /** What a provider's App Object says in `info.apis["com.innovaphone.avatar"]`, checked. */

@@ -6,10 +6,11 @@ import { ownActivities, ownPresenceKind } from '../presence.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { OwnAvatar } from './OwnAvatar.js';
 import { PresenceDot } from './PresenceDot.js';
 
 /**
- * The user's own name and presence, with a pop-up to change both. Choosing an activity applies
+ * The user's own picture (or initials), name and presence, with a pop-up to change the presence. Choosing an activity applies
  * it at once; the note is applied with Enter or "Save note". Escape or a click outside closes.
  * While open it is an overlay that hides the app view (Electron: a native view above the page).
  */
@@ -47,6 +48,7 @@ export function PresenceMenu() {
   return (
     <div className="presence-menu" ref={rootRef} onKeyDown={onKeyDown}>
       <button ref={triggerRef} type="button" className="presence-trigger" aria-expanded={open} aria-controls={open ? `${id}-panel` : undefined} onClick={() => setOpen((o) => !o)}>
+        <OwnAvatar name={name} />
         <PresenceDot kind={ownPresenceKind(own.activity)} decorative />
         {name && <span className="presence-name">{name}</span>}
         <span className="presence-state">{t(current.label)}</span>

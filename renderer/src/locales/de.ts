@@ -182,6 +182,7 @@ export const de: Messages = {
   'own.legend': 'Präsenz',
   'own.note': 'Notiz',
   'own.saveNote': 'Notiz speichern',
+  'own.picture': 'Ihr Profilbild',
 
   'security.heading': 'Kontosicherheit',
   'security.loggedInAs': 'Angemeldet als {user} an {host}',

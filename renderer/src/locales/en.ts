@@ -189,6 +189,7 @@ export const en = {
   'own.legend': 'Presence',
   'own.note': 'Note',
   'own.saveNote': 'Save note',
+  'own.picture': 'Your profile picture',
 
   'security.heading': 'Account security',
   'security.loggedInAs': 'Logged in as {user} on {host}',

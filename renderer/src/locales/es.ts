@@ -182,6 +182,7 @@ export const es: Messages = {
   'own.legend': 'Presencia',
   'own.note': 'Nota',
   'own.saveNote': 'Guardar nota',
+  'own.picture': 'Su foto de perfil',
 
   'security.heading': 'Seguridad de la cuenta',
   'security.loggedInAs': 'Sesión iniciada como {user} en {host}',

@@ -185,6 +185,7 @@ export const fr: Messages = {
   'own.legend': 'Présence',
   'own.note': 'Note',
   'own.saveNote': 'Enregistrer la note',
+  'own.picture': 'Votre photo de profil',
 
   'security.heading': 'Sécurité du compte',
   'security.loggedInAs': 'Connecté en tant que {user} sur {host}',

@@ -182,6 +182,7 @@ export const it: Messages = {
   'own.legend': 'Presenza',
   'own.note': 'Nota',
   'own.saveNote': 'Salva nota',
+  'own.picture': 'La Sua immagine del profilo',
 
   'security.heading': 'Sicurezza dell’account',
   'security.loggedInAs': 'Accesso eseguito come {user} su {host}',

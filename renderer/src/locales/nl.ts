@@ -182,6 +182,7 @@ export const nl: Messages = {
   'own.legend': 'Aanwezigheid',
   'own.note': 'Notitie',
   'own.saveNote': 'Notitie opslaan',
+  'own.picture': 'Uw profielfoto',
 
   'security.heading': 'Accountbeveiliging',
   'security.loggedInAs': 'Aangemeld als {user} op {host}',
