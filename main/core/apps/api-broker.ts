@@ -340,7 +340,7 @@ export class ClientApiBroker {
       this.deps.log('debug', 'ApiResult for a consumer that is gone', { api, consumer: consumerName });
       return;
     }
-    consumer.post(toApp({ mt: 'ApiResult', api, provider: provider.name, src, msg }));
+    consumer.post(toApp({ mt: 'ApiResult', api, provider: provider.name, src, msg }), provider);
   }
 
   /** An app closed: its consumers' providers hear of it, and it no longer provides anything. */
@@ -389,7 +389,8 @@ export class ClientApiBroker {
   }
 
   private deliver(provider: AppInstance, consumer: ApiConsumer, api: string, src: string | undefined, msg: unknown): void {
-    provider.post(toApp({ mt: 'ApiRequest', api, consumer: consumer.name, src, msg }));
+    // The inspector shows it as a message between the two apps (the client's own requests: to the app).
+    provider.post(toApp({ mt: 'ApiRequest', api, consumer: consumer.name, src, msg }), 'viewId' in consumer ? (consumer as AppInstance) : undefined);
   }
 
   private fail(consumer: ApiConsumer, api: string, provider: string | undefined, src: string | undefined, errorText: string): void {

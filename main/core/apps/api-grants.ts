@@ -99,6 +99,11 @@ export class ApiGrants {
     else g.results += sent;
   }
 
+  /** The grant of `channel`, live or recently ended (a page may still deliver what it held after the end). */
+  find(channel: string): ApiGrant | undefined {
+    return this.byChannel.get(channel) ?? this.ended.find((e) => e.channel === channel);
+  }
+
   /** Every grant `app` takes part in ends (it closed, reloads, lost its page). */
   revokeApp(app: AppInstance, why: string): void {
     for (const g of [...this.byChannel.values()]) if (g.consumer === app || g.provider === app) this.revoke(g, why);

@@ -23,6 +23,8 @@ import { loginMessageJson } from './login-message.js';
 import { PopOuts, type PopOutMode } from './pop-out.js';
 import type { ProviderCandidate } from './provider-choice.js';
 import { wakeTarget, type WakeRequest } from './wake.js';
+import type { InspectorRecord, InspectorTapRef } from '../inspector/inspector.js';
+import { jsonNestsDeeperThan } from '../protocol/validate.js';
 
 export interface AppHostDeps {
   catalog(): Catalog | undefined;
@@ -66,10 +68,12 @@ export interface AppHostDeps {
   chooseProvider(api: string, consumer: string, title: string | undefined, candidates: readonly ProviderCandidate[]): { answer: Promise<string | undefined>; withdraw(): void };
   /** Bring the main window up (shown, focused): a `Wake` for an incoming call. */
   raiseWindow?(): void;
-}
-
+  /** The message inspector's tap (inspector.ts): `current` is set only while it records. */
+  inspector?: InspectorTapRef;
 /** Channels one app may have open at once. */
 export const MAX_CHANNELS_PER_APP = 64;
+}
+
 
 /** An app view whose page never connects fails after this long, with a reason and Retry. */
 export const DEFAULT_ATTACH_TIMEOUT_MS = 20_000;
@@ -97,11 +101,14 @@ export class AppHost extends Emitter<AppHostEvents> {
   readonly grants: ApiGrants;
   /** Which apps are in windows of their own, and how they get there (pop-out.ts). */
   private readonly popOuts: PopOuts;
-
-  constructor(private readonly deps: AppHostDeps) {
+  /** Shared with every instance: the inspector's tap while it records. */
+  private readonly inspector: InspectorTapRef;
     super();
     this.grants = new ApiGrants({ channel: (change) => deps.apiChannel?.(change), log: deps.log });
+
+  constructor(private readonly deps: AppHostDeps) {
     this.popOuts = new PopOuts({
+    this.inspector = deps.inspector ?? { current: undefined };
       mode: () => deps.popOutMode?.(),
       ...(deps.focusPopOut && { focus: deps.focusPopOut }),
       movePage: (instance) => this.movePage(instance),
@@ -408,15 +415,18 @@ export class AppHost extends Emitter<AppHostEvents> {
     clearTimeout(instance.attachTimer);
     instance.attachTimer = undefined;
     this.loadPage(instance);
-    return {
-      receive: (frame) => {
+    // A page that comes while the inspector records reports its direct messages from the start.
+    if (this.inspector.current) instance.frame({ kind: 'inspect', on: true });
         // A page replaced by another (a reload of the UI, an app moved to another window) is no longer heard.
         if (!instance.attachedTo(send)) return;
+    return {
+      receive: (frame) => {
         if (frame.kind === 'message') this.fromApp(instance, frame.text);
         else if (frame.kind === 'handover') this.grants.handover(instance, frame.channel);
         else if (frame.kind === 'traffic') this.grants.traffic(instance, frame.channel, frame.sent);
         else if (frame.kind === 'shortcut') this.deps.shortcut?.(frame.shortcut);
         else if (frame.kind === 'failed' && instance.state === 'starting') {
+        else if (frame.kind === 'inspected') this.inspected(instance, frame.channel, frame.text);
           instance.state = 'failed';
           instance.error = frame.reason;
           this.changed();
@@ -439,6 +449,43 @@ export class AppHost extends Emitter<AppHostEvents> {
   /**
    * Grants whose consumer may leave out the provider, where the core now resolves the API to
    * another one (or to none: the user would be asked). Called on everything that can change a
+  /**
+   * An inspector entry made elsewhere (console capture): kept only while the inspector records —
+   * closed, this is one null check.
+   */
+  inspectorRecord(entry: InspectorRecord): void {
+    this.inspector.current?.record(entry);
+  }
+
+  /** The inspector starts or stops recording: every page reports copies of its direct messages, or stops. */
+  inspecting(on: boolean): void {
+    for (const i of this.instances.values()) i.frame({ kind: 'inspect', on });
+  }
+
+  /**
+   * A page's copy of a message it posted to its app from a direct channel (`inspected`): kept
+   * only while the inspector records, and only if it is what that page's side of the grant can
+   * receive — an `ApiRequest` from the grant's consumer, or an `ApiResult` from its provider, for
+   * its API. The sender is the grant's other app, never a name the page wrote.
+   */
+  private inspected(receiver: AppInstance, channel: string, text: string): void {
+    const tap = this.inspector.current;
+    if (!tap) return;
+    const g = this.grants.find(channel);
+    const sender = g && (receiver === g.provider ? g.consumer : receiver === g.consumer ? g.provider : undefined);
+    if (!g || !sender) {
+      this.deps.log('debug', 'inspected copy for a channel the app does not have dropped', { app: receiver.name });
+      return;
+    }
+    const m = directMessage(text);
+    const fits = m !== undefined && m.api === g.api && (receiver === g.provider ? m.mt === 'ApiRequest' && m.consumer === g.consumer.name : m.mt === 'ApiResult' && m.provider === g.provider.name);
+    if (!fits) {
+      this.deps.log('debug', 'inspected copy that does not fit its grant dropped', { app: receiver.name });
+      return;
+    }
+    tap.direct(sender, receiver, text);
+  }
+
    * default: the app list, an app registering an API, the user's or IT's defaults.
    */
   revokeStaleDefaults(): void {
@@ -469,6 +516,9 @@ export class AppHost extends Emitter<AppHostEvents> {
     const parsed = parseAppMessage(text);
     if (!parsed.ok) {
       if (parsed.ignored) this.deps.log('debug', 'app message of unknown type ignored', { app: instance.name, mt: parsed.mt });
+    // The inspector's tap: while it is closed, this null check is all it costs.
+    const tap = this.inspector.current;
+    if (tap) tap.fromApp(instance, text);
       else this.deps.log('warn', 'malformed app message dropped', { app: instance.name, error: parsed.error });
       return;
     }
@@ -696,7 +746,7 @@ export class AppHost extends Emitter<AppHostEvents> {
     }
     const entry = this.deps.catalog()?.byName.get(name);
     if (!entry) return undefined;
-    const instance = new AppInstance(entry, args, hidden);
+    const instance = new AppInstance(entry, args, hidden, this.inspector);
     instance.backgroundSince = this.now();
     this.instances.set(instance.viewId, instance);
     this.awaitAttach(instance, 'start');
@@ -744,6 +794,20 @@ export class AppHost extends Emitter<AppHostEvents> {
   changed(): void {
     this.emit('running', this.running);
   }
+}
+
+/** The fields of a direct-path message that say whose it is; undefined when it is not a JSON object. */
+function directMessage(text: string): { mt: unknown; api: unknown; consumer: unknown; provider: unknown } | undefined {
+  if (jsonNestsDeeperThan(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const field = (name: string): unknown => (Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined);
+  return { mt: field('mt'), api: field('api'), consumer: field('consumer'), provider: field('provider') };
 }
 
 /** A value from an app as text: strings as they are, anything else as JSON (String() throws on `{"toString":1}`). */

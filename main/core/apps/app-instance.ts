@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto';
 import type { ToAppFrame } from '../bridge/app-frame.js';
 import type { AppPermission, PopOutBounds, RunningApp } from '../bridge/views.js';
 import { RateLimiter } from '../common/rate-limit.js';
+import type { InspectorApp } from '../inspector/entries.js';
+import type { InspectorTapRef } from '../inspector/inspector.js';
 import type { CatalogEntry } from './catalog.js';
 
 /** Strings kept for an app that has not said Alive yet; older ones go first (the newest state wins). */
@@ -67,6 +69,8 @@ export class AppInstance {
     readonly entry: CatalogEntry,
     args: string,
     hidden: boolean,
+    /** The inspector's tap, shared with the host (undefined inside while it is closed). */
+    private readonly inspector: InspectorTapRef = { current: undefined },
   ) {
     this.args = args;
     this.hidden = hidden;
@@ -141,14 +145,24 @@ export class AppInstance {
    * A frame of the direct Client API path (grant, revoke, handover) to the page, in the same
    * stream as the posts; dropped without a page (a grant ends when its page goes: api-grants.ts).
    */
-  frame(frame: Extract<ToAppFrame, { kind: 'grant' | 'revoke' | 'handover' }>): void {
+  frame(frame: Extract<ToAppFrame, { kind: 'grant' | 'revoke' | 'handover' | 'inspect' }>): void {
     this.send?.(frame);
   }
 
-  /** Post a string to the app; plain websites never get messages (control 8). */
-  post(text: string): void {
+  /**
+   * Post a string to the app; plain websites never get messages (control 8). `from`: the app
+   * whose Client API message the broker passes on (for the inspector).
+   */
+  post(text: string, from?: InspectorApp): void {
     // An unloaded app has no page; what it needs when it loads again comes with its URL.
     if (this.entry.website || this.state === 'closed' || this.state === 'unloaded') return;
+    // The inspector's tap: while it is closed, this null check is all it costs.
+    const tap = this.inspector.current;
+    if (tap) tap.toApp(this, text, from);
+    this.deliver(text);
+  }
+
+  private deliver(text: string): void {
     // Until the app says Alive its library cannot take messages; lib1 registers first, then posts Alive.
     if (this.send && this.state === 'alive') this.send({ kind: 'post', text });
     else {
@@ -160,7 +174,7 @@ export class AppInstance {
   alive(): void {
     this.state = 'alive';
     this.error = undefined;
-    for (const text of this.pending.splice(0)) this.post(text);
+    for (const text of this.pending.splice(0)) this.deliver(text);
   }
 
   /** Queue an app login; `deliver` runs in request order once this one and all before it are answered. */

@@ -37,7 +37,12 @@ export type ToAppFrame =
   /** The channel is over: its messages go through the core again. */
   | { kind: 'revoke'; channel: string }
   /** The peer page sends this channel's messages over the port from here on: everything before came through the core. */
-  | { kind: 'handover'; channel: string };
+  | { kind: 'handover'; channel: string }
+  /**
+   * The message inspector records (`on`) or not: while on, the page reports a copy of each
+   * direct-channel message it delivers to its app (`inspected`); off, it reports nothing.
+   */
+  | { kind: 'inspect'; on: boolean };
 
 /**
  * Consumer side: stamp requests with `self` (the consumer's own name as the core knows it) and
@@ -61,6 +66,8 @@ export type FromAppFrame =
   | { kind: 'traffic'; channel: string; sent: number; received: number }
   /** The user pressed one of the client's shortcuts while the focus was in this page (not in the app's frame, which the page cannot hear). */
   | { kind: 'shortcut'; shortcut: Shortcut };
+  /** While the inspector records: the string this page posted to its app from the direct channel `channel` (a copy; the core checks it against the grant). */
+  | { kind: 'inspected'; channel: string; text: string }
 
 /** IPC transport only: the page started (or restarted) and asks to be attached to its view. */
 export type AppFrameHello = { kind: 'hello' };
@@ -178,6 +185,14 @@ export function parseAppFrame(text: unknown, options: { hello?: boolean } = {}):
     }
     case 'hello':
       if (options.hello) return { ok: true, frame: { kind: 'hello' } };
+    case 'inspected': {
+      const channel = field('channel');
+      const body = field('text');
+      if (!validChannelId(channel)) return { ok: false, error: 'inspected without a valid channel' };
+      if (typeof body !== 'string') return { ok: false, error: 'inspected has no text' };
+      if (utf8LongerThan(body, maxAppMessageBytes)) return { ok: false, error: 'inspected text over 1 MiB' };
+      return { ok: true, frame: { kind: 'inspected', channel, text: body } };
+    }
       return { ok: false, error: 'unknown frame kind' };
     default:
       return { ok: false, error: 'unknown frame kind' };
@@ -330,6 +345,7 @@ function validCount(n: unknown): n is number {
 /**
  * What the app-view preload exposes to the app-frame page in Electron, as `window.myappsAppFrame`:
  * one channel each way, strings only. The page picks this transport when it exists.
+  if (r.kind === 'inspect' && typeof r.on === 'boolean') return { kind: 'inspect', on: r.on };
  */
 export interface AppFrameApi {
   send(text: string): void;

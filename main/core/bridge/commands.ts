@@ -135,6 +135,17 @@ export const commandSchemas = {
    * `languages`: most preferred first (`navigator.languages`), resolved by `resolveLanguage` as the UI does.
    */
   setSystemPreferences: object({ type: literal('setSystemPreferences'), languages: upTo(16, text(35)), dark: boolean }),
+  /**
+   * The message inspector (developer mode; refused when it is off or IT locks it off): a panel
+   * opens, with an id of the UI's own (opening again counts once). The core records while any
+   * panel is open and streams new entries as `inspector` events. Value: `{ entries }`, what the
+   * core kept so far (InspectorEntry[], oldest first).
+   */
+  inspectorOpen: object({ type: literal('inspectorOpen'), panel: text(64) }),
+  /** The panel closed: with the last one the core stops recording. */
+  inspectorClose: object({ type: literal('inspectorClose'), panel: text(64) }),
+  /** Forget what the inspector kept. */
+  inspectorClear: object({ type: literal('inspectorClear') }),
 } satisfies Record<string, Schema<{ type: string }>>;
 
 export type CommandType = keyof typeof commandSchemas;

@@ -2,6 +2,7 @@
 import type { ApiChannelChange } from './api-direct.js';
 import { dict } from './records.js';
 import type { Shortcut } from './shortcuts.js';
+import type { InspectorEntry } from '../inspector/entries.js';
 import type { ContactSearchView } from './views.js';
 import type { AccountView, AppNotification, AppsView, HomeLink, Tile, ConnectionView, ContactPresence, LoginView, Notice, OwnPresenceView, PermissionPrompt, ProviderPrompt, RunningApp, SessionItem, SettingsView, Snapshot, StatusInfoView, UpdatesView, UserView } from './views.js';
 
@@ -38,7 +39,13 @@ export type BridgeEvent =
    */
   | { type: 'shortcut'; shortcut: Shortcut }
   /** Browser shell: bring the window up (a `Wake` for an incoming call); Electron's main process does it itself. No state of its own. */
-  | { type: 'raiseWindow' };
+  | { type: 'raiseWindow' }
+  /**
+   * The message inspector's new entries, in order, at most one batch per frame, only while a
+   * panel is open (`inspectorOpen`). `stopped`: developer mode went off, every panel is closed
+   * and what the core kept is gone. No state of its own.
+   */
+  | { type: 'inspector'; entries: InspectorEntry[]; stopped?: true };
 
 /** Apply one event to a snapshot (the renderer's store and the tests use the same reducer). */
 export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
@@ -100,6 +107,7 @@ export function applyEvent(s: Snapshot, e: BridgeEvent): Snapshot {
     case 'apiChannel':
     case 'shortcut':
     case 'raiseWindow':
+    case 'inspector':
       return s;
   }
 }

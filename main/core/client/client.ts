@@ -52,6 +52,7 @@ import type { Shortcut } from '../bridge/shortcuts.js';
 import { CHAT_API, runContactAction } from './contact-actions.js';
 import { browserShellPort, type ShellPort } from './shell-port.js';
 import { NetworkAccess } from './network.js';
+import { Inspector, inspectorRefusal, type InspectorTapRef } from '../inspector/inspector.js';
 import { accountView, appsView, badgeOf, contactPresence, loginView, ownPresenceView, sessionItems, settingsView } from './view-model.js';
 
 export interface ClientCoreOptions {
@@ -134,6 +135,9 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private stopWatchingPolicy: () => void = () => {};
   /** Unloads app views idle in the background longer than `unloadIdleAppsAfterMinutes`. */
   private readonly idleUnloader: IdleUnloader;
+  /** The message inspector (developer mode) and its tap in the app host, set only while it records. */
+  private readonly inspectorTap: InspectorTapRef = { current: undefined };
+  private readonly inspector: Inspector;
   /** While the UI's events are held after a login (holdUiUntilApps), the timer that ends it. */
   private uiHold: ReturnType<typeof setTimeout> | undefined;
   /** Events to the UI, at most one per kind per frame (common/coalesce.ts). */
@@ -216,7 +220,17 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       updates: { ...this.updaterState, channel: config.effective.values.updateChannel },
       shell: this.shell.view,
     };
+    this.inspector = new Inspector({
+      refusal: () => inspectorRefusal(this.config.effective),
+      recording: (on) => {
+        this.inspectorTap.current = on ? this.inspector : undefined;
+        this.apps.inspecting(on);
+      },
+      // Straight out, not through the coalescer: the inspector batches per frame itself, and a batch replaces nothing.
+      publish: (entries) => this.emit('event', { type: 'inspector', entries }),
+    });
     this.apps = new AppHost({
+      inspector: this.inspectorTap,
       catalog: () => this.catalog,
       appGetLogin: (app, challenge) => (this.session ? this.session.appGetLogin(app, challenge) : Promise.reject(new Error('Not logged in to the PBX.'))),
       start: () => this.appStart(),
@@ -334,6 +348,11 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       if (filterChanged && this.lastApps) this.showApps(this.lastApps, false);
       // What running apps were granted may have changed (an answer, a reset in Settings).
       if (JSON.stringify(this.apps.running) !== JSON.stringify(this.state.runningApps)) this.apps.changed();
+      // Developer mode went off (the user, or IT locking it): the inspector stops and forgets.
+      if (this.inspector.recording && inspectorRefusal(config.effective) !== undefined) {
+        this.inspector.stop();
+        this.emit('event', { type: 'inspector', entries: [], stopped: true });
+      }
       // A default provider the user kept, forgot, or IT named: direct channels that relied on the old one end.
       this.apps.revokeStaleDefaults();
       this.apps.pushStart();
@@ -408,6 +427,11 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     this.toUi.flush();
     // Nothing the user changed may be lost to a quick quit: pending settings writes finish first.
     await this.config.settled();
+  }
+
+  /** How full the inspector's buffer is (tests, the bench). */
+  inspectorHeld(): { entries: number; units: number } {
+    return this.inspector.held;
   }
 
   /** Direct Client API channels, live and recently ended, with their traffic (diagnostics, tests). */
@@ -667,6 +691,16 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         return { ok: true };
       case 'dismissNotice':
         this.publish({ type: 'notices', notices: this.state.notices.filter((n) => n.id !== c.id) });
+        return { ok: true };
+      case 'inspectorOpen': {
+        const opened = this.inspector.open(c.panel);
+        return opened.ok ? { ok: true, value: { entries: opened.entries } } : opened;
+      }
+      case 'inspectorClose':
+        this.inspector.close(c.panel);
+        return { ok: true };
+      case 'inspectorClear':
+        this.inspector.clear();
         return { ok: true };
     }
   }

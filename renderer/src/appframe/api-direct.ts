@@ -62,6 +62,11 @@ export class DirectApi {
   private readonly toConsumer = new Map<string, Map<string, Channel>>();
   private readonly ended = new Set<string>();
   private liveCount = 0;
+  /**
+   * The core's message inspector records (`inspect` frame): each message this page posts to its
+   * app from a port is copied to the core too (`inspected`). Off, nothing is copied.
+   */
+  inspecting = false;
   private timer: ReturnType<typeof setInterval> | undefined;
   /**
    * Batching: the app's messages arrive one task each; a flush posted to the same kind of task
@@ -224,12 +229,15 @@ export class DirectApi {
     const d = data as Partial<Record<string, unknown>>;
     if (d.api !== g.api || (d.src !== undefined && typeof d.src !== 'string')) return;
     const src = d.src as string | undefined;
+    let text: string;
     if (g.role === 'provider') {
       // The consumer page stamped its grant's name; it must be the one this grant names.
       if (d.consumer !== g.peer) return;
-      this.deps.toApp(apiRequestText(g.api, g.peer, src, d.msg));
-    } else this.deps.toApp(apiResultText(g.api, g.peer, src, d.msg));
+      text = apiRequestText(g.api, g.peer, src, d.msg);
+    } else text = apiResultText(g.api, g.peer, src, d.msg);
+    this.deps.toApp(text);
     ch.received++;
+    if (this.inspecting) this.deps.toCore({ kind: 'inspected', channel: ch.id, text });
   }
 
   private report(ch: Channel): void {

@@ -67,6 +67,8 @@ export function startAppFramePage(transport: AppFrameTransport): void {
     document.documentElement.dataset.bridge = state;
     // The core revokes what this page was granted when its link drops; the page cannot hear it.
     if (state !== 'open') direct.endAll();
+    // A new link is told afresh whether the inspector records.
+    if (state !== 'open') direct.inspecting = false;
     if (state !== 'open') return;
     reattaching = everOpened;
     everOpened = true;
@@ -84,6 +86,9 @@ export function startAppFramePage(transport: AppFrameTransport): void {
         return direct.handover(frame.channel);
       case 'revoke':
         return direct.end(frame.channel);
+      case 'inspect':
+        direct.inspecting = frame.on;
+        return;
     }
   };
 
