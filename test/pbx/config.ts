@@ -63,6 +63,20 @@ export interface EmulatorOptions {
   profileApp?: string;
   /** `Wake` goes to every logged-in connection of the user, not only to those that announced the type (`SetSessionInfo.wake`). */
   wakeEveryConnection?: boolean;
+  /**
+   * OAuth2 logins: `LoginResult.info.keyShare` goes out with one byte changed while the digest
+   * and the session cipher use the real secret, so a correct client's check fails.
+   */
+  oauth2TamperKeyShare?: boolean;
+}
+
+/** The PBX's registration at an OpenID Connect provider (test/pbx/idp.ts makes one). */
+export interface OAuth2Config {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** `LoginInfoResult.user.oauth2Name`; default "Single sign-on". */
+  name?: string;
 }
 
 export interface EmulatorConfig {
@@ -72,6 +86,10 @@ export interface EmulatorConfig {
   users: UserConfig[];
   appObjects: AppObjectConfig[];
   options?: EmulatorOptions;
+  /** Offer OAuth2 user logins through this provider (pbx-session.md §3.8). */
+  oauth2?: OAuth2Config;
+  /** User digest logins allowed (default true); session digest logins always are. */
+  userDigest?: boolean;
 }
 
 export const DEFAULT_BUILD = '130000';
@@ -94,10 +112,11 @@ export function parseGrant(entry: string): { name: string; modes: string[] } {
   return { name, modes };
 }
 
-const TOP_KEYS = ['domain', 'pbx', 'build', 'users', 'appObjects', 'options'];
+const TOP_KEYS = ['domain', 'pbx', 'build', 'users', 'appObjects', 'options', 'oauth2', 'userDigest'];
+const OAUTH2_KEYS = ['issuer', 'clientId', 'clientSecret', 'name'];
 const USER_KEYS = ['sip', 'password', 'guid', 'dn', 'cn', 'num', 'email', 'apps', 'groups', 'home', 'twoFactor', 'redirect'];
 const APP_KEYS = ['name', 'title', 'description', 'password', 'url', 'icon', 'modes', 'hidden', 'website', 'websocket', 'apis', 'presence', 'wake', 'badge', 'unlicensed'];
-const OPTION_KEYS = ['legacyUpdateApps', 'rotateSessionOnSessionLogin', 'wakeEveryConnection'];
+const OPTION_KEYS = ['legacyUpdateApps', 'rotateSessionOnSessionLogin', 'wakeEveryConnection', 'oauth2TamperKeyShare'];
 
 type Obj = Record<string, unknown>;
 
@@ -255,6 +274,14 @@ export function validateEmulatorConfig(raw: unknown, source?: string): EmulatorC
     c.optionalString(raw.options, 'profileApp', 'options');
     const alt = (raw.options as Obj).alt;
     if (alt !== undefined && (typeof alt !== 'string' || !/^[^/\s]+\/[A-Za-z0-9_.-]+$/.test(alt))) c.fail('options.alt', 'expected "host[:port]/module"');
+  }
+  c.optionalBoolean(raw, 'userDigest', 'config');
+  if (raw.oauth2 !== undefined && c.object(raw.oauth2, 'oauth2')) {
+    c.keys(raw.oauth2, 'oauth2', OAUTH2_KEYS);
+    if (c.requiredString(raw.oauth2, 'issuer', 'oauth2') && !URL.canParse(raw.oauth2.issuer as string)) c.fail('oauth2.issuer', 'must be an absolute URL');
+    c.requiredString(raw.oauth2, 'clientId', 'oauth2');
+    c.requiredString(raw.oauth2, 'clientSecret', 'oauth2');
+    c.optionalString(raw.oauth2, 'name', 'oauth2');
   }
   if (c.problems.length) throw new ConfigError(c.problems, source);
 

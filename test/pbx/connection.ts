@@ -17,7 +17,9 @@ export type LoginType = 'user' | 'session';
 export type Phase =
   | { kind: 'idle' }
   | { kind: 'challenged'; type: LoginType; challenge: string }
-  | { kind: 'pending'; sessionId: string; proof: LoginProof }
+  | { kind: 'pending'; sessionId: string; proof: LoginProof; oauth2?: { keyShare: string; digestDomain: string } }
+  /** Waiting for the user to sign in at the identity provider (OAuth2, `state` of the sign-in). */
+  | { kind: 'oauth2'; state: string }
   | { kind: 'redirected' }
   | { kind: 'loggedIn'; sip: string; sessionId: string };
 
@@ -150,6 +152,7 @@ export class Connection {
     this.pbx.conns.delete(this);
     this.pbx.log?.(`[${this.id}] closed`);
     const pending = this.pendingSessionId;
+    if (this.phase.kind === 'oauth2') this.pbx.oauth2.drop(this.phase.state);
     this.phase = { kind: 'idle' };
     // A login abandoned during 2FA leaves no half-made session behind.
     const s = pending !== undefined ? this.pbx.sessions.get(pending) : undefined;

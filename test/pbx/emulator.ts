@@ -82,6 +82,10 @@ export class PbxEmulator {
 
   static async start(opts: StartOptions): Promise<PbxEmulator> {
     const config = typeof opts.config === 'string' ? loadEmulatorConfig(opts.config) : validateEmulatorConfig(opts.config);
+    if (opts.tls && config.oauth2) {
+      // idp.ts: loopback callbacks of native clients must be http:// (RFC 8252), so TLS cannot work.
+      throw new Error('PBX emulator: OAuth2 needs the emulator without TLS (the identity provider accepts only http:// loopback callbacks)');
+    }
     const emu = new PbxEmulator(
       config,
       opts.sessions ?? new SessionStore(),
@@ -134,7 +138,9 @@ export class PbxEmulator {
 
   private async listen(port: number): Promise<void> {
     const server = this.cert ? createHttpsServer({ key: this.cert.keyPem, cert: this.cert.certPem }) : createHttpServer();
-    server.on('request', (_req, res) => {
+    server.on('request', (req, res) => {
+      // The only plain HTTP the emulator serves: the OAuth2 sign-in's start and callback.
+      if (this.pbx.oauth2.handle(req, res)) return;
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
@@ -151,6 +157,7 @@ export class PbxEmulator {
     });
     this.server = server;
     this.listeningPort = (server.address() as AddressInfo).port;
+    this.pbx.oauth2.origin = `${this.cert ? 'https' : 'http'}://${this.hostPort}`;
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {

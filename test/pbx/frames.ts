@@ -14,6 +14,7 @@ export type FrameProblem =
   | 'auth-failed'
   | 'session-expired'
   | 'nonce-reused'
+  | 'method-disabled'
   | 'not-own-session'
   | 'unexpected';
 

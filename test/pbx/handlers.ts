@@ -8,7 +8,7 @@ import type { UserConfig } from './config.js';
 import type { Connection } from './connection.js';
 import { findUser } from './directory.js';
 import type { FrameProblem } from './frames.js';
-import { onAuthorizeSession, onDeleteSession, onLogin, onLogout } from './login.js';
+import { onAuthorizeSession, onDeleteSession, onLogin, onLogout, userDigestEnabled } from './login.js';
 import type { Subscription } from './presence.js';
 
 type Msg = Record<string, unknown>;
@@ -28,7 +28,12 @@ const anyState = new Map<string, AnyState>([
     return undefined;
   }],
   ['LoginInfo', (c) => {
-    c.send({ mt: 'LoginInfoResult', user: { digest: true, ntlm: false, oauth2: false, oauth2Name: '' }, session: { digest: true } });
+    const { oauth2 } = c.pbx.config;
+    c.send({
+      mt: 'LoginInfoResult',
+      user: { digest: userDigestEnabled(c), ntlm: false, oauth2: oauth2 !== undefined, oauth2Name: oauth2 ? oauth2.name ?? 'Single sign-on' : '' },
+      session: { digest: true },
+    });
     return undefined;
   }],
   ['Login', onLogin],

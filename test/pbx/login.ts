@@ -1,6 +1,6 @@
 /**
- * The login family: two-round digest Login (user and session), 2FA, Redirect, Logout and
- * the session-list commands. pbx-session.md §3.
+ * The login family: two-round digest Login (user and session), OAuth2 Login (its browser side
+ * is oauth2.ts), 2FA, Redirect, Logout and the session-list commands. pbx-session.md §3.
  */
 import { randomInt } from 'node:crypto';
 import { randomHex } from '../../main/core/protocol/crypto.js';
@@ -10,6 +10,8 @@ import { findUser, identity } from './directory.js';
 import type { FrameProblem } from './frames.js';
 import { encryptSessionField, expectedLoginResponse, loginResultDigest, redirectDigest } from './formulas.js';
 import type { LoginProof } from './formulas.js';
+import { keyExchange, oauth2DigestDomain } from './oauth2.js';
+import type { PendingSignIn, SignInOutcome } from './oauth2.js';
 import type { Session } from './sessions.js';
 
 type Msg = Record<string, unknown>;
@@ -17,8 +19,8 @@ type Msg = Record<string, unknown>;
 const PREFIX = { intl: '00', ntl: '0', subs: '', area: '', country: '49' };
 
 /** Sends a failed LoginResult and returns what to record on the frame. */
-function reject(c: Connection, error: 1 | 2 | 5, problem: FrameProblem): FrameProblem {
-  const errorText = { 1: 'Invalid parameters', 2: 'Authentication failed', 5: 'Session expired' }[error];
+function reject(c: Connection, error: 1 | 2 | 5, problem: FrameProblem, text?: string): FrameProblem {
+  const errorText = text ?? { 1: 'Invalid parameters', 2: 'Authentication failed', 5: 'Session expired' }[error];
   c.send({ mt: 'LoginResult', error, errorText });
   return problem;
 }
@@ -29,14 +31,16 @@ function nonEmpty(v: unknown): v is string {
 
 export function onLogin(c: Connection, msg: Msg): FrameProblem | undefined {
   const { type } = msg;
-  if (c.phase.kind === 'loggedIn' || c.phase.kind === 'pending' || c.phase.kind === 'redirected') {
+  if (c.phase.kind === 'loggedIn' || c.phase.kind === 'pending' || c.phase.kind === 'redirected' || c.phase.kind === 'oauth2') {
     return reject(c, 1, 'unexpected');
   }
+  if (msg.method === 'oauth2') return oauth2Login(c, msg);
   if (msg.username === undefined) {
-    // Round 1. Only digest is emulated (oauth2/ntlm are out of scope: pbx-session.md §3.8).
+    // Round 1. Digest and OAuth2 are emulated; NTLM is out of scope (pbx-session.md §3.8).
     if ((type !== 'user' && type !== 'session') || (msg.method !== undefined && msg.method !== 'digest')) {
       return reject(c, 1, 'invalid-parameters');
     }
+    if (type === 'user' && !userDigestEnabled(c)) return reject(c, 2, 'method-disabled', 'Digest login is disabled for users');
     const challenge = randomHex(8);
     c.phase = { kind: 'challenged', type, challenge };
     c.send({ mt: 'Authenticate', type, method: 'digest', domain: c.pbx.config.domain, challenge });
@@ -54,6 +58,7 @@ export function onLogin(c: Connection, msg: Msg): FrameProblem | undefined {
     return reject(c, 1, 'invalid-parameters');
   }
   const ua = userAgent ?? '';
+  if (pending.type === 'user' && !userDigestEnabled(c)) return reject(c, 2, 'method-disabled', 'Digest login is disabled for users');
   return pending.type === 'user'
     ? userLogin(c, username, nonce, response, pending.challenge, ua)
     : sessionLogin(c, username, nonce, response, pending.challenge);
@@ -67,25 +72,81 @@ function userLogin(c: Connection, username: string, nonce: string, response: str
   if (response !== expectedLoginResponse('user', config.domain, username, user.password, nonce, challenge)) {
     return reject(c, 2, 'auth-failed');
   }
-  const proof: LoginProof = { username, secret: user.password, nonce, challenge };
+  admitUser(c, user, { username, secret: user.password, nonce, challenge }, ua);
+  return undefined;
+}
 
+/** `LoginInfoResult.user.digest` and whether user digest logins are accepted (config `userDigest`). */
+export function userDigestEnabled(c: Connection): boolean {
+  return c.pbx.config.userDigest !== false;
+}
+
+/** Extra LoginResult/Redirect parts of an OAuth2 login: the PBX's key share and the digest's domain. */
+interface OAuth2Extras {
+  keyShare: string;
+  digestDomain: string;
+}
+
+/** The user proved who they are (password digest or OAuth2 sign-in): Redirect, 2FA or LoginResult. */
+function admitUser(c: Connection, user: UserConfig, proof: LoginProof, ua: string, oauth2?: OAuth2Extras): void {
+  const { sessions } = c.pbx;
   if (user.redirect) {
     // This PBX does not host the user: hand out a session valid on the target (shared store).
-    redirect(c, user.redirect, sessions.create(user.sip, ua), proof);
-    return undefined;
+    redirect(c, user.redirect, sessions.create(user.sip, ua), proof, oauth2);
+    return;
   }
   if (user.twoFactor) {
     const code = randomInt(1000, 10000);
     const s = sessions.create(user.sip, ua, code);
-    c.phase = { kind: 'pending', sessionId: s.id, proof };
+    c.phase = { kind: 'pending', sessionId: s.id, proof, ...(oauth2 ? { oauth2 } : {}) };
     c.send({ mt: 'Authorize', code });
     c.pbx.announceSession('SessionAdded', s);
-    return undefined;
+    return;
   }
   const s = sessions.create(user.sip, ua);
-  completeLogin(c, user, s, proof, true);
+  completeLogin(c, user, s, proof, true, oauth2);
   c.pbx.announceSession('SessionAdded', s, c);
+}
+
+/**
+ * `Login{type:"user", method:"oauth2", nonce, keyShare}`: the key exchange now, the user's identity
+ * later from the browser (oauth2.ts), which ends in {@link finishOAuth2Login}.
+ */
+function oauth2Login(c: Connection, msg: Msg): FrameProblem | undefined {
+  const { type, nonce, keyShare, userAgent } = msg;
+  if (!c.pbx.config.oauth2) return reject(c, 2, 'method-disabled', 'OAuth2 login is not enabled');
+  if (type !== 'user' || !nonEmpty(nonce) || (userAgent !== undefined && typeof userAgent !== 'string')) {
+    return reject(c, 1, 'invalid-parameters');
+  }
+  const kex = keyExchange(keyShare);
+  if (!kex) return reject(c, 1, 'invalid-parameters', 'keyShare must be 128 hex characters: an uncompressed P-256 point without its 04 prefix');
+  const challenge = randomHex(8);
+  const p = c.pbx.oauth2.begin(c, nonce, challenge, kex, userAgent ?? '');
+  if (!p) return reject(c, 2, 'auth-failed', 'Too many sign-ins in progress');
+  c.phase = { kind: 'oauth2', state: p.state };
+  c.send({ mt: 'Authenticate', type: 'user', method: 'oauth2', domain: c.pbx.config.domain, url: c.pbx.oauth2.startUrl(p), challenge });
   return undefined;
+}
+
+/** The browser came back (or gave up): the waiting socket hears how its sign-in ended. */
+export function finishOAuth2Login(p: PendingSignIn, outcome: SignInOutcome): void {
+  const c = p.conn;
+  c.phase = { kind: 'idle' };
+  if (!outcome.ok) {
+    reject(c, 2, 'auth-failed', outcome.errorText);
+    return;
+  }
+  const user = findUser(c.pbx.config, outcome.sip);
+  if (!user) {
+    reject(c, 2, 'auth-failed', `unknown user "${outcome.sip}"`);
+    return;
+  }
+  // The nonce is checked per user, as for digest logins; only now is the user known.
+  if (!c.pbx.sessions.useNonce(`user:${user.sip}`, outcome.proof.nonce)) {
+    reject(c, 2, 'nonce-reused');
+    return;
+  }
+  admitUser(c, user, outcome.proof, outcome.userAgent, { keyShare: outcome.keyShare, digestDomain: oauth2DigestDomain(c.pbx.config) });
 }
 
 function sessionLogin(c: Connection, username: string, nonce: string, response: string, challenge: string): FrameProblem | undefined {
@@ -113,8 +174,9 @@ function sessionLogin(c: Connection, username: string, nonce: string, response: 
 }
 
 /** `Redirect` instead of LoginResult; the socket stays open until the client closes it. */
-function redirect(c: Connection, to: { host: string; mod?: string }, s: Session, proof: LoginProof): void {
-  const info = { host: to.host, mod: to.mod ?? 'PBX0', session: encryptedCredentials(s, proof) };
+function redirect(c: Connection, to: { host: string; mod?: string }, s: Session, proof: LoginProof, oauth2?: OAuth2Extras): void {
+  // After OAuth2 the client needs the PBX's key share to derive S; we send it here as in LoginResult.
+  const info = { host: to.host, mod: to.mod ?? 'PBX0', session: encryptedCredentials(s, proof), ...(oauth2 ? { keyShare: oauth2.keyShare } : {}) };
   c.phase = { kind: 'redirected' };
   c.send({ mt: 'Redirect', info, digest: redirectDigest(proof, JSON.stringify(info)) });
 }
@@ -124,7 +186,7 @@ function encryptedCredentials(s: Session, proof: LoginProof): { usr: string; pwd
 }
 
 /** LoginResult, then the session list and own presence, as a PBX does right after login. */
-function completeLogin(c: Connection, user: UserConfig, s: Session, proof: LoginProof, withCredentials: boolean): void {
+function completeLogin(c: Connection, user: UserConfig, s: Session, proof: LoginProof, withCredentials: boolean, oauth2?: OAuth2Extras): void {
   const { config, sessions } = c.pbx;
   const id = identity(config, user);
   const info = {
@@ -132,10 +194,12 @@ function completeLogin(c: Connection, user: UserConfig, s: Session, proof: Login
     account: {},
     settings: {},
     ...(withCredentials ? { session: encryptedCredentials(s, proof) } : {}),
+    // Where innovaphone's OAuth2 demo shows it: after `session`, before `alt`.
+    ...(oauth2 ? { keyShare: oauth2.keyShare } : {}),
     ...(config.options?.alt ? { alt: config.options.alt } : {}),
   };
   // The digest covers exactly the text sent: JSON.stringify keeps the key order built above.
-  const digest = loginResultDigest(config.domain, proof, JSON.stringify(info));
+  const digest = loginResultDigest(oauth2?.digestDomain ?? config.domain, proof, JSON.stringify(info));
   c.bind(user.sip, s.id);
   c.send({ mt: 'LoginResult', info, digest });
   for (const other of sessions.ofUser(user.sip)) c.send({ mt: 'SessionAdded', id: other.id, info: c.pbx.sessionInfo(other, c) });
@@ -146,7 +210,7 @@ export function approvePendingLogin(c: Connection): void {
   if (c.phase.kind !== 'pending') return;
   const s = c.pbx.sessions.get(c.phase.sessionId);
   const user = s ? findUser(c.pbx.config, s.sip) : undefined;
-  if (s && user) completeLogin(c, user, s, c.phase.proof, true);
+  if (s && user) completeLogin(c, user, s, c.phase.proof, true, c.phase.oauth2);
 }
 
 /** Q: the PBX's answer to a denied 2FA request is not documented; we send error 2. */

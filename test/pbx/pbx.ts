@@ -8,6 +8,8 @@ import type { EmulatorConfig } from './config.js';
 import type { Connection } from './connection.js';
 import { findUser } from './directory.js';
 import { FrameLog } from './frames.js';
+import { finishOAuth2Login } from './login.js';
+import { OAuth2SignIns } from './oauth2.js';
 import { initialPresence, presenceEntries, presenceUpdate, resolveTarget, subscribes } from './presence.js';
 import type { Presence, Subscription } from './presence.js';
 import type { Session, SessionStore } from './sessions.js';
@@ -20,6 +22,8 @@ export class Pbx {
   private readonly dialogs = new Map<string, Map<string, Record<string, unknown>>>();
   /** AppGetLoginResults kept back while a test holds them (`holdAppLogins`), in the order asked. */
   private heldAppLogins: { c: Connection; msg: object }[] | undefined;
+  /** OAuth2 sign-ins waiting for the browser; the emulator routes `/oauth2/*` here. */
+  readonly oauth2 = new OAuth2SignIns({ config: () => this.config, finish: finishOAuth2Login });
 
   constructor(
     public config: EmulatorConfig,
