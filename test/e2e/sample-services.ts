@@ -25,6 +25,17 @@ export function phoneAppObjects(extra: Partial<AppObjectConfig> = {}): AppObject
   return [sampleAppObject('phone', 'Phone', { apis, ...extra }), sampleAppObject('softphone', 'Softphone', { apis, ...extra })];
 }
 
+/** The token the Profile sample's App Object announces for `com.innovaphone.avatar` (its service checks picture requests with it). */
+export const AVATAR_TOKEN = 'profile-avatar-token-0123456789';
+
+/**
+ * The Profile sample (test/apps/pages/profile.js): provides the user's picture
+ * (`com.innovaphone.avatar` with `{filename, token, domain}`) and sends `UpdateProfile` when it changes.
+ */
+export function profileAppObject(extra: Partial<AppObjectConfig> = {}, domain = 'example.com'): AppObjectConfig {
+  return sampleAppObject('profile', 'Profile', { apis: { 'com.innovaphone.avatar': { filename: 'avatar.png', token: AVATAR_TOKEN, domain } }, ...extra });
+}
+
 /** Start the sample App Services for `config`'s App Objects and point their URLs at them. */
 export async function serveSampleApps(config: EmulatorConfig): Promise<SampleApps> {
   const sample = await startSampleApps({ apps: sampleAppsFor(config, PLACEHOLDER_ORIGIN, true).apps });
