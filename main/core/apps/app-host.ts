@@ -70,10 +70,10 @@ export interface AppHostDeps {
   raiseWindow?(): void;
   /** The message inspector's tap (inspector.ts): `current` is set only while it records. */
   inspector?: InspectorTapRef;
-/** Channels one app may have open at once. */
-export const MAX_CHANNELS_PER_APP = 64;
 }
 
+/** Channels one app may have open at once. */
+export const MAX_CHANNELS_PER_APP = 64;
 
 /** An app view whose page never connects fails after this long, with a reason and Retry. */
 export const DEFAULT_ATTACH_TIMEOUT_MS = 20_000;
@@ -103,12 +103,12 @@ export class AppHost extends Emitter<AppHostEvents> {
   private readonly popOuts: PopOuts;
   /** Shared with every instance: the inspector's tap while it records. */
   private readonly inspector: InspectorTapRef;
-    super();
-    this.grants = new ApiGrants({ channel: (change) => deps.apiChannel?.(change), log: deps.log });
 
   constructor(private readonly deps: AppHostDeps) {
-    this.popOuts = new PopOuts({
+    super();
     this.inspector = deps.inspector ?? { current: undefined };
+    this.grants = new ApiGrants({ channel: (change) => deps.apiChannel?.(change), log: deps.log });
+    this.popOuts = new PopOuts({
       mode: () => deps.popOutMode?.(),
       ...(deps.focusPopOut && { focus: deps.focusPopOut }),
       movePage: (instance) => this.movePage(instance),
@@ -417,16 +417,16 @@ export class AppHost extends Emitter<AppHostEvents> {
     this.loadPage(instance);
     // A page that comes while the inspector records reports its direct messages from the start.
     if (this.inspector.current) instance.frame({ kind: 'inspect', on: true });
-        // A page replaced by another (a reload of the UI, an app moved to another window) is no longer heard.
-        if (!instance.attachedTo(send)) return;
     return {
       receive: (frame) => {
+        // A page replaced by another (a reload of the UI, an app moved to another window) is no longer heard.
+        if (!instance.attachedTo(send)) return;
         if (frame.kind === 'message') this.fromApp(instance, frame.text);
         else if (frame.kind === 'handover') this.grants.handover(instance, frame.channel);
         else if (frame.kind === 'traffic') this.grants.traffic(instance, frame.channel, frame.sent);
+        else if (frame.kind === 'inspected') this.inspected(instance, frame.channel, frame.text);
         else if (frame.kind === 'shortcut') this.deps.shortcut?.(frame.shortcut);
         else if (frame.kind === 'failed' && instance.state === 'starting') {
-        else if (frame.kind === 'inspected') this.inspected(instance, frame.channel, frame.text);
           instance.state = 'failed';
           instance.error = frame.reason;
           this.changed();
@@ -446,9 +446,6 @@ export class AppHost extends Emitter<AppHostEvents> {
     };
   }
 
-  /**
-   * Grants whose consumer may leave out the provider, where the core now resolves the API to
-   * another one (or to none: the user would be asked). Called on everything that can change a
   /**
    * An inspector entry made elsewhere (console capture): kept only while the inspector records —
    * closed, this is one null check.
@@ -486,6 +483,9 @@ export class AppHost extends Emitter<AppHostEvents> {
     tap.direct(sender, receiver, text);
   }
 
+  /**
+   * Grants whose consumer may leave out the provider, where the core now resolves the API to
+   * another one (or to none: the user would be asked). Called on everything that can change a
    * default: the app list, an app registering an API, the user's or IT's defaults.
    */
   revokeStaleDefaults(): void {
@@ -513,12 +513,12 @@ export class AppHost extends Emitter<AppHostEvents> {
   fromApp(instance: AppInstance, text: string): void {
     // An unloaded app's old page may still say something on its way out: not heard.
     if (instance.entry.website || instance.state === 'closed' || instance.state === 'unloaded') return;
-    const parsed = parseAppMessage(text);
-    if (!parsed.ok) {
-      if (parsed.ignored) this.deps.log('debug', 'app message of unknown type ignored', { app: instance.name, mt: parsed.mt });
     // The inspector's tap: while it is closed, this null check is all it costs.
     const tap = this.inspector.current;
     if (tap) tap.fromApp(instance, text);
+    const parsed = parseAppMessage(text);
+    if (!parsed.ok) {
+      if (parsed.ignored) this.deps.log('debug', 'app message of unknown type ignored', { app: instance.name, mt: parsed.mt });
       else this.deps.log('warn', 'malformed app message dropped', { app: instance.name, error: parsed.error });
       return;
     }

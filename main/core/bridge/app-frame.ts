@@ -64,10 +64,10 @@ export type FromAppFrame =
   | { kind: 'handover'; channel: string }
   /** Direct messages this page sent and received on the channel since its last report. */
   | { kind: 'traffic'; channel: string; sent: number; received: number }
-  /** The user pressed one of the client's shortcuts while the focus was in this page (not in the app's frame, which the page cannot hear). */
-  | { kind: 'shortcut'; shortcut: Shortcut };
   /** While the inspector records: the string this page posted to its app from the direct channel `channel` (a copy; the core checks it against the grant). */
   | { kind: 'inspected'; channel: string; text: string }
+  /** The user pressed one of the client's shortcuts while the focus was in this page (not in the app's frame, which the page cannot hear). */
+  | { kind: 'shortcut'; shortcut: Shortcut };
 
 /** IPC transport only: the page started (or restarted) and asks to be attached to its view. */
 export type AppFrameHello = { kind: 'hello' };
@@ -178,13 +178,6 @@ export function parseAppFrame(text: unknown, options: { hello?: boolean } = {}):
       if (!validCount(sent) || !validCount(received)) return { ok: false, error: 'traffic counts are not counts' };
       return { ok: true, frame: { kind: 'traffic', channel, sent, received } };
     }
-    case 'shortcut': {
-      const shortcut = field('shortcut');
-      if (shortcut !== 'search') return { ok: false, error: 'unknown shortcut' };
-      return { ok: true, frame: { kind: 'shortcut', shortcut } };
-    }
-    case 'hello':
-      if (options.hello) return { ok: true, frame: { kind: 'hello' } };
     case 'inspected': {
       const channel = field('channel');
       const body = field('text');
@@ -193,6 +186,13 @@ export function parseAppFrame(text: unknown, options: { hello?: boolean } = {}):
       if (utf8LongerThan(body, maxAppMessageBytes)) return { ok: false, error: 'inspected text over 1 MiB' };
       return { ok: true, frame: { kind: 'inspected', channel, text: body } };
     }
+    case 'shortcut': {
+      const shortcut = field('shortcut');
+      if (shortcut !== 'search') return { ok: false, error: 'unknown shortcut' };
+      return { ok: true, frame: { kind: 'shortcut', shortcut } };
+    }
+    case 'hello':
+      if (options.hello) return { ok: true, frame: { kind: 'hello' } };
       return { ok: false, error: 'unknown frame kind' };
     default:
       return { ok: false, error: 'unknown frame kind' };
@@ -328,6 +328,7 @@ export function parseToAppFrame(text: unknown): ToAppFrame | undefined {
   }
   if (r.kind === 'post' && typeof r.text === 'string') return { kind: 'post', text: r.text };
   if ((r.kind === 'revoke' || r.kind === 'handover') && validChannelId(r.channel)) return { kind: r.kind, channel: r.channel };
+  if (r.kind === 'inspect' && typeof r.on === 'boolean') return { kind: 'inspect', on: r.on };
   if (r.kind === 'grant' && validChannelId(r.channel) && typeof r.api === 'string' && typeof r.peer === 'string') {
     if (r.role === 'provider') return { kind: 'grant', channel: r.channel, api: r.api, role: 'provider', peer: r.peer };
     if (r.role === 'consumer' && typeof r.self === 'string' && typeof r.defaultProvider === 'boolean') {
@@ -345,7 +346,6 @@ function validCount(n: unknown): n is number {
 /**
  * What the app-view preload exposes to the app-frame page in Electron, as `window.myappsAppFrame`:
  * one channel each way, strings only. The page picks this transport when it exists.
-  if (r.kind === 'inspect' && typeof r.on === 'boolean') return { kind: 'inspect', on: r.on };
  */
 export interface AppFrameApi {
   send(text: string): void;
