@@ -60,8 +60,11 @@ export class Inspector implements InspectorTap {
   /** Open panels by the id their UI gave them: opening twice (a reconnecting UI) counts once. */
   private readonly panels = new Set<string>();
   private readonly buffer: RingBuffer<InspectorEntry>;
-  /** Entries not yet published; never more than the buffer holds (older ones are in it, or gone). */
-  private pending: InspectorEntry[] = [];
+  /**
+   * How many of the newest entries the UI has not been sent yet: they are the buffer's last ones,
+   * so in a flood whatever the buffer dropped is simply not sent (no second list to trim).
+   */
+  private pending = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
 
@@ -102,7 +105,7 @@ export class Inspector implements InspectorTap {
 
   clear(): void {
     this.buffer.clear();
-    this.pending = [];
+    this.pending = 0;
   }
 
   /** Developer mode went off (or IT locked it): every panel closes and what was kept goes. */
@@ -118,9 +121,7 @@ export class Inspector implements InspectorTap {
     if (!this.recording) return undefined;
     const numbered = { ...entry, seq: ++this.seq } as InspectorEntry;
     if (!this.buffer.push(numbered)) return undefined;
-    this.pending.push(numbered);
-    // Never more waiting for the UI than the buffer keeps: in a flood the oldest go first.
-    if (this.pending.length > this.buffer.capacity) this.pending.splice(0, this.pending.length - this.buffer.capacity);
+    this.pending++;
     this.schedule();
     return numbered;
   }
@@ -167,16 +168,16 @@ export class Inspector implements InspectorTap {
 
   private flush(): void {
     this.timer = undefined;
-    if (this.pending.length === 0 || !this.recording) return;
-    const batch = this.pending;
-    this.pending = [];
+    if (this.pending === 0 || !this.recording) return;
+    const batch = this.buffer.last(this.pending);
+    this.pending = 0;
     this.deps.publish(batch);
   }
 
   private stopRecording(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.pending = [];
+    this.pending = 0;
     this.deps.recording(false);
   }
 

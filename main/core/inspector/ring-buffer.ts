@@ -47,8 +47,13 @@ export class RingBuffer<T> {
 
   /** Oldest first. */
   toArray(): T[] {
+    return this.last(this.count);
+  }
+
+  /** The newest `n` items (all, if fewer), oldest first. */
+  last(n: number): T[] {
     const out: T[] = [];
-    for (let i = 0; i < this.count; i++) out.push(this.items[(this.head + i) % this.capacity]!);
+    for (let i = Math.max(0, this.count - n); i < this.count; i++) out.push(this.items[(this.head + i) % this.capacity]!);
     return out;
   }
 
