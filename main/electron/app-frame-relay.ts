@@ -20,9 +20,10 @@
  * Only `import type` from electron: `ipcMain` and the web contents are passed in, so this
  * module loads in plain Node (the contract tests drive it with recording stand-ins).
  */
-import type { IpcMain, IpcMainEvent, WebContents } from 'electron';
+import type { IpcMain, IpcMainEvent, WebContents, WebContentsConsoleMessageEventParams } from 'electron';
 import { type AppFrameHost, type AppFrameLink, type FromAppFrame, type ToAppFrame, appFramePagePath, createFrameBatcher, encodeToAppFrame, parseAppFrame, splitAppFrames } from '../core/bridge/app-frame.js';
 import { ipcChannels } from '../core/bridge/channels.js';
+import { consoleLevelOfChromium, cutConsoleLine, maxConsoleSourceChars } from '../core/bridge/console-lines.js';
 import type { Logger } from '../core/common/log.js';
 import { isShellUrl, parseUrl } from './navigation.js';
 
@@ -65,6 +66,25 @@ function senderOf(event: IpcMainEvent): FrameSender {
     // The frame is gone already: untrusted.
   }
   return { webContentsId: event.sender.id, frameUrl, isMainFrame };
+}
+
+/**
+ * A `console-message` of an app view as a `console` frame — only when a frame of the app wrote
+ * it (any frame below the top one, which is our app-frame page: its own lines are ours, not the
+ * app's). Chromium reports `console.log` as `info`. Undefined: not the app's, or unreadable.
+ */
+export function appConsoleFrame(details: Pick<WebContentsConsoleMessageEventParams, 'level' | 'message' | 'lineNumber' | 'sourceId'> & { frame?: { parent: unknown } | null }): Extract<FromAppFrame, { kind: 'console' }> | undefined {
+  let below: boolean;
+  try {
+    // A frame that is gone by now throws or is null: whose line it was cannot be told.
+    below = details.frame !== null && details.frame !== undefined && details.frame.parent !== null;
+  } catch {
+    return undefined;
+  }
+  const level = consoleLevelOfChromium(String(details.level));
+  if (!below || level === undefined || typeof details.message !== 'string') return undefined;
+  const source = typeof details.sourceId === 'string' && details.sourceId !== '' ? cutConsoleLine(`${details.sourceId}:${Number(details.lineNumber) || 0}`, maxConsoleSourceChars) : undefined;
+  return { kind: 'console', level, text: cutConsoleLine(details.message), ...(source !== undefined && { source }) };
 }
 
 interface Binding {
@@ -184,6 +204,12 @@ export function wireAppFrames(ipcMain: Pick<IpcMain, 'on' | 'removeListener'>, v
         if (!current() || !details.isMainFrame || details.isSameDocument) return;
         b.early.length = 0;
         detach(viewId, 'top frame navigated');
+      });
+      contents.on('console-message', (details) => {
+        // The app's frame exists only once the page is attached (it loads on the core's `load`).
+        if (!current() || !b.link) return;
+        const frame = appConsoleFrame(details);
+        if (frame) deliver(viewId, b.link, frame);
       });
       contents.once('destroyed', () => {
         if (!current()) return;

@@ -33,6 +33,7 @@ import { watchPower } from './power.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
 import { ShellTray } from './tray.js';
 import { type AutoUpdaterLike, ElectronUpdater } from './updater.js';
+import { myAppsUserAgent } from './user-agent.js';
 import { WindowStateKeeper } from './window-state.js';
 import { MAIN_WINDOW_MIN_SIZE, createMainWindow, focusMainWindow, guardWebContents } from './windows.js';
 
@@ -50,6 +51,8 @@ const args = userArguments(process.argv, defaultApp);
 app.setPath('userData', userConfigDir(process.platform, process.env, homedir()));
 app.setAppLogsPath();
 app.enableSandbox();
+// Before any session exists: the UI's and every app's session take it (user-agent.ts).
+app.userAgentFallback = myAppsUserAgent(app.userAgentFallback, app.getVersion());
 registerAppScheme(protocol);
 if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 
@@ -221,7 +224,7 @@ async function start(): Promise<void> {
   serveRenderer(protocol, paths.rendererRoot, log, statusInfoOrigin);
 
   const commandLine = parseCommandLine(args);
-  const core = await ClientCore.start({ configDir: app.getPath('userData'), commandLine, log, shell: shellPort });
+  const core = await ClientCore.start({ configDir: app.getPath('userData'), logsDir: app.getPath('logs'), commandLine, log, shell: shellPort });
   running.core = core;
   running.appViews = new AppViews({
     window: () => running.window,

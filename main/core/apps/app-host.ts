@@ -6,7 +6,7 @@
 import { Emitter } from '../common/emitter.js';
 import type { Logger } from '../common/log.js';
 import { LimitLog } from '../common/rate-limit.js';
-import type { AppFrameLink, ToAppFrame } from '../bridge/app-frame.js';
+import type { AppFrameLink, FromAppFrame, ToAppFrame } from '../bridge/app-frame.js';
 import type { AppPermission, PopOutBounds, RunningApp } from '../bridge/views.js';
 import type { AppGetLoginAnswer } from '../pbx/session.js';
 import type { ApiChannelChange } from '../bridge/api-direct.js';
@@ -54,6 +54,8 @@ export interface AppHostDeps {
   showsStatusInfo?(instance: AppInstance): boolean;
   /** The user pressed one of the client's shortcuts in an app view's page (Ctrl+K: the search). */
   shortcut?(shortcut: Shortcut): void;
+  /** A line the app wrote to its console, as its page or the shell reported it (app-console.ts). */
+  consoleLine?(viewId: string, line: Omit<Extract<FromAppFrame, { kind: 'console' }>, 'kind'>): void;
   /** How long an app may take to answer `PrepareReload` before it is unloaded (or moved, pop-out.ts) anyway (default 3 s). */
   prepareReloadTimeoutMs?: number;
   /** How apps get windows of their own in this shell (pop-out.ts); undefined: they cannot. */
@@ -426,6 +428,7 @@ export class AppHost extends Emitter<AppHostEvents> {
         else if (frame.kind === 'traffic') this.grants.traffic(instance, frame.channel, frame.sent);
         else if (frame.kind === 'inspected') this.inspected(instance, frame.channel, frame.text);
         else if (frame.kind === 'shortcut') this.deps.shortcut?.(frame.shortcut);
+        else if (frame.kind === 'console') this.deps.consoleLine?.(instance.viewId, { level: frame.level, text: frame.text, ...(frame.source !== undefined && { source: frame.source }) });
         else if (frame.kind === 'failed' && instance.state === 'starting') {
           instance.state = 'failed';
           instance.error = frame.reason;

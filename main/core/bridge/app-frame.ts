@@ -18,6 +18,8 @@
 
 import { jsonNestsDeeperThan } from '../protocol/validate.js';
 import { validChannelId } from './api-direct.js';
+import { isConsoleLevel, maxConsoleSourceChars } from './console-lines.js';
+import type { ConsoleLevel } from '../inspector/entries.js';
 import type { Shortcut } from './shortcuts.js';
 
 export const appFramePagePath = '/appframe.html';
@@ -67,7 +69,12 @@ export type FromAppFrame =
   /** While the inspector records: the string this page posted to its app from the direct channel `channel` (a copy; the core checks it against the grant). */
   | { kind: 'inspected'; channel: string; text: string }
   /** The user pressed one of the client's shortcuts while the focus was in this page (not in the app's frame, which the page cannot hear). */
-  | { kind: 'shortcut'; shortcut: Shortcut };
+  | { kind: 'shortcut'; shortcut: Shortcut }
+  /**
+   * A line the app wrote to its console (console-lines.ts): from the page (browser shell, our
+   * `ConsoleLog` extension) or made by the Electron shell from the view's `console-message`.
+   */
+  | { kind: 'console'; level: ConsoleLevel; text: string; source?: string };
 
 /** IPC transport only: the page started (or restarted) and asks to be attached to its view. */
 export type AppFrameHello = { kind: 'hello' };
@@ -190,6 +197,16 @@ export function parseAppFrame(text: unknown, options: { hello?: boolean } = {}):
       const shortcut = field('shortcut');
       if (shortcut !== 'search') return { ok: false, error: 'unknown shortcut' };
       return { ok: true, frame: { kind: 'shortcut', shortcut } };
+    }
+    case 'console': {
+      const level = field('level');
+      const line = field('text');
+      const source = field('source');
+      if (!isConsoleLevel(level)) return { ok: false, error: 'console line without a valid level' };
+      if (typeof line !== 'string') return { ok: false, error: 'console line has no text' };
+      if (utf8LongerThan(line, maxAppMessageBytes)) return { ok: false, error: 'console line over 1 MiB' };
+      if (source !== undefined && (typeof source !== 'string' || source.length > maxConsoleSourceChars)) return { ok: false, error: 'console line source is not a short string' };
+      return { ok: true, frame: { kind: 'console', level, text: line, ...(source !== undefined && { source }) } };
     }
     case 'hello':
       if (options.hello) return { ok: true, frame: { kind: 'hello' } };

@@ -8,6 +8,7 @@
  * here once, never in a shell or the renderer (architecture rule 2).
  */
 import { parseAppLink } from '../apps/app-link.js';
+import { AppConsole } from '../apps/app-console.js';
 import type { ApiGrantView } from '../apps/api-grants.js';
 import { AppHost } from '../apps/app-host.js';
 import { IdleUnloader } from '../apps/idle-unload.js';
@@ -32,6 +33,7 @@ import { Coalescer } from '../common/coalesce.js';
 import { Emitter } from '../common/emitter.js';
 import { silentLogger, type Logger } from '../common/log.js';
 import type { CommandLine } from '../config/command-line.js';
+import { userLogsDir } from '../config/paths.js';
 import type { AtomicWriteSteps } from '../config/atomic-write.js';
 import { ConfigService, type SettingsPatch } from '../config/config-service.js';
 import { appAllowed, appDevToolsAllowed } from '../config/effective.js';
@@ -82,6 +84,8 @@ export interface ClientCoreOptions {
   idleUnload?: { checkEveryMs?: number; minuteMs?: number; now?: () => number; prepareReloadTimeoutMs?: number };
   /** Limits of the home screen's contact search (apps/contact-search.ts), e.g. a short provider timeout in tests. */
   contactSearch?: Partial<ContactSearchLimits>;
+  /** The client's log folder (apps' console log files go to its `apps` folder); default `userLogsDir(configDir)`. */
+  logsDir?: string;
 }
 
 /** What the Electron shell needs to create the view of a running app. */
@@ -135,6 +139,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   private stopWatchingPolicy: () => void = () => {};
   /** Unloads app views idle in the background longer than `unloadIdleAppsAfterMinutes`. */
   private readonly idleUnloader: IdleUnloader;
+  /** Apps' console lines: to the inspector, and in developer mode to each app's log file. */
+  readonly appConsole: AppConsole;
   /** The message inspector (developer mode) and its tap in the app host, set only while it records. */
   private readonly inspectorTap: InspectorTapRef = { current: undefined };
   private readonly inspector: Inspector;
@@ -229,6 +235,16 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       // Straight out, not through the coalescer: the inspector batches per frame itself, and a batch replaces nothing.
       publish: (entries) => this.emit('event', { type: 'inspector', entries }),
     });
+    this.appConsole = new AppConsole({
+      app: (viewId) => {
+        const instance = this.apps.instance(viewId);
+        return instance && { viewId: instance.viewId, name: instance.name };
+      },
+      record: (line) => this.inspector.record(line),
+      developerMode: () => this.config.effective.values.developerMode,
+      logsDir: options.logsDir ?? userLogsDir(options.configDir),
+      log: this.log,
+    });
     this.apps = new AppHost({
       inspector: this.inspectorTap,
       catalog: () => this.catalog,
@@ -238,7 +254,10 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       // Electron's per-app session decides on each use, so the frame always gets them.
       allow: (entry) => allowAttribute(this.shell.permissionGate === 'session' ? appPermissionNames : this.permissions.granted(entry)),
       granted: (entry) => this.permissions.granted(entry),
-      closed: (instance) => this.permissions.withdraw(instance.name),
+      closed: (instance) => {
+        this.permissions.withdraw(instance.name);
+        this.appConsole.forget(instance.viewId);
+      },
       apiRegistered: (api) => {
         if (api === PHONE_API) this.links.phoneProviderAppeared();
       },
@@ -247,6 +266,11 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         else this.publish({ type: 'apiChannel', change });
       },
       shortcut: (shortcut) => this.shortcut(shortcut),
+      consoleLine: (viewId, line) => {
+        const taken = this.appConsole.line({ viewId, ...line });
+        // Lines over the rate are logged by the console itself, once a second.
+        if (!taken.ok && !taken.limited) this.log('warn', 'app console line dropped', { view: viewId, error: taken.error });
+      },
       log: this.log,
       ...(options.registerTimeoutMs !== undefined && { registerTimeoutMs: options.registerTimeoutMs }),
       ...(options.appAttachTimeoutMs !== undefined && { attachTimeoutMs: options.appAttachTimeoutMs }),
@@ -427,6 +451,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     this.toUi.flush();
     // Nothing the user changed may be lost to a quick quit: pending settings writes finish first.
     await this.config.settled();
+    // Nor what an app logged last (developer mode).
+    await this.appConsole.flush();
   }
 
   /** How full the inspector's buffer is (tests, the bench). */

@@ -2,7 +2,7 @@
  * Where configuration lives on each OS. Pure functions of (platform, environment, home) so
  * every OS's answer is testable on any machine; Windows paths are built with `path.win32`.
  */
-import { posix, win32 } from 'node:path';
+import { join, posix, win32 } from 'node:path';
 import type { ConfigProblem } from './problems.js';
 
 export const APP_DIR_NAME = 'myapps-desktop';
@@ -27,6 +27,16 @@ export function userConfigDir(platform: NodeJS.Platform, env: Env, home: string)
   // The XDG spec says relative values of XDG_CONFIG_HOME are invalid and must be ignored.
   const xdg = env.XDG_CONFIG_HOME;
   return posix.join(xdg && posix.isAbsolute(xdg) ? xdg : posix.join(home, '.config'), APP_DIR_NAME);
+}
+
+/**
+ * The client's log folder when the shell names none: `logs` in the user config dir, where
+ * Electron's `app.setAppLogsPath()` puts it on Linux and Windows (on macOS Electron uses
+ * `~/Library/Logs/<product name>`, and the desktop build passes its own). Apps' console log
+ * files go to its `apps` folder (apps/app-console.ts).
+ */
+export function userLogsDir(configDir: string): string {
+  return join(configDir, 'logs');
 }
 
 /** The machine-wide IT policy file of the OS, writable only by administrators. */
