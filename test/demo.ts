@@ -5,6 +5,7 @@
  * shell where its binary exists, and the demo users to log in with.
  *
  * Ports: MYAPPS_DEMO_PBX_PORT (8089), MYAPPS_DEMO_PORT (8088), MYAPPS_DEMO_APPS_PORT (8090); 0 = any free port.
+ * The OAuth2 identity provider (test/pbx/idp.ts) takes any free loopback port.
  * The demo keeps its settings in a fresh temporary folder, never in your own profile.
  */
 import { mkdtempSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { findElectronBinary } from './e2e-electron/find-electron.js';
 import { sampleAppsFor } from './apps/catalog.js';
 import { startSampleApps } from './apps/server.js';
+import { startIdentityProvider } from './pbx/idp.js';
 import { PbxEmulator, loadEmulatorConfig } from './pbx/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -25,6 +27,10 @@ const config = loadEmulatorConfig(resolve(here, 'pbx/demo.json'));
 const demoAppsOrigin = 'http://127.0.0.1:8090';
 const sampleApps = await startSampleApps({ port: Number(process.env.MYAPPS_DEMO_APPS_PORT ?? 8090), apps: sampleAppsFor(config, demoAppsOrigin).apps });
 for (const app of config.appObjects) app.url = app.url.replace(demoAppsOrigin, sampleApps.origin);
+// Single sign-on: one demo account also signs in through a real OpenID Connect provider.
+const ssoAccount = { username: 'alice', password: 'alice-sso' };
+const idp = await startIdentityProvider({ accounts: [ssoAccount] });
+config.oauth2 = { ...idp.pbxConfig, name: 'Demo SSO' };
 const pbx = await PbxEmulator.start({ config, port: Number(process.env.MYAPPS_DEMO_PBX_PORT ?? 8089) });
 const configDir = mkdtempSync(join(tmpdir(), 'myapps-demo-'));
 let shellUrl = '';
@@ -54,6 +60,7 @@ const lines = [
   `Open the client:  ${shellUrl}`,
   `PBX emulator:     ${pbx.url}   (prefilled on the login screen)`,
   `Sample apps:      ${sampleApps.origin}/apps/<name>/<name>.htm`,
+  `SSO provider:     ${idp.issuer}   (OAuth2 "Demo SSO": ${ssoAccount.username} / ${ssoAccount.password})`,
   ``,
   `Demo users (user / password):`,
   ...config.users.map((u) => `  ${u.sip.padEnd(8)} ${u.password.padEnd(12)} ${u.twoFactor ? '(two-factor: approve from another session of the user)' : ''}`.trimEnd()),
@@ -69,6 +76,7 @@ const stop = async () => {
   await web.close();
   await sampleApps.close();
   await pbx.stop();
+  await idp.close();
   process.exit(0);
 };
 process.once('SIGINT', () => void stop());

@@ -34,6 +34,28 @@ describe('PBX emulator CLI', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it('--oauth2 starts an identity provider, configures the PBX for it and prints its URL', async () => {
+    const cli = run(['--config', 'test/pbx/demo.json', '--oauth2']);
+    const [, url] = await cli.until(/^myApps PBX emulator ready: (ws:\/\/\S+)$/m);
+    const [, issuer] = await cli.until(/^OAuth2 identity provider: (http:\/\/127\.0\.0\.1:\d+) /m);
+    const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as { issuer: string };
+    expect(discovery.issuer).toBe(issuer);
+    const ws = new WebSocket(url!);
+    await new Promise((r) => ws.once('open', r));
+    const info = new Promise<string>((r) => ws.once('message', (d) => r(String(d))));
+    ws.send(JSON.stringify({ mt: 'LoginInfo' }));
+    expect(JSON.parse(await info)).toMatchObject({ user: { oauth2: true, oauth2Name: 'Single sign-on' } });
+    ws.close();
+    cli.p.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('--oauth2 with --tls exits 2: the identity provider accepts only http:// loopback callbacks', async () => {
+    const cli = run(['--config', 'test/pbx/demo.json', '--oauth2', '--tls']);
+    expect(await cli.exited).toBe(2);
+    expect(cli.err()).toContain('--oauth2 needs the emulator without --tls');
+  });
+
   it('exits 2 with the validation errors on a bad config', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'pbx-cli-')), 'bad.json');
     writeFileSync(file, JSON.stringify({ domain: 'x', pbx: 'y', users: [{ sip: 's', password: 'p', apps: ['foo'] }], appObjects: [] }));
