@@ -11,6 +11,8 @@ import { RunningApps } from './components/RunningApps.js';
 import { StatusBar } from './components/StatusBar.js';
 import { StatusInfos } from './components/StatusInfos.js';
 import { I18nContext, usePageI18n } from './i18n.js';
+import { InspectorPanel } from './inspector/InspectorPanel.js';
+import { useInspector } from './inspector/store.js';
 import { AccountSecurity } from './screens/AccountSecurity.js';
 import { Home } from './screens/Home.js';
 import { Login } from './screens/Login.js';
@@ -34,6 +36,7 @@ export function App() {
   // failed login leads back to the login screen.
   const inSession = kind === 'logged-in' || kind === 'reconnecting';
   const [route, setRoute] = useState<Route>('home');
+  const inspectorOpen = useInspector((s) => s.open);
   const screen: Screen = route === 'settings' || inSession ? route : 'login';
   // A session ends: the next login starts on Home, not on the last screen of the previous user.
   useEffect(() => {
@@ -143,6 +146,7 @@ export function App() {
             </div>
             {runningApps.length > 0 && <AppViews apps={runningApps} shownViewId={shownViewId} layerRef={appsRef} />}
           </main>
+          {inspectorOpen && <InspectorPanel />}
         </div>
         <AppNotifications />
         {hasSnapshot && <PermissionPrompts />}

@@ -7,6 +7,7 @@ import { PopOutPage } from './components/PopOutPage.js';
 import { popOutViewOf } from './popOut.js';
 import { raiseWindowOnRequest } from './raiseWindow.js';
 import { forwardShortcuts } from './shortcuts.js';
+import { forwardInspector } from './inspector/store.js';
 import { startStore } from './store.js';
 import { warmUpWhileLoginFormWaits } from './warmUp.js';
 import './styles.css';
@@ -18,6 +19,7 @@ startStore(bridge);
 if (popOut === undefined) {
   joinApiPorts(bridge);
   forwardShortcuts(bridge);
+  forwardInspector(bridge);
   raiseWindowOnRequest(bridge);
 }
 

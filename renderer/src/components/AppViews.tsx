@@ -3,6 +3,7 @@ import type { AppPermission, RunningApp } from '../../../main/core/bridge/views.
 import { appFrameUrl } from '../appFrameUrl.js';
 import { useAppViewPlacement } from '../appViewPlacement.js';
 import { useI18n } from '../i18n.js';
+import { openInspector } from '../inspector/store.js';
 import { useHidingOverlay } from '../overlays.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
@@ -142,6 +143,7 @@ function AppHeader({ app }: { app: RunningApp }) {
     return values !== undefined && values.developerMode && values.appDevTools;
   });
   const devToolsExplained = useUi((s) => s.snapshot?.shell.appDevTools !== 'open');
+  const developerMode = useUi((s) => s.snapshot?.settings.values.developerMode === true);
   const [devTools, setDevTools] = useState(false);
   const openDevTools = async () => {
     const result = await run({ type: 'openAppDevTools', viewId: app.viewId });
@@ -161,6 +163,11 @@ function AppHeader({ app }: { app: RunningApp }) {
         </button>
         <PopOutButton app={app} />
         {!app.website && <AppPermissionsMenu app={app} onRequest={request} />}
+        {developerMode && !app.website && (
+          <button type="button" className="button" onClick={() => openInspector(app.name)}>
+            {t('inspector.open')}
+          </button>
+        )}
         {devToolsAllowed && (
           <button type="button" className="button" aria-haspopup={devToolsExplained ? 'dialog' : undefined} onClick={() => void openDevTools()}>
             {t('apps.devTools')}

@@ -5,6 +5,7 @@ import { LockNote } from '../components/LockNote.js';
 import { MemorySettings } from '../components/MemorySettings.js';
 import { desktopPermission, requestDesktopPermission } from '../desktopNotifications.js';
 import { languageChoices, useI18n, type MessageKey } from '../i18n.js';
+import { openInspector } from '../inspector/store.js';
 import { permissionLabel, permissionWord } from '../permissions.js';
 import { useUi } from '../store.js';
 import { useCommand } from '../useCommand.js';
@@ -97,6 +98,14 @@ function SettingsScreen({ settings }: { settings: SettingsView }) {
           locked={lock('appDevTools')}
           onChange={(appDevTools) => void update({ appDevTools })}
         />
+        {value.developerMode && (
+          <div>
+            <button type="button" className="button" onClick={() => openInspector()}>
+              {t('inspector.openAll')}
+            </button>
+            <p className="hint">{t('inspector.openAllHint')}</p>
+          </div>
+        )}
       </section>
 
       {/* Electron's main process shows OS notifications itself; the page's permission is the browser's. */}
