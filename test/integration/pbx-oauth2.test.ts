@@ -22,6 +22,8 @@ const WAIT = 15_000;
 
 interface Proof { username: string; secret: string; nonce: string; challenge: string }
 
+const redirectDigest = (p: Proof, infoJson: string) =>
+  sha256Hex(`innovaphoneAppClient:redirect:${p.username}:${p.secret}:${p.nonce}:${p.challenge}:${infoJson}`);
 const resultDigest = (p: Proof, infoJson: string) =>
   sha256Hex(`innovaphoneAppClient:loginresult:${DOMAIN}:${p.username}:${p.secret}:${p.nonce}:${p.challenge}:${infoJson}`);
 const decryptSession = (p: Proof, s: { usr: string; pwd: string }) => ({
@@ -301,6 +303,34 @@ describe('PBX emulator: OAuth2 login through a real OpenID Connect provider', ()
     expect(emu.userSessions('bob')).toMatchObject([{ pending: true, code: authz.code }]);
     emu.approve('bob');
     verifyResult(await s.next('LoginResult'), begin);
+  });
+
+  it('a user hosted elsewhere gets Redirect with the key share, digest and session keyed by the ECDH secret', async () => {
+    const emu = await start({ users: [{ sip: 'alice', password: 'x', apps: [], redirect: { host: 'slave1.example.com' } }] });
+    const s = await connect(emu);
+    const begin = await beginOAuth2(s);
+    await signIn(new Browser(), begin.auth.url, 'alice', 'alice-sso');
+    const r = await s.next('Redirect', undefined, WAIT);
+    expect(r.info).toMatchObject({ host: 'slave1.example.com', mod: 'PBX0' });
+    const proof: Proof = { username: 'alice', secret: begin.secretFor(r.info.keyShare), nonce: begin.nonce, challenge: begin.auth.challenge };
+    expect(r.digest).toBe(redirectDigest(proof, JSON.stringify(r.info)));
+    expect(decryptSession(proof, r.info.session).usr).toBe(emu.userSessions('alice')[0]?.usr);
+  });
+
+  it('an OAuth2 login reusing a nonce of the same user gets error 2', async () => {
+    const emu = await start();
+    const first = await connect(emu);
+    const b1 = await beginOAuth2(first);
+    await signIn(new Browser(), b1.auth.url, 'alice', 'alice-sso');
+    verifyResult(await first.next('LoginResult', undefined, WAIT), b1);
+    const s = await connect(emu);
+    const ecdh = createECDH('prime256v1');
+    s.send({ mt: 'Login', type: 'user', method: 'oauth2', nonce: b1.nonce, keyShare: ecdh.generateKeys().subarray(1).toString('hex'), userAgent: 't' });
+    const auth = await s.next('Authenticate');
+    const page = await signIn(new Browser(), auth.url, 'alice', 'alice-sso');
+    expect(page.text).toContain('Sign-in failed: nonce already used.'); // the IdP said yes; the PBX refuses
+    expect(await s.next('LoginResult', undefined, WAIT)).toEqual({ mt: 'LoginResult', error: 2, errorText: 'nonce already used' });
+    expect(emu.userSessions('alice')).toHaveLength(1);
   });
 
   it('a socket closed while its user signs in drops the sign-in: the link is dead', async () => {

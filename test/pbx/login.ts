@@ -129,24 +129,20 @@ function oauth2Login(c: Connection, msg: Msg): FrameProblem | undefined {
 }
 
 /** The browser came back (or gave up): the waiting socket hears how its sign-in ended. */
-export function finishOAuth2Login(p: PendingSignIn, outcome: SignInOutcome): void {
+export function finishOAuth2Login(p: PendingSignIn, outcome: SignInOutcome): string | undefined {
   const c = p.conn;
   c.phase = { kind: 'idle' };
-  if (!outcome.ok) {
-    reject(c, 2, 'auth-failed', outcome.errorText);
-    return;
-  }
+  const refuse = (errorText: string): string => {
+    reject(c, 2, 'auth-failed', errorText);
+    return errorText;
+  };
+  if (!outcome.ok) return refuse(outcome.errorText);
   const user = findUser(c.pbx.config, outcome.sip);
-  if (!user) {
-    reject(c, 2, 'auth-failed', `unknown user "${outcome.sip}"`);
-    return;
-  }
+  if (!user) return refuse(`unknown user "${outcome.sip}"`);
   // The nonce is checked per user, as for digest logins; only now is the user known.
-  if (!c.pbx.sessions.useNonce(`user:${user.sip}`, outcome.proof.nonce)) {
-    reject(c, 2, 'nonce-reused');
-    return;
-  }
+  if (!c.pbx.sessions.useNonce(`user:${user.sip}`, outcome.proof.nonce)) return refuse('nonce already used');
   admitUser(c, user, outcome.proof, outcome.userAgent, { keyShare: outcome.keyShare, digestDomain: oauth2DigestDomain(c.pbx.config) });
+  return undefined;
 }
 
 function sessionLogin(c: Connection, username: string, nonce: string, response: string, challenge: string): FrameProblem | undefined {

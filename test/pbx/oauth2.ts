@@ -89,8 +89,11 @@ export type SignInOutcome =
 export interface SignInHooks {
   /** The live config. */
   config(): EmulatorConfig;
-  /** Tells the connection that is still waiting how its sign-in ended. */
-  finish(p: PendingSignIn, outcome: SignInOutcome): void;
+  /**
+   * Tells the connection that is still waiting how its sign-in ended; returns why the PBX
+   * refused a sign-in the IdP accepted (for the browser page), or undefined.
+   */
+  finish(p: PendingSignIn, outcome: SignInOutcome): string | undefined;
 }
 
 function page(res: ServerResponse, status: number, text: string): void {
@@ -238,14 +241,14 @@ export class OAuth2SignIns {
       return page(res, 200, `Sign-in failed: unknown user "${sub}".`);
     }
     if (!this.waiting(p)) return page(res, 410, 'Sign-in failed: the myApps client stopped waiting.');
-    this.hooks.finish(p, {
+    const refused = this.hooks.finish(p, {
       ok: true,
       sip: user.sip,
       proof: { username: user.sip, secret: p.kex.secret, nonce: p.nonce, challenge: p.challenge },
       keyShare: this.hooks.config().options?.oauth2TamperKeyShare ? tamperKeyShare(p.kex.keyShare) : p.kex.keyShare,
       userAgent: p.userAgent,
     });
-    page(res, 200, 'Signed in. You can close this window.');
+    page(res, 200, refused === undefined ? 'Signed in. You can close this window.' : `Sign-in failed: ${refused}.`);
   }
 
   /** Whether the connection that began `p` still waits for exactly this sign-in. */
