@@ -1,0 +1,141 @@
+/**
+ * The developer-mode message inspector in the browser shell, in real Chromium with the real core
+ * and the PBX emulator (renderer/src/inspector, main/core/inspector): opened from an app's header,
+ * it shows the app's `getLogin` and the client's `Login` — redacted —, a Client API round trip
+ * through the core and then on the direct path (copies the app-frame pages report), filters that
+ * narrow the list, and an export of the session as JSON lines with the entries the core kept.
+ * Probe apps (probe-apps.ts): `probe` consumes com.innovaphone.search, the hidden `search` answers.
+ */
+import { readFileSync } from 'node:fs';
+import type { Frame, Page } from '@playwright/test';
+import type { InspectorEntry } from '../../main/core/inspector/entries.js';
+import { allApps, expect, logIn, test, type World } from './fixtures.js';
+import { AppServer, appsConfig } from './probe-apps.js';
+
+const API = 'com.innovaphone.search';
+
+let apps: AppServer;
+test.beforeEach(async () => {
+  apps = await AppServer.start();
+});
+test.afterEach(async () => {
+  await apps.close();
+});
+
+type Probe = { send(m: unknown): void; received: Record<string, unknown>[] };
+
+async function appFrame(page: Page, name: string): Promise<Frame> {
+  const pattern = new RegExp(`/apps/${name}/probe\\.htm`);
+  await expect.poll(() => page.frames().some((f) => pattern.test(f.url()))).toBe(true);
+  return page.frames().find((f) => pattern.test(f.url()))!;
+}
+
+const send = (f: Frame, m: object) => f.evaluate((msg) => (window as unknown as Probe).send(msg), m);
+const received = (f: Frame, mt: string) => f.evaluate((m) => (window as unknown as Probe).received.filter((r) => r.mt === m), mt);
+
+async function start(page: Page, world: World) {
+  await world.start({ config: appsConfig(apps.base) });
+  expect(await world.core.handle({ type: 'updateSettings', patch: { developerMode: true } })).toMatchObject({ ok: true });
+  await world.open();
+  await logIn(page, world);
+  await allApps(page).getByRole('button', { name: 'Probe', exact: true }).click();
+  return appFrame(page, 'probe');
+}
+
+test('developer mode: the app’s getLogin and its Login (redacted), an API round trip through the core and direct, filters, export as JSON lines', async ({ page, world }) => {
+  const consumer = await start(page, world);
+  await page.getByRole('button', { name: 'Inspect messages' }).click();
+  const panel = page.getByRole('complementary', { name: 'Message inspector' });
+  await expect(panel).toBeVisible();
+  const list = panel.getByRole('list', { name: 'Messages' });
+  const detail = panel.getByRole('region', { name: 'Selected message' });
+
+  // getLogin → Login: both shown, the Login's digest and key redacted.
+  await send(consumer, { mt: 'getLogin', app: 'probe', challenge: 'e2e-challenge' });
+  await expect.poll(async () => (await received(consumer, 'Login')).length).toBe(1);
+  const [login] = (await received(consumer, 'Login')) as { digest: string; key: string }[];
+  await expect(list.getByRole('button').filter({ hasText: 'probe → myApps' }).filter({ hasText: 'getLogin' })).toHaveCount(1);
+  const loginRow = list.getByRole('button').filter({ hasText: 'myApps → probe' }).filter({ hasText: /^.*Login/ }).filter({ hasNotText: 'getLogin' });
+  await expect(loginRow).toHaveCount(1);
+  await loginRow.click();
+  await expect(detail.locator('pre')).toContainText('"digest": "[redacted]"');
+  await expect(detail.locator('pre')).toContainText('"key": "[redacted]"');
+  await expect(detail.locator('pre')).toContainText('"sip": "alice"');
+  expect(await panel.textContent()).not.toContain(login!.digest);
+  expect(await panel.textContent()).not.toContain(login!.key);
+
+  // A round trip: the first request through the core (which then grants the pair a channel), later ones direct.
+  await send(consumer, { mt: 'ConsumeApi', api: API });
+  const provider = await appFrame(page, 'search');
+  await provider.evaluate(() => {
+    const w = window as unknown as Probe;
+    addEventListener('message', (e) => {
+      const m = JSON.parse(e.data as string) as { mt: string; api: string; consumer: string; src: string; msg: unknown };
+      if (m.mt === 'ApiRequest') w.send({ mt: 'ApiResult', api: m.api, consumer: m.consumer, src: m.src, msg: { echo: m.msg } });
+    });
+  });
+  await expect.poll(() => world.core.snapshot().runningApps.find((a) => a.name === 'search')?.state).toBe('alive');
+  await send(consumer, { mt: 'ApiRequest', api: API, provider: 'search', src: 'via-core', msg: { n: 1 } });
+  await expect.poll(async () => (await received(consumer, 'ApiResult')).length).toBe(1);
+  await expect.poll(() => world.core.apiGrants().length).toBe(1);
+  // The grant reached both pages and their ports joined (the consumer's handover went through the core).
+  await expect.poll(async () => {
+    await send(consumer, { mt: 'ApiRequest', api: API, provider: 'search', src: `probe-${Date.now()}`, msg: {} });
+    return (await received(consumer, 'ApiResult')).length > 1 && world.core.apiGrants()[0]!.requests > 0;
+  }, { timeout: 15_000 }).toBe(true);
+  await send(consumer, { mt: 'ApiRequest', api: API, provider: 'search', src: 'direct-1', msg: { n: 2 } });
+  await expect(list.getByRole('button').filter({ hasText: 'probe → search' }).filter({ hasText: 'src via-core' })).toHaveCount(1);
+  await expect(list.getByRole('button').filter({ hasText: 'probe → search (direct)' }).filter({ hasText: 'src direct-1' })).toHaveCount(1);
+  await expect(list.getByRole('button').filter({ hasText: 'search → probe (direct)' }).filter({ hasText: 'src direct-1' })).toHaveCount(1);
+
+  // Filters narrow the list: by API, then by mt; back to all.
+  const rows = list.getByRole('listitem');
+  const all = await rows.count();
+  await panel.getByLabel('API').selectOption(API);
+  await expect.poll(() => rows.count()).toBeLessThan(all);
+  await expect(rows.filter({ hasText: 'getLogin' })).toHaveCount(0);
+  await panel.getByLabel('Message type (mt)').fill('ApiResult');
+  await expect(rows.filter({ hasText: 'ApiRequest' })).toHaveCount(0);
+  await expect(rows.filter({ hasText: 'src direct-1' })).toHaveCount(1);
+  await panel.getByLabel('Message type (mt)').fill('');
+  await panel.getByLabel('API').selectOption('');
+  await panel.getByLabel('App').selectOption('search');
+  await expect(rows.filter({ hasText: 'probe → myApps' })).toHaveCount(0);
+  await panel.getByLabel('App').selectOption('probe');
+  await expect(rows.filter({ hasText: 'getLogin' })).toHaveCount(1);
+
+  // Export: JSON lines, each an entry exactly as the core kept it (redacted there already).
+  const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Export (.jsonl)' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^myapps-inspector-.*\.jsonl$/);
+  const text = readFileSync((await download.path())!, 'utf8');
+  const exported = text.trimEnd().split('\n').map((l) => JSON.parse(l) as InspectorEntry);
+  const kept = ((await world.core.handle({ type: 'inspectorOpen', panel: 'e2e-check' })) as { value: { entries: InspectorEntry[] } }).value.entries;
+  await world.core.handle({ type: 'inspectorClose', panel: 'e2e-check' });
+  const bySeq = new Map(kept.map((e) => [e.seq, e]));
+  expect(exported.length).toBeGreaterThan(5);
+  for (const e of exported) expect(e).toEqual(bySeq.get(e.seq));
+  expect(exported.map((e) => e.kind === 'message' && e.mt)).toEqual(expect.arrayContaining(['getLogin', 'Login', 'ApiRequest', 'ApiResult']));
+  expect(exported.some((e) => e.kind === 'message' && e.path === 'direct' && e.src === 'direct-1')).toBe(true);
+  expect(text).not.toContain(login!.digest);
+  expect(text).not.toContain(login!.key);
+
+  // Closed: the core stops recording.
+  await panel.getByRole('button', { name: 'Close inspector' }).click();
+  await expect(panel).toHaveCount(0);
+  const held = world.core.inspectorHeld();
+  await send(consumer, { mt: 'getLogin', app: 'probe', challenge: 'after-close' });
+  await expect.poll(async () => (await received(consumer, 'Login')).length).toBe(2);
+  expect(world.core.inspectorHeld()).toEqual(held);
+});
+
+test('without developer mode there is no way in, and the core refuses', async ({ page, world }) => {
+  await world.start({ config: appsConfig(apps.base) });
+  await world.open();
+  await logIn(page, world);
+  await allApps(page).getByRole('button', { name: 'Probe', exact: true }).click();
+  await appFrame(page, 'probe');
+  // Positive control: the header is there (its Reload button), without the inspector's.
+  await expect(page.getByRole('button', { name: 'Reload' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Inspect messages' })).toHaveCount(0);
+  expect(await world.core.handle({ type: 'inspectorOpen', panel: 'x' })).toEqual({ ok: false, error: 'The message inspector needs developer mode: turn it on in Settings.' });
+});
