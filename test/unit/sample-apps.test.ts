@@ -85,8 +85,10 @@ describe('sample app catalog', () => {
     const { apps, skipped } = sampleAppsFor(demo, 'http://127.0.0.1:8090');
     expect(Object.fromEntries(apps.map((a) => [a.name, a.kind]))).toEqual({
       echo: 'echo', contacts: 'contacts', phone: 'phone', chat: 'chat', inbox: 'badge', search: 'search', website: 'website',
-      reports: 'echo', devtools: 'echo', searchclient: 'searchClient', badge: 'badge', channel: 'channel',
+      reports: 'echo', devtools: 'echo', searchclient: 'searchClient', badge: 'badge', channel: 'channel', profile: 'profile',
     });
+    // The profile sample gets its App Object's avatar file name and token, to check picture requests with.
+    expect(apps.find((a) => a.name === 'profile')!.avatar).toEqual({ filename: 'avatar.png', token: 'demo-avatar-token-7c1e0f' });
     for (const a of apps) expect(a.password).toBe(demo.appObjects.find((o) => o.name === a.name)!.password);
     expect(skipped).toEqual([{ name: 'voicemail', reason: 'relative URL ../../APPS/voicemail/voicemail' }]);
     expect(sampleAppsFor(demo, 'http://127.0.0.1:9999').apps).toEqual([]);
@@ -95,12 +97,13 @@ describe('sample app catalog', () => {
 
   it('alice has every sample kind, with the flags the kinds stand for', () => {
     const alice = demo.users.find((u) => u.sip === 'alice')!;
-    for (const name of ['echo', 'search', 'searchclient', 'phone', 'badge', 'channel', 'website', 'contacts', 'chat']) expect(alice.apps).toContain(name);
+    for (const name of ['echo', 'search', 'searchclient', 'phone', 'badge', 'channel', 'website', 'contacts', 'chat', 'profile']) expect(alice.apps).toContain(name);
     const obj = (name: string) => demo.appObjects.find((o) => o.name === name)!;
     expect(obj('search')).toMatchObject({ hidden: true, apis: { 'com.innovaphone.search': {} } });
     expect(obj('phone')).toMatchObject({ wake: ['phone'], apis: { 'com.innovaphone.phone': {} } });
     expect(obj('contacts')).toMatchObject({ apis: { 'com.innovaphone.search': {} } });
     expect(obj('chat')).toMatchObject({ apis: { 'com.innovaphone.chat': {} } });
+    expect(obj('profile')).toMatchObject({ apis: { 'com.innovaphone.avatar': { filename: 'avatar.png', domain: 'example.com' } } });
     expect(obj('badge').presence).toBe(true);
     expect(obj('website').website).toBe(true);
     for (const name of ['echo', 'search', 'searchclient', 'phone', 'badge', 'channel', 'website']) expect(obj(name).url).toBe(`http://127.0.0.1:8090/apps/${name}/${name}`);
@@ -111,6 +114,7 @@ describe('sample app catalog', () => {
     expect(kindOf({ name: 'x', apis: { 'com.innovaphone.search': {} } })).toBe('search');
     expect(kindOf({ name: 'x', apis: { 'com.innovaphone.phone': {} } })).toBe('phone');
     expect(kindOf({ name: 'x', apis: { 'com.innovaphone.chat': {} } })).toBe('chat');
+    expect(kindOf({ name: 'x', apis: { 'com.innovaphone.avatar': {} } })).toBe('profile');
     expect(kindOf({ name: 'x', presence: true })).toBe('badge');
     expect(kindOf({ name: 'x' })).toBe('echo');
   });
