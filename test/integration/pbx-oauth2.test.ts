@@ -263,7 +263,9 @@ describe('PBX emulator: OAuth2 login through a real OpenID Connect provider', ()
   it('a key share that is not a P-256 point, or not 128 hex, gets error 1', async () => {
     const emu = await start();
     const s = await connect(emu);
-    for (const keyShare of ['ab'.repeat(64), 'ab'.repeat(32), undefined, 'zz'.repeat(64)]) {
+    // A valid point with junk after it: Buffer.from(…, 'hex') would silently drop the junk.
+    const valid = createECDH('prime256v1').generateKeys().subarray(1).toString('hex');
+    for (const keyShare of ['ab'.repeat(64), 'ab'.repeat(32), undefined, 'zz'.repeat(64), `${valid}zz`, `04${valid}`]) {
       s.send({ mt: 'Login', type: 'user', method: 'oauth2', nonce: randomHex(8), keyShare, userAgent: 't' });
       const r = await s.next('LoginResult');
       expect(r.error, String(keyShare)).toBe(1);
@@ -349,6 +351,20 @@ describe('PBX emulator: OAuth2 login through a real OpenID Connect provider', ()
     await signInPage(new Browser(), (await beginOAuth2(s2)).auth.url);
   });
 
+  it('pending sign-ins are bounded: the 101st is refused until a closed socket frees a place', async () => {
+    const emu = await start();
+    const waiting = await Promise.all(Array.from({ length: 100 }, () => connect(emu)));
+    await Promise.all(waiting.map((s) => beginOAuth2(s)));
+    const extra = await connect(emu);
+    const keyShare = () => createECDH('prime256v1').generateKeys().subarray(1).toString('hex');
+    extra.send({ mt: 'Login', type: 'user', method: 'oauth2', nonce: randomHex(8), keyShare: keyShare(), userAgent: 't' });
+    expect(await extra.next('LoginResult')).toEqual({ mt: 'LoginResult', error: 2, errorText: 'Too many sign-ins in progress' });
+    // One of the hundred goes away: its place is free again.
+    waiting[0]!.close();
+    while (emu.connections().length > 100) await new Promise((r) => setImmediate(r));
+    await beginOAuth2(extra);
+  });
+
   it('user digest logins are refused with error 2 when userDigest is false', async () => {
     const emu = await start({ userDigest: false });
     const s = await connect(emu);
@@ -366,8 +382,9 @@ describe('PBX emulator: OAuth2 login through a real OpenID Connect provider', ()
     const s = await connect(emu);
     s.send({ mt: 'LoginInfo' });
     expect((await s.next('LoginInfoResult')).user).toMatchObject({ digest: true, oauth2: false });
-    s.send({ mt: 'Login', type: 'user', method: 'oauth2', nonce: randomHex(8), keyShare: 'ab'.repeat(64), userAgent: 't' });
-    expect(await s.next('LoginResult')).toMatchObject({ error: 2 });
+    const keyShare = createECDH('prime256v1').generateKeys().subarray(1).toString('hex');
+    s.send({ mt: 'Login', type: 'user', method: 'oauth2', nonce: randomHex(8), keyShare, userAgent: 't' });
+    expect(await s.next('LoginResult')).toEqual({ mt: 'LoginResult', error: 2, errorText: 'OAuth2 login is not enabled' });
 
     const bad = (oauth2: unknown, userDigest?: unknown) => {
       try {
