@@ -10,6 +10,11 @@
  * - Incoming: only string `event.data`; ApiUpdate/ApiResult/ApiRequest/ApiConsumerClosed only when
  *   `event.source` is `window.parent` (or `window.opener`); everything else from any source.
  * - AppWebsocket: AppChallenge → getLogin to the parent (never when top-level) → Login → AppLogin.
+ * - Console: as lib1, when the user agent names myApps it takes `window.parent.console` if that
+ *   is marked `custom` (only a same-origin parent can offer it). Otherwise, when the user agent
+ *   names myApps or the page is framed, each console.debug/log/info/warn/error line is ALSO
+ *   posted to the parent as `{"mt":"ConsoleLog","level","text"}` — OUR extension, not lib1's
+ *   (main/core/bridge/console-lines.ts): how the browser shell captures the sample apps' consoles.
  *
  * Test hooks: `window.sampleApp` (see test/apps/hooks.ts for its shape).
  */
@@ -44,6 +49,54 @@ function postRaw(data) {
 /** lib1 `postClientMessage`: every app → client message. */
 export function post(obj) {
   postRaw(JSON.stringify(obj));
+}
+
+// --- console ----------------------------------------------------------------------------------
+
+/** Every ConsoleLog posted, in order (kept apart from `sent`, which tests compare message by message). */
+hooks.consoleSent = [];
+/** How the console reaches the client: 'borrowed' (lib1's hook), 'posted' (ConsoleLog), 'none' (top-level, no myApps). */
+hooks.consoleCapture = captureConsole();
+
+function consoleArg(value) {
+  if (typeof value === 'string') return value;
+  if (value instanceof Error) return value.stack || `${value.name}: ${value.message}`;
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json;
+  } catch {
+    // A cycle, a BigInt: as text.
+  }
+  return String(value);
+}
+
+function captureConsole() {
+  const myApps = navigator.userAgent.includes('myApps');
+  if (myApps) {
+    try {
+      // lib1 start(): a cross-origin parent throws here, which is swallowed.
+      if (typeof window.parent.console !== 'undefined' && window.parent.console.custom) {
+        window.console = window.parent.console;
+        return 'borrowed';
+      }
+    } catch {
+      // Not reachable: post instead.
+    }
+  }
+  if (!myApps && topLevel) return 'none';
+  const original = window.console;
+  const wrapped = Object.create(original);
+  for (const level of ['debug', 'log', 'info', 'warn', 'error']) {
+    const print = original[level].bind(original);
+    wrapped[level] = (...args) => {
+      print(...args);
+      const text = JSON.stringify({ mt: 'ConsoleLog', level, text: args.map(consoleArg).join(' ') });
+      hooks.consoleSent.push(text);
+      if (!topLevel) window.parent.postMessage(text, '*');
+    };
+  }
+  window.console = wrapped;
+  return 'posted';
 }
 
 // --- start: URL parameters --------------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import type { AppObjectConfig, EmulatorConfig } from '../pbx/index.js';
 
-export const sampleAppKinds = ['echo', 'search', 'searchClient', 'phone', 'badge', 'website', 'channel', 'contacts', 'chat', 'profile'] as const;
+export const sampleAppKinds = ['echo', 'search', 'searchClient', 'phone', 'badge', 'website', 'channel', 'contacts', 'chat', 'profile', 'console'] as const;
 export type SampleAppKind = (typeof sampleAppKinds)[number];
 
 /** The demo's App Objects by name. */
@@ -23,6 +23,7 @@ export const kindByName: Readonly<Record<string, SampleAppKind>> = {
   website: 'website',
   chat: 'chat',
   profile: 'profile',
+  console: 'console',
   reports: 'echo',
   devtools: 'echo',
 };

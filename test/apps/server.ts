@@ -81,6 +81,7 @@ const assets: Record<string, string> = {
   'contacts.js': 'pages/contacts.js',
   'chat.js': 'pages/chat.js',
   'profile.js': 'pages/profile.js',
+  'console.js': 'pages/console.js',
 };
 
 const scriptOf = (kind: SampleAppKind) => `${kind.toLowerCase()}.js`;
@@ -96,6 +97,7 @@ const colours: Record<SampleAppKind, [number, number, number]> = {
   contacts: [0x00, 0x83, 0x8f],
   chat: [0xad, 0x14, 0x57],
   profile: [0x5d, 0x40, 0x37],
+  console: [0x37, 0x47, 0x4f],
 };
 
 /** Picture N of a profile app: a different size each (64, 96, 128, … px), so a test can tell them apart by `naturalWidth`. */

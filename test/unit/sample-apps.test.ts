@@ -85,7 +85,7 @@ describe('sample app catalog', () => {
     const { apps, skipped } = sampleAppsFor(demo, 'http://127.0.0.1:8090');
     expect(Object.fromEntries(apps.map((a) => [a.name, a.kind]))).toEqual({
       echo: 'echo', contacts: 'contacts', phone: 'phone', chat: 'chat', inbox: 'badge', search: 'search', website: 'website',
-      reports: 'echo', devtools: 'echo', searchclient: 'searchClient', badge: 'badge', channel: 'channel', profile: 'profile',
+      reports: 'echo', devtools: 'echo', searchclient: 'searchClient', badge: 'badge', channel: 'channel', profile: 'profile', console: 'console',
     });
     // The profile sample gets its App Object's avatar file name and token, to check picture requests with.
     expect(apps.find((a) => a.name === 'profile')!.avatar).toEqual({ filename: 'avatar.png', token: 'demo-avatar-token-7c1e0f' });

@@ -14,4 +14,5 @@ function pickTransport(): AppFrameTransport {
   return ipc ? createIpcTransport(ipc) : createWebSocketTransport(appFrameSocketUrl(window.location));
 }
 
-startAppFramePage(pickTransport());
+// In Electron the shell hears the app's console itself (app-frame-relay.ts): the page drops `ConsoleLog`.
+startAppFramePage(pickTransport(), { consoleLog: window.myappsAppFrame ? 'drop' : 'relay' });

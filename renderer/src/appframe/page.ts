@@ -27,6 +27,7 @@ import { parseApiPortNotice, type ApiPortNotice } from '../../../main/core/bridg
 import { maxAppMessageBytes, utf8LongerThan, type FromAppFrame, type ToAppFrame } from '../../../main/core/bridge/app-frame.js';
 import { shortcutOf } from '../../../main/core/bridge/shortcuts.js';
 import { DirectApi } from './api-direct.js';
+import { createConsoleCapture, offerConsoleHook } from './console-capture.js';
 import type { AppFrameLinkState, AppFrameTransport } from './transport.js';
 
 declare global {
@@ -50,8 +51,17 @@ interface AppView {
   timer: number | undefined;
 }
 
+export interface AppFramePageOptions {
+  /**
+   * What becomes of the app's `ConsoleLog` lines (console-capture.ts): `relay` them to the core
+   * (browser shell, which also offers lib1's console hook), or `drop` them (Electron: the shell
+   * hears the app's console itself). Default `relay`.
+   */
+  consoleLog?: 'relay' | 'drop';
+}
+
 /** Run the page on `transport`, in this window (once per page). */
-export function startAppFramePage(transport: AppFrameTransport): void {
+export function startAppFramePage(transport: AppFrameTransport, options: AppFramePageOptions = {}): void {
   let view: AppView | undefined;
   /** The shown app's window, whose strings are relayed; null while none is shown or a plain website is. */
   let appWindow: Window | null = null;
@@ -62,6 +72,9 @@ export function startAppFramePage(transport: AppFrameTransport): void {
   const send = (frame: FromAppFrame): void => transport.send(frame);
   // Client API messages of pairs the core granted a channel go over its port (api-direct.ts).
   const direct = new DirectApi({ toCore: send, toApp: (text) => post(text) });
+  const consoleLog = options.consoleLog ?? 'relay';
+  const consoleCapture = createConsoleCapture(send, consoleLog);
+  if (consoleLog === 'relay') offerConsoleHook(send);
 
   const setLinkState = (state: AppFrameLinkState): void => {
     document.documentElement.dataset.bridge = state;
@@ -157,7 +170,7 @@ export function startAppFramePage(transport: AppFrameTransport): void {
   const onMessage = (event: MessageEvent): void => {
     if (appWindow !== null && event.source === appWindow) {
       if (typeof event.data === 'string' && !utf8LongerThan(event.data, maxAppMessageBytes)) {
-        if (!direct.fromApp(event.data)) send({ kind: 'message', text: event.data });
+        if (!direct.fromApp(event.data) && !consoleCapture.fromApp(event.data)) send({ kind: 'message', text: event.data });
         return;
       }
     } else if (fromShell(event)) {

@@ -2605,6 +2605,9 @@ function resolveRef(value) {
       return windowById(value.id);
     case 'session':
       return sessionByLabel(value.session);
+    case 'frame':
+      // A frame of a web contents, as an IPC sender names one: `{ $ref: 'frame', webContentsId, url, isMainFrame, depth }` (its top frame, or one `depth` below it).
+      return senderFrame(webContentsById(value.webContentsId), { url: value.url, isMainFrame: value.isMainFrame, depth: value.depth });
     case undefined:
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRef(v)]));
     default:
