@@ -53,7 +53,7 @@ describe('emulator config', () => {
     ];
     raw.options = { legacyUpdateApps: 'no' };
     expect(problems(raw)).toEqual([
-      'config: unknown key "extra" (allowed: domain, pbx, build, users, appObjects, options)',
+      'config: unknown key "extra" (allowed: domain, pbx, build, users, appObjects, options, oauth2, userDigest)',
       'appObjects[1]: unknown key "colour" (allowed: name, title, description, password, url, icon, modes, hidden, website, websocket, apis, presence, wake, badge, unlicensed)',
       'appObjects[1].url: must not end with ".htm" (the client appends it)',
       'appObjects[1].wake[0]: must be "phone" or "chat", got "sms"',
