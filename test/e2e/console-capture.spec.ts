@@ -4,16 +4,20 @@
  * library posts each line as our `ConsoleLog` extension to the app-frame page, which relays it
  * to the core — the inspector gets the lines with their levels, and in developer mode the app's
  * log file under `<logs>/apps/` has them. A `ConsoleLog` posted to the app-frame page by
- * another window (the UI page that frames it) is not the app's and is dropped.
+ * another window (the UI page that frames it) is not the app's and is dropped. The page offers
+ * lib1's borrowing hook (a console marked `custom`) in the browser shell; on IPC (Electron, where
+ * the shell hears the console itself) it neither offers it nor relays a `ConsoleLog`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { splitAppFrames } from '../../main/core/bridge/app-frame.js';
 import type { BridgeEvent } from '../../main/core/bridge/events.js';
 import type { InspectorConsoleLine } from '../../main/core/inspector/entries.js';
 import type { SampleApps } from '../apps/server.js';
 import type { EmulatorConfig } from '../pbx/index.js';
 import { allApps, expect, test, type World } from './fixtures.js';
+import { AppServer } from './probe-apps.js';
 import { sampleAppObject, startWithSampleApps } from './sample-services.js';
 
 function config(): EmulatorConfig {
@@ -69,6 +73,12 @@ test('the console sample logs at every level: the lines reach the core with thei
   await world.core.appConsole.flush();
   const file = readFileSync(join(world.configDir, 'logs', 'apps', 'console.log'), 'utf8');
   for (const round of [1, 2]) for (const level of LEVELS) expect(file).toMatch(new RegExp(`^\\S+ ${level.padEnd(5)} Console sample ${level} round ${round} `, 'm'));
+
+  // lib1's hook, as a same-origin app would find it: the page's console is marked custom, and what is written to it reaches the core as the app's.
+  const appFrame = page.frames().find((f) => f.url().includes('/appframe.html') && f.parentFrame() === page.mainFrame())!;
+  expect(await appFrame.evaluate(() => (console as unknown as { custom?: boolean }).custom)).toBe(true);
+  await appFrame.evaluate(() => console.warn('through the borrowed console', { n: 1 }));
+  await expect.poll(() => seen.find((l) => l.text.startsWith('through the borrowed console'))).toMatchObject({ level: 'warn', text: 'through the borrowed console {"n":1}', app: { name: 'console' } });
 });
 
 test('a ConsoleLog posted to the app-frame page by another window is dropped; the app\'s own next line arrives', async ({ world, page }) => {
@@ -90,4 +100,39 @@ test('a ConsoleLog posted to the app-frame page by another window is dropped; th
   await consoleApp(page).getByRole('button', { name: 'Log again' }).click();
   await expect.poll(() => ofRound(seen, 2).length).toBe(6);
   expect(seen.some((l) => l.text.includes('forged'))).toBe(false);
+});
+
+test('on IPC (the desktop build) the page offers no console hook and relays no ConsoleLog: the shell hears the console itself', async ({ page, world }) => {
+  const apps = await AppServer.start();
+  try {
+    await page.addInitScript(() => {
+      if (window !== window.top) return;
+      const sent: string[] = [];
+      const listeners = new Set<(text: string) => void>();
+      Object.assign(window, {
+        myappsAppFrame: { send: (text: string) => void sent.push(text), onFrame: (l: (text: string) => void) => (listeners.add(l), () => listeners.delete(l)) },
+        ipcSent: sent,
+        ipcDown: (text: string) => listeners.forEach((l) => l(text)),
+      });
+    });
+    await page.goto(`${world.shell.origin}/appframe.html?token=${encodeURIComponent(world.shell.token)}`);
+    const sent = async () => (await page.evaluate(() => (window as unknown as { ipcSent: string[] }).ipcSent)).flatMap((text) => {
+      const batch = splitAppFrames(text);
+      return batch.ok ? batch.frames : [];
+    });
+    await expect.poll(sent).toEqual(['{"kind":"hello"}']);
+    const url = `${apps.base}/apps/probe/probe.htm?lang=en&name=probe&title=Probe`;
+    await page.evaluate((text) => (window as unknown as { ipcDown(t: string): void }).ipcDown(text), JSON.stringify({ kind: 'load', url, website: false, title: 'Probe', allow: '' }));
+    await expect.poll(() => page.frames().some((f) => f.url().includes('/apps/probe/probe.htm'))).toBe(true);
+    const app = page.frames().find((f) => f.url().includes('/apps/probe/probe.htm'))!;
+    expect(await page.evaluate(() => (console as unknown as { custom?: boolean }).custom)).toBeUndefined();
+
+    await app.evaluate(() => (window as unknown as { send(m: unknown): void }).send({ mt: 'ConsoleLog', level: 'warn', text: 'not on IPC' }));
+    // Positive control: the app's next message is relayed; the ConsoleLog before it was not.
+    await app.evaluate(() => (window as unknown as { send(m: unknown): void }).send({ mt: 'SetBadge', value: 1 }));
+    await expect.poll(async () => (await sent()).some((f) => f.includes('SetBadge'))).toBe(true);
+    expect((await sent()).filter((f) => f.includes('ConsoleLog') || f.includes('"console"'))).toEqual([]);
+  } finally {
+    await apps.close();
+  }
 });
