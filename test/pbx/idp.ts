@@ -16,7 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import Provider from 'oidc-provider';
 import type { OAuth2Config } from './config.js';
-import { OAUTH2_CALLBACK_PATH } from './oauth2.js';
+import { OAUTH2_CALLBACK_PATH, escapeHtml } from './oauth2.js';
 
 export interface IdentityProviderAccount {
   /** Also the account id (`sub`): the emulator maps it to the user with this SIP name. */
@@ -33,10 +33,6 @@ export interface IdentityProvider {
 }
 
 const MAX_FORM_BYTES = 16 * 1024;
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
 
 function signInPage(uid: string, opts: { username?: string; error?: string }): string {
   const action = `/interaction/${encodeURIComponent(uid)}`;

@@ -96,8 +96,13 @@ export interface SignInHooks {
   finish(p: PendingSignIn, outcome: SignInOutcome): string | undefined;
 }
 
+/** Text for HTML element content and attribute values (also used by the IdP's page, idp.ts). */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
 function page(res: ServerResponse, status: number, text: string): void {
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>myApps sign-in</title></head><body><p>${text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)}</p></body></html>\n`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>myApps sign-in</title></head><body><p>${escapeHtml(text)}</p></body></html>\n`;
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
 }
 
