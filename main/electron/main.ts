@@ -35,7 +35,7 @@ import { ShellTray } from './tray.js';
 import { type AutoUpdaterLike, ElectronUpdater } from './updater.js';
 import { myAppsUserAgent } from './user-agent.js';
 import { WindowStateKeeper } from './window-state.js';
-import { MAIN_WINDOW_MIN_SIZE, createMainWindow, focusMainWindow, guardWebContents } from './windows.js';
+import { MAIN_WINDOW_MIN_SIZE, createMainWindow, focusMainWindow, guardWebContents, openSignInPage } from './windows.js';
 
 /** How long quitting waits for the core to close its session. */
 const QUIT_TIMEOUT_MS = 5000;
@@ -152,7 +152,7 @@ async function start(): Promise<void> {
     log,
   });
   const shellPort: ShellPort = {
-    view: { appViews: 'native', appDevTools: 'open' },
+    view: { appViews: 'native', appDevTools: 'open', signInPage: 'shell' },
     permissionGate: 'session',
     placeAppView: (bounds) => running.appViews?.place(bounds),
     openAppDevTools: (viewId) => running.appViews?.openDevTools(viewId) ?? false,
@@ -160,6 +160,7 @@ async function start(): Promise<void> {
     appMemory: async () => running.appViews?.memory(app.getAppMetrics()) ?? new Map<string, number>(),
     popOutWindows: { focus: (viewId) => running.appViews?.focusPopOut(viewId) },
     showWindow,
+    openSignInPage: (url) => openSignInPage(url, log),
     updater,
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
     apiChannel: electronApiPorts({ createChannel: () => new MessageChannelMain(), contentsOf: (viewId) => running.appViews?.contentsOf(viewId), log }),

@@ -5,6 +5,7 @@
  */
 import { BrowserWindow, shell, type WebContents, type WebFrameMain } from 'electron';
 import type { Logger } from '../core/common/log.js';
+import { signInUrl } from '../core/pbx/login.js';
 import { SHELL_ORIGIN, callLinkOf, externalOpenDecision, isAllowedShellFrameNavigation, isAllowedShellNavigation } from './navigation.js';
 import { secureWebPreferences } from './web-preferences.js';
 
@@ -54,6 +55,20 @@ export function guardWebContents(contents: WebContents, log: Logger, followLink:
     event.preventDefault();
     log('warn', 'a redirect was refused', { url: event.url.slice(0, 200) });
   });
+}
+
+/**
+ * Single sign-on: the identity provider's page goes to the system browser (where the user's
+ * company login, passkeys and password manager live), never into a window of ours. Only an
+ * http(s) URL: the core checked it already; this shell checks again before handing it to the OS.
+ */
+export function openSignInPage(url: string, log: Logger): void {
+  const checked = signInUrl(url);
+  if (checked === undefined) {
+    log('warn', 'a sign-in page that is not an http(s) URL was refused', { url: String(url).slice(0, 200) });
+    return;
+  }
+  shell.openExternal(checked).catch((e: unknown) => log('warn', 'the sign-in page could not be opened in the browser', { error: String(e) }));
 }
 
 export interface MainWindowOptions {

@@ -18,6 +18,22 @@ export interface Vectors {
   realPbxSessionRc4: { key: string; cipherHex: string; plain: string };
   sdkAppLoginVectors: { cases: { input: string; digest: string }[] };
   avatar: { cases: { token: string; salt: string; sip: string; auth: string }[] };
+  oauth2: {
+    cases: {
+      clientPrivateKey: string;
+      pbxPrivateKey: string;
+      clientKeyShare: string;
+      pbxKeyShare: string;
+      sharedSecret: string;
+      domain: string;
+      username: string;
+      nonce: string;
+      challenge: string;
+      info: Record<string, unknown>;
+      digest: string;
+      decryptedSession: { usr: string; pwd: string };
+    }[];
+  };
 }
 
 export const vectors = JSON.parse(readFileSync(vectorsPath, 'utf8')) as Vectors;

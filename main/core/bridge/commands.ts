@@ -47,7 +47,14 @@ export const commandSchemas = {
   getSnapshot: object({ type: literal('getSnapshot') }),
   /** Log in: saves the account (PBX + user), then a user login with the password. */
   login: object({ type: literal('login'), pbx: text(2048), username: text(256), password: text(1024), stayLoggedIn: boolean }),
-  /** Stop a login in progress (connecting, waiting for 2FA, reconnecting). */
+  /**
+   * Single sign-on (OAuth2): saves the PBX, then the sign-in in the browser. The connection goes
+   * to `awaiting-sign-in` with the identity provider's page; the account's user is the one the PBX signs in.
+   */
+  loginOAuth2: object({ type: literal('loginOAuth2'), pbx: text(2048), stayLoggedIn: boolean }),
+  /** Which login methods the PBX at `pbx` offers, after the IT policy. Value: `LoginMethodsView`. */
+  loginMethods: object({ type: literal('loginMethods'), pbx: text(2048) }),
+  /** Stop a login in progress (connecting, waiting for 2FA or the sign-in, reconnecting). */
   cancelLogin: object({ type: literal('cancelLogin') }),
   logout: object({ type: literal('logout') }),
   /** Trust the certificate the PBX presented (by its SHA-256 fingerprint) for the account being logged in to. */

@@ -27,6 +27,19 @@ export interface LoginView {
   usernamePattern?: string;
   /** A keychain is available, so "stay logged in" can keep the session across restarts. */
   canStayLoggedIn: boolean;
+  /** The IT policy allows only this login method (`loginMethod`): the other is not offered. */
+  loginMethod?: 'digest' | 'oauth2';
+}
+
+/** What the login screen offers for one PBX (`loginMethods` command): its `LoginInfoResult`, after the IT policy. */
+export interface LoginMethodsView {
+  /** User name and password. */
+  digest: boolean;
+  /** "Sign in with <oauth2Name>" (single sign-on in the browser). */
+  oauth2: boolean;
+  oauth2Name: string;
+  /** False: the PBX did not say (unreachable, or older than 13r3); the password login is offered. */
+  answered: boolean;
 }
 
 export interface UserView {
@@ -148,6 +161,11 @@ export interface ShellView {
   appViews: 'frames' | 'native';
   /** `open`: the shell opens an app's DevTools itself; `instructions`: the UI explains how (browser). */
   appDevTools: 'open' | 'instructions';
+  /**
+   * `shell`: the shell opens the single sign-on page in the system browser itself (Electron).
+   * Absent: the UI opens it in a new tab or window (the browser shell: that browser is the system's).
+   */
+  signInPage?: 'shell';
 }
 
 /** Where the UI's placeholder for the app in front is, in CSS pixels of the main window. */

@@ -11,6 +11,7 @@ import type { CredentialStore } from '../credentials/credential-store.js';
 import { CredentialVault, credentialAccount, type VaultEvents } from '../credentials/session-vault.js';
 import { pbxWebSocketUrl } from '../pbx/address.js';
 import { PbxSession, type AppsSnapshot, type PbxSessionOptions } from '../pbx/session.js';
+import type { SessionVault } from '../pbx/vault.js';
 
 export interface AccountSessionDeps {
   config: ConfigService;
@@ -21,11 +22,13 @@ export interface AccountSessionDeps {
   vaultEvents?: VaultEvents;
   /** Test seams: timing of keep-alive, backoff, timeouts. */
   sessionOptions?: Partial<PbxSessionOptions>;
+  /** Instead of the account's keychain entry (single sign-on: the user is not known yet; sign-in-vault.ts). */
+  vault?: SessionVault;
 }
 
 export function openAccountSession(account: Account, deps: AccountSessionDeps): PbxSession {
   const trusted = [...(account.trustedFingerprint ? [account.trustedFingerprint] : []), ...deps.config.effective.values.certificateFingerprints];
-  const vault = new CredentialVault(deps.store, credentialAccount(pbxWebSocketUrl(account.address), account.username), deps.vaultEvents);
+  const vault = deps.vault ?? new CredentialVault(deps.store, credentialAccount(pbxWebSocketUrl(account.address), account.username), deps.vaultEvents);
   const session = new PbxSession({ ...deps.sessionOptions, address: account.address, trustedFingerprints: trusted, vault, log: deps.log });
   session.on('apps', (snapshot) => cacheHome(deps.config, account.id, snapshot, deps.log));
   return session;

@@ -7,6 +7,7 @@
  * every decision — which apps exist, which URLs are usable, what the policy allows — is made
  * here once, never in a shell or the renderer (architecture rule 2).
  */
+import { randomUUID } from 'node:crypto';
 import { parseAppLink } from '../apps/app-link.js';
 import { AppConsole } from '../apps/app-console.js';
 import type { ApiGrantView } from '../apps/api-grants.js';
@@ -42,6 +43,9 @@ import { MemoryCredentialStore, type CredentialStore } from '../credentials/cred
 import { KeytarCredentialStore } from '../credentials/keytar-store.js';
 import { ResilientCredentialStore } from '../credentials/resilient-store.js';
 import { CredentialVault, credentialAccount, type VaultEvents } from '../credentials/session-vault.js';
+import { SignInVault } from '../credentials/sign-in-vault.js';
+import type { SessionVault } from '../pbx/vault.js';
+import { addressRefusal, completeSignIn, loginMethodsFor, methodRefusal } from './sign-in.js';
 import { pbxWebSocketUrl } from '../pbx/address.js';
 import type { AppsSnapshot, PbxSession, PbxSessionOptions } from '../pbx/session.js';
 import { displayFingerprint } from '../pbx/tls-trust.js';
@@ -586,6 +590,13 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
         return { ok: true, value: this.state };
       case 'login':
         return this.login(c);
+      case 'loginOAuth2':
+        return this.loginOAuth2(c);
+      case 'loginMethods': {
+        const refusal = addressRefusal(this.config, c.pbx.trim());
+        if (refusal !== undefined) return { ok: false, error: refusal };
+        return { ok: true, value: await loginMethodsFor(c.pbx.trim(), this.config, this.log, { ...this.network.sessionOptions(), ...this.options.sessionOptions }) };
+      }
       case 'cancelLogin':
         if (this.state.connection.kind === 'logged-in') return { ok: false, error: 'Already logged in; use logout.' };
         this.endSession();
@@ -777,6 +788,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
   }
 
   private async login(c: CommandOf<'login'>): Promise<CommandResult> {
+    const forbidden = methodRefusal(this.config, 'digest');
+    if (forbidden !== undefined) return { ok: false, error: forbidden };
     const pbx = c.pbx.trim();
     const username = c.username.trim();
     if (!username) return { ok: false, error: 'Enter your username.' };
@@ -803,6 +816,40 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     void this.config.setActiveAccount(saved.value.id).then((activated) => {
       if (!activated.ok) this.log('warn', 'active account not saved', { errors: activated.errors });
     });
+    return { ok: true };
+  }
+
+  /**
+   * Single sign-on: the session holds its credentials in memory (SignInVault) until the PBX says
+   * who signed in; then the account is saved as that user and the session moves to the keychain.
+   */
+  private async loginOAuth2(c: CommandOf<'loginOAuth2'>): Promise<CommandResult> {
+    const pbx = c.pbx.trim();
+    const refusal = methodRefusal(this.config, 'oauth2') ?? addressRefusal(this.config, pbx);
+    if (refusal !== undefined) return { ok: false, error: refusal };
+    const store = c.stayLoggedIn ? this.store : new MemoryCredentialStore();
+    const vault = new SignInVault();
+    // Not saved: the account gets its user name (and is saved) once the PBX names the user.
+    const session = this.startSession({ id: randomUUID(), address: pbx, username: '' }, store, vault);
+    session.on('state', (state) => {
+      if (state.kind !== 'logged-in' || vault.bound || this.session !== session) return;
+      void completeSignIn(this.config, { session, vault, pbx, store, keychain: c.stayLoggedIn ? undefined : this.store, existing: (p, u) => this.existingAccount(p, u), vaultEvents: this.vaultEvents() }).then((done) => {
+        if (this.session !== session) return;
+        if (!done.ok) {
+          this.log('warn', 'single sign-on: the account could not be kept', { error: done.error });
+          this.endSession();
+          this.publish({ type: 'connection', connection: { kind: 'error', reason: 'login-rejected', message: done.error } });
+          return;
+        }
+        this.sessionAccount = done.account;
+        this.publish({ type: 'account', account: accountView(done.account) });
+        this.publish({ type: 'login', login: loginView(this.config, this.store.kind === 'keychain') });
+        void this.config.setActiveAccount(done.account.id).then((activated) => {
+          if (!activated.ok) this.log('warn', 'active account not saved', { errors: activated.errors });
+        });
+      });
+    });
+    void session.login({ method: 'oauth2' });
     return { ok: true };
   }
 
@@ -875,9 +922,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     void this.startSession(account, this.store).login();
   }
 
-  private startSession(account: Account, store: CredentialStore): PbxSession {
-    this.endSession();
-    const vaultEvents: VaultEvents = {
+  private vaultEvents(): VaultEvents {
+    return {
       corrupt: (text) => this.addNotice({ id: 'stored-session', severity: 'warning', text }),
       wipeFailed: (name) => {
         this.addNotice({ id: 'keychain-wipe', severity: 'warning', text: 'Your session could not be removed from the system keychain (it may be locked). myApps will remove it the next time it starts.' });
@@ -885,7 +931,11 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
       },
       saved: (name) => void this.config.removePendingWipe(name),
     };
-    const session = openAccountSession(account, { config: this.config, store, log: this.log, vaultEvents, sessionOptions: { ...this.network.sessionOptions(), ...this.options.sessionOptions } });
+  }
+
+  private startSession(account: Account, store: CredentialStore, vault?: SessionVault): PbxSession {
+    this.endSession();
+    const session = openAccountSession(account, { config: this.config, store, log: this.log, vaultEvents: this.vaultEvents(), sessionOptions: { ...this.network.sessionOptions(), ...this.options.sessionOptions }, ...(vault && { vault }) });
     this.session = session;
     this.sessionAccount = account;
     this.publish({ type: 'account', account: accountView(account) });
@@ -893,6 +943,8 @@ export class ClientCore extends Emitter<Events> implements AppFrameHost {
     session.on('state', (connection) => {
       if (!mine()) return;
       this.publish({ type: 'connection', connection });
+      // Single sign-on: the shell opens the identity provider's page in the system browser (the browser shell's UI opens it itself).
+      if (connection.kind === 'awaiting-sign-in') this.shell.openSignInPage?.(connection.signInUrl);
       // A fresh login: user, sessions, presence and apps follow in a burst. The UI gets them as
       // one snapshot when the apps are there (or after a second), not as many small events.
       if (connection.kind === 'logged-in' && !this.state.apps) this.holdUiUntilApps();

@@ -62,6 +62,11 @@ export interface ShellPort {
    * browser shell needs none (its UI opens the window).
    */
   popOutWindows?: { focus(viewId: string): void };
+  /**
+   * Electron: open the single sign-on page (an http(s) URL the core checked) in the system
+   * browser. Without it the UI opens it in a new tab (`ShellView.signInPage` absent).
+   */
+  openSignInPage?(url: string): void;
 }
 
 /** The browser shell: the UI frames the app-frame pages; the browser's own DevTools serve. */

@@ -26,6 +26,7 @@ export function loginView(config: ConfigService, canStayLoggedIn: boolean): Logi
     pbxLocked: locked.has('pbx'),
     ...(values.usernamePattern !== undefined && { usernamePattern: values.usernamePattern }),
     canStayLoggedIn,
+    ...(config.loginMethod !== undefined && { loginMethod: config.loginMethod }),
   };
 }
 

@@ -241,6 +241,11 @@ export class ConfigService extends Emitter<ConfigEvents> {
     return waitForDisk ? committed : { ok: true, value: account, saved: false, reason: 'still being written' };
   }
 
+  /** The only login method the IT policy allows (`enforced.loginMethod`), if it names one. */
+  get loginMethod(): 'digest' | 'oauth2' | undefined {
+    return this.policy.enforced.loginMethod;
+  }
+
   /**
    * Why the IT policy refuses this user name, or undefined when it may log in: it must match the
    * enforced pattern, and while that pattern cannot be read (it failed closed) no name may.

@@ -48,6 +48,8 @@ const policyFields = {
   /** A generic update server (https), e.g. a mirror inside the company. */
   updateFeed: whole(httpsUrl),
   confirmCalls: whole(boolean),
+  /** Only this login method is offered: `digest` (user name and password) or `oauth2` (single sign-on). Enforced only. */
+  loginMethod: whole(literal('digest', 'oauth2')),
   /** Minutes in the background before an idle app view is unloaded (0: never); enforced locks it. */
   unloadIdleAppsAfterMinutes: whole(unloadIdleMinutes),
   /** The UI's and the apps' language ("auto": the OS's); enforced locks it, defaults preset it. */
@@ -168,6 +170,11 @@ export function parsePolicy(text: string, source: string): LoadedPolicy {
     }
   }
   for (const key of failed) delete enforced[key];
+  // A default login method would mean nothing (the user picks per login): say so rather than ignore it silently.
+  if (defaults.loginMethod !== undefined) {
+    problems.push({ source, field: 'defaults.loginMethod', reason: 'applies only under "enforced" (ignored here)', severity: 'error' });
+    delete (defaults as Record<string, unknown>).loginMethod;
+  }
   const failedClosed = securityKeys.filter((k) => failed.has(k));
   const policy: Policy = { defaults, enforced: enforced as PolicyValues, ...(failedClosed.length > 0 && { failedClosed }) };
   return { policy, problems };

@@ -81,9 +81,12 @@ export class Link {
 
   /**
    * The next frame whose `mt` is one of `mts`; `'closed'` if the link ends first,
-   * `'timeout'` after `timeoutMs`. One waiter at a time.
+   * `'timeout'` after `timeoutMs`. One waiter at a time. A matching frame that arrived while
+   * no one waited (two frames in one read: `LoginInfoResult` and `Authenticate`) is taken first.
    */
   next(mts: readonly PbxInbound['mt'][], timeoutMs: number): Promise<Frame | 'closed' | 'timeout'> {
+    const waiting = this.early.findIndex((f) => mts.includes(f.msg.mt));
+    if (waiting >= 0) return Promise.resolve(this.early.splice(waiting, 1)[0]!);
     if (!this.open) return Promise.resolve('closed');
     return new Promise((resolve) => {
       const finish = (r: Frame | 'closed' | 'timeout') => {

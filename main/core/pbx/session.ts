@@ -28,6 +28,7 @@ import { DEFAULT_BUILD, hostOf, pbxWebSocketUrl, redirectWebSocketUrl } from './
 import { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 import { Link, type Frame } from './link.js';
 import { performLogin, type LoginOutcome, type LoginSecret, type ProxyAuthRequest } from './login.js';
+import { loginMethodsOf, unannouncedMethods, type LoginMethods } from './login-methods.js';
 import { parsePac, type ProxyCredentials, type ProxyRoute } from './proxy.js';
 import type { SessionErrorReason, SessionState } from './state.js';
 import { ConnectError, Transport, type CloseReason, type KeepAliveOptions } from './transport.js';
@@ -106,6 +107,8 @@ export interface PbxSessionEvents extends Record<string, unknown> {
   /** The login page's links and the profile app (UpdateRegister, after each login). */
   register: PbxMessage<'UpdateRegister'>;
   loggedOut: { remote: boolean };
+  /** The PBX said which login methods it offers (`LoginInfoResult`, before a user login). */
+  loginMethods: LoginMethods;
   /** A frame from the PBX that failed validation; it was dropped. */
   protocolError: { error: string; frame: string };
 }
@@ -190,12 +193,17 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
    * required. Resolves once logged in, failed or waiting to reconnect — the outcome is in the returned state; later
    * changes (reconnects, logout) arrive as `state` events.
    */
-  async login(credentials: { username?: string; password?: string } = {}): Promise<SessionState> {
+  async login(credentials: { username?: string; password?: string; method?: 'digest' | 'oauth2' } = {}): Promise<SessionState> {
     const gen = this.begin();
     if (!this.primaryUrl) return this.fail(gen, 'bad-address', this.addressError ?? 'No PBX address configured.');
     const stored = await this.vault.load();
+    // OAuth2 needs nothing from the user here: the sign-in happens in the browser.
     const userLogin: LoginSecret | undefined =
-      credentials.username !== undefined && credentials.password !== undefined ? { type: 'user', username: credentials.username, password: credentials.password } : undefined;
+      credentials.method === 'oauth2'
+        ? { type: 'oauth2' }
+        : credentials.username !== undefined && credentials.password !== undefined
+          ? { type: 'user', username: credentials.username, password: credentials.password }
+          : undefined;
     if (!stored && !userLogin) return this.fail(gen, 'credentials-required', 'Enter your user name and password to log in.');
     const done = this.next('state', (s) => ['logged-in', 'error', 'reconnecting', 'disconnected'].includes(s.kind));
     const running = stored ? this.run(gen, stored.url, { type: 'session', usr: stored.usr, pwd: stored.pwd }, userLogin, true) : this.run(gen, this.primaryUrl, userLogin!, undefined, false);
@@ -307,6 +315,43 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
       this.pendingAppLogins.set(src, { resolve, reject, timer });
       link.send({ mt: 'AppGetLogin', src, app, challenge });
     });
+  }
+
+  /**
+   * Ask the PBX which login methods it offers (`LoginInfo`), on a connection of its own that
+   * is closed right after; the session's state does not change. A PBX that cannot be reached or
+   * does not answer within `timeoutMs` (older than 13r3) yields `unannouncedMethods`: the login
+   * itself then tells what is wrong.
+   */
+  async probeLoginMethods(timeoutMs = 5000): Promise<LoginMethods> {
+    if (!this.primaryUrl) return unannouncedMethods;
+    let transport: Transport;
+    try {
+      transport = await Transport.connect(this.primaryUrl, {
+        trustedFingerprints: this.opts.trustedFingerprints ?? [],
+        routes: await this.routesFor(this.primaryUrl),
+        log: this.log,
+        ...(this.opts.proxyCredentials && { proxyCredentials: this.opts.proxyCredentials }),
+        ...(this.opts.lookup && { lookup: this.opts.lookup }),
+        connectTimeoutMs: Math.min(this.opts.connectTimeoutMs ?? timeoutMs, timeoutMs),
+      });
+    } catch (e) {
+      this.log('info', 'login methods not asked: the PBX could not be reached', { error: String(e).slice(0, 200) });
+      return unannouncedMethods;
+    }
+    const link = new Link(transport, { message: () => undefined, malformed: (error) => this.log('warn', 'dropped malformed frame from the PBX', { error }), ignored: () => undefined }, this.log);
+    try {
+      const answer = link.next(['LoginInfoResult'], timeoutMs);
+      link.send({ mt: 'LoginInfo' });
+      const frame = await answer;
+      if (typeof frame === 'string' || frame.msg.mt !== 'LoginInfoResult') {
+        this.log('info', 'the PBX did not say which login methods it offers', { why: typeof frame === 'string' ? frame : frame.msg.mt });
+        return unannouncedMethods;
+      }
+      return loginMethodsOf(frame.msg);
+    } finally {
+      link.close();
+    }
   }
 
   // ------------------------------------------------------------------ connection loop
@@ -435,7 +480,7 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     }
     this.link = link;
     void link.closed.then((reason) => this.onLinkClosed(link, reason));
-    this.setState({ kind: 'authenticating', url, type: secret.type });
+    this.setState({ kind: 'authenticating', url, type: secret.type === 'session' ? 'session' : 'user' });
     const outcome = await performLogin(link, secret, {
       url,
       build: this.build,
@@ -445,6 +490,12 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
       nonce: () => this.freshNonce(),
       onAuthorize: (code) => {
         if (gen === this.generation) this.setState({ kind: 'awaiting-2fa', url, code });
+      },
+      onSignIn: (signInUrl) => {
+        if (gen === this.generation) this.setState({ kind: 'awaiting-sign-in', url, signInUrl });
+      },
+      onLoginInfo: (methods) => {
+        if (gen === this.generation) this.emit('loginMethods', methods);
       },
     });
     if (outcome.kind !== 'logged-in' || gen !== this.generation) {

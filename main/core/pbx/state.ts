@@ -10,6 +10,8 @@ export type SessionErrorReason =
   | 'proxy-auth-required'
   /** Wrong user name or password (LoginResult error 2), or 2FA denied. */
   | 'auth-failed'
+  /** Single sign-on did not succeed: cancelled or refused at the identity provider, or the PBX refused it. */
+  | 'sign-in-failed'
   /** The stored session is no longer valid (error 5) and no password was given to fall back to. */
   | 'session-expired'
   /** The PBX found the login malformed (error 1) or answered with an unknown error. */
@@ -30,6 +32,8 @@ export type SessionState =
   | { kind: 'connecting'; url: string; redirectedFrom?: string }
   | { kind: 'authenticating'; url: string; type: 'user' | 'session' }
   | { kind: 'awaiting-2fa'; url: string; code: string }
+  /** OAuth2: the user signs in at `signInUrl` (the identity provider's page, http(s)) in a browser. */
+  | { kind: 'awaiting-sign-in'; url: string; signInUrl: string }
   | { kind: 'logged-in'; url: string; user: UserInfo; standby: boolean }
   | { kind: 'reconnecting'; attempt: number; nextRetryAt: number; lastError: string }
   | {

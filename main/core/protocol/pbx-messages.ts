@@ -90,6 +90,8 @@ export const Authenticate = object({
   method: string,
   domain: string,
   challenge: stringish,
+  /** `method:"oauth2"` only: the identity provider's sign-in page the user opens in a browser (§3.8). */
+  url: optional(string),
 });
 
 /** 2FA pending: show `code` and wait. Old builds send the code as a number. */
@@ -180,7 +182,12 @@ export const Wake = object({ mt: literal('Wake'), type: string, hw: optional(str
 export const CheckBuildResult = object({ mt: literal('CheckBuildResult'), version: optional(string), build: optional(stringish), launcherUpdateBuild: optional(stringish), appStoreUrl: optional(string) });
 /** The login page's links and the profile and tutorial apps (`profile` becomes `profileApp` in the `@client` model). */
 export const UpdateRegister = object({ mt: literal('UpdateRegister'), signup: optional(string), reset: optional(string), profile: optional(string), tutorial: optional(string) });
-export const LoginInfoResult = object({ mt: literal('LoginInfoResult') });
+/** Which login methods the PBX offers (13r3+, §3.1). Every flag is optional: older PBXes leave some out. */
+export const LoginInfoResult = object({
+  mt: literal('LoginInfoResult'),
+  user: optional(object({ digest: optional(boolean), ntlm: optional(boolean), oauth2: optional(boolean), oauth2Name: optional(string) })),
+  session: optional(object({ digest: optional(boolean) })),
+});
 
 /** Every message the client understands from the PBX, keyed by `mt`. */
 export const pbxInbound = {
@@ -245,10 +252,16 @@ export function parsePbxFrame(text: string): ParsedFrame {
 
 export type LoginType = 'user' | 'session';
 
-/** `Login` round 1 (asks for a challenge) and round 2 (answers it). */
+/**
+ * `Login` round 1 (asks for a challenge) and round 2 (answers it); or the single OAuth2 `Login`
+ * (§3.8), which carries the client's ECDH key share (128 hex: the P-256 point without its 04).
+ */
 export type Login =
   | { mt: 'Login'; type: LoginType; userAgent: string }
-  | { mt: 'Login'; type: LoginType; method: 'digest'; username: string; nonce: string; response: string; userAgent: string };
+  | { mt: 'Login'; type: LoginType; method: 'digest'; username: string; nonce: string; response: string; userAgent: string }
+  | { mt: 'Login'; type: 'user'; method: 'oauth2'; nonce: string; keyShare: string; userAgent: string };
+/** Asks which login methods the PBX offers (`LoginInfoResult`). */
+export interface LoginInfo { mt: 'LoginInfo' }
 export interface Logout { mt: 'Logout' }
 export interface AuthorizeSession { mt: 'AuthorizeSession'; id: string }
 export interface DeleteSession { mt: 'DeleteSession'; id: string }
@@ -274,6 +287,7 @@ export type UnsubscribeDialog = { mt: 'UnsubscribeDialog' } & PresenceTarget;
 
 export type PbxOutbound =
   | Login
+  | LoginInfo
   | Logout
   | AuthorizeSession
   | DeleteSession

@@ -49,6 +49,7 @@ const problem: Record<Extract<ConnectionView, { kind: 'error' }>['reason'], Mess
   'bad-address': 'problem.bad-address',
   protocol: 'problem.protocol',
   internal: 'problem.internal',
+  'sign-in-failed': 'problem.sign-in-failed',
 };
 
 function describe(c: ConnectionView, t: ReturnType<typeof useI18n>['t']): [Tone, ReactNode] {
@@ -61,6 +62,8 @@ function describe(c: ConnectionView, t: ReturnType<typeof useI18n>['t']): [Tone,
       return ['busy', t('status.authenticating')];
     case 'awaiting-2fa':
       return ['busy', t('status.awaiting2fa')];
+    case 'awaiting-sign-in':
+      return ['busy', t('status.awaitingSignIn')];
     case 'logged-in':
       return [
         'ok',

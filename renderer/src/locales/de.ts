@@ -17,6 +17,7 @@ export const de: Messages = {
   'status.redirected': 'Verbindung mit Ihrer Heimat-PBX {host} wird hergestellt…',
   'status.authenticating': 'Anmeldung läuft…',
   'status.awaiting2fa': 'Warten auf Bestätigung auf einem anderen Gerät…',
+  'status.awaitingSignIn': 'Warten auf die Anmeldung im Browser…',
   'status.connected': 'Verbunden mit {host}',
   'status.standby': '(Standby-PBX)',
   'status.reconnectingIn': 'Neue Verbindung in {seconds} s (Versuch {attempt})',
@@ -35,6 +36,7 @@ export const de: Messages = {
   'problem.bad-address': 'ungültige PBX-Adresse',
   'problem.protocol': 'die PBX hat unerwartet geantwortet',
   'problem.internal': 'interner Fehler',
+  'problem.sign-in-failed': 'Single Sign-On fehlgeschlagen',
 
   'error.unreachable': 'Die PBX ist nicht erreichbar.',
   'error.unreachable.hint': 'Prüfen Sie die PBX-Adresse und Ihre Netzwerkverbindung und versuchen Sie es dann erneut.',
@@ -51,6 +53,7 @@ export const de: Messages = {
   'error.bad-address.hint': 'Geben Sie einen Hostnamen wie pbx.example.com oder eine URL ein.',
   'error.protocol': 'Die PBX hat unerwartet geantwortet. Bitte versuchen Sie es erneut.',
   'error.internal': 'In myApps ist ein Fehler aufgetreten.',
+  'error.sign-in-failed': 'Die Anmeldung per Single Sign-On ist nicht gelungen.',
   'error.details': 'Details: {message}',
 
   'login.heading': 'Bei myApps anmelden',
@@ -77,6 +80,16 @@ export const de: Messages = {
   'login.proxy.password': 'Proxy-Kennwort',
   'login.proxy.hint': 'Sie erhalten sie von Ihrem Netzwerkadministrator. myApps behält sie nur, bis Sie das Programm beenden.',
   'login.proxy.submit': 'Weiter',
+  'login.sso': 'Anmelden mit {name}',
+  'login.ssoUnnamed': 'Mit Single Sign-On anmelden',
+  'login.or': 'oder',
+  'login.step.signIn': 'Im Browser anmelden',
+  'login.waitingSignIn': 'Warten auf die Anmeldung in Ihrem Browser…',
+  'login.signInUrl': 'Anmeldeseite',
+  'login.openSignIn': 'Anmeldeseite öffnen',
+  'login.copyUrl': 'Link kopieren',
+  'login.copied': 'Kopiert',
+  'login.signInHint': 'Falls sich Ihr Browser nicht geöffnet hat, öffnen Sie diesen Link selbst oder kopieren Sie ihn in Ihren Browser.',
 
   'lock.it': 'Von Ihrer IT-Abteilung festgelegt',
 

@@ -22,6 +22,7 @@ export const en = {
   'status.redirected': 'Connecting to your home PBX {host}…',
   'status.authenticating': 'Logging in…',
   'status.awaiting2fa': 'Waiting for confirmation on another device…',
+  'status.awaitingSignIn': 'Waiting for sign-in in your browser…',
   'status.connected': 'Connected to {host}',
   'status.standby': '(standby PBX)',
   'status.reconnectingIn': 'Reconnecting in {seconds} s (attempt {attempt})',
@@ -40,6 +41,7 @@ export const en = {
   'problem.bad-address': 'invalid PBX address',
   'problem.protocol': 'the PBX did not answer as expected',
   'problem.internal': 'internal error',
+  'problem.sign-in-failed': 'sign-in failed',
 
   'error.unreachable': 'The PBX could not be reached.',
   'error.unreachable.hint': 'Check the PBX address and your network connection, then try again.',
@@ -56,6 +58,7 @@ export const en = {
   'error.bad-address.hint': 'Enter a host name such as pbx.example.com or a URL.',
   'error.protocol': 'The PBX did not answer as expected. Please try again.',
   'error.internal': 'Something went wrong inside myApps.',
+  'error.sign-in-failed': 'The single sign-on did not succeed.',
   'error.details': 'Details: {message}',
 
   'login.heading': 'Log in to myApps',
@@ -82,6 +85,16 @@ export const en = {
   'login.proxy.password': 'Proxy password',
   'login.proxy.hint': 'From your network administrator. myApps keeps them only until you quit.',
   'login.proxy.submit': 'Continue',
+  'login.sso': 'Sign in with {name}',
+  'login.ssoUnnamed': 'Sign in with single sign-on',
+  'login.or': 'or',
+  'login.step.signIn': 'Sign in in the browser',
+  'login.waitingSignIn': 'Waiting for sign-in in your browser…',
+  'login.signInUrl': 'Sign-in page',
+  'login.openSignIn': 'Open the sign-in page',
+  'login.copyUrl': 'Copy link',
+  'login.copied': 'Copied',
+  'login.signInHint': 'If your browser did not open, open this link yourself or copy it into your browser.',
 
   'lock.it': 'Set by your IT department',
 

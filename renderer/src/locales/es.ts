@@ -17,6 +17,7 @@ export const es: Messages = {
   'status.redirected': 'Conectando con su PBX principal {host}…',
   'status.authenticating': 'Iniciando sesión…',
   'status.awaiting2fa': 'Esperando la confirmación en otro dispositivo…',
+  'status.awaitingSignIn': 'Esperando el inicio de sesión en el navegador…',
   'status.connected': 'Conectado a {host}',
   'status.standby': '(PBX de reserva)',
   'status.reconnectingIn': 'Reconectando en {seconds} s (intento {attempt})',
@@ -35,6 +36,7 @@ export const es: Messages = {
   'problem.bad-address': 'dirección de PBX no válida',
   'problem.protocol': 'la PBX no respondió como se esperaba',
   'problem.internal': 'error interno',
+  'problem.sign-in-failed': 'error del inicio de sesión único',
 
   'error.unreachable': 'No se pudo acceder a la PBX.',
   'error.unreachable.hint': 'Compruebe la dirección de la PBX y su conexión de red, y vuelva a intentarlo.',
@@ -51,6 +53,7 @@ export const es: Messages = {
   'error.bad-address.hint': 'Introduzca un nombre de host, como pbx.example.com, o una URL.',
   'error.protocol': 'La PBX no respondió como se esperaba. Vuelva a intentarlo.',
   'error.internal': 'Se produjo un error en myApps.',
+  'error.sign-in-failed': 'El inicio de sesión único no se completó.',
   'error.details': 'Detalles: {message}',
 
   'login.heading': 'Iniciar sesión en myApps',
@@ -77,6 +80,16 @@ export const es: Messages = {
   'login.proxy.password': 'Contraseña del proxy',
   'login.proxy.hint': 'Se los facilita su administrador de red. myApps solo los guarda hasta que cierre el programa.',
   'login.proxy.submit': 'Continuar',
+  'login.sso': 'Iniciar sesión con {name}',
+  'login.ssoUnnamed': 'Usar el inicio de sesión único',
+  'login.or': 'o',
+  'login.step.signIn': 'Inicio de sesión en el navegador',
+  'login.waitingSignIn': 'Esperando el inicio de sesión en su navegador…',
+  'login.signInUrl': 'Página de inicio de sesión',
+  'login.openSignIn': 'Abrir la página de inicio de sesión',
+  'login.copyUrl': 'Copiar enlace',
+  'login.copied': 'Copiado',
+  'login.signInHint': 'Si su navegador no se abrió, abra este enlace usted mismo o cópielo en su navegador.',
 
   'lock.it': 'Establecido por su departamento de TI',
 

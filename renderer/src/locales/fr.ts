@@ -20,6 +20,7 @@ export const fr: Messages = {
   'status.redirected': 'Connexion à votre PBX principal {host}…',
   'status.authenticating': 'Connexion en cours…',
   'status.awaiting2fa': 'En attente de confirmation sur un autre appareil…',
+  'status.awaitingSignIn': 'En attente de la connexion dans le navigateur…',
   'status.connected': 'Connecté à {host}',
   'status.standby': '(PBX de secours)',
   'status.reconnectingIn': 'Reconnexion dans {seconds}\u00a0s (tentative {attempt})',
@@ -38,6 +39,7 @@ export const fr: Messages = {
   'problem.bad-address': 'adresse de PBX non valide',
   'problem.protocol': 'le PBX n’a pas répondu comme prévu',
   'problem.internal': 'erreur interne',
+  'problem.sign-in-failed': 'échec de l’authentification unique',
 
   'error.unreachable': 'Le PBX est injoignable.',
   'error.unreachable.hint': 'Vérifiez l’adresse du PBX et votre connexion réseau, puis réessayez.',
@@ -54,6 +56,7 @@ export const fr: Messages = {
   'error.bad-address.hint': 'Saisissez un nom d’hôte, par exemple pbx.example.com, ou une URL.',
   'error.protocol': 'Le PBX n’a pas répondu comme prévu. Veuillez réessayer.',
   'error.internal': 'Une erreur s’est produite dans myApps.',
+  'error.sign-in-failed': 'L’authentification unique n’a pas abouti.',
   'error.details': 'Détails\u00a0: {message}',
 
   'login.heading': 'Connexion à myApps',
@@ -80,6 +83,16 @@ export const fr: Messages = {
   'login.proxy.password': 'Mot de passe du proxy',
   'login.proxy.hint': 'Fournis par votre administrateur réseau. myApps ne les conserve que jusqu’à ce que vous quittiez l’application.',
   'login.proxy.submit': 'Continuer',
+  'login.sso': 'Se connecter avec {name}',
+  'login.ssoUnnamed': 'Se connecter par authentification unique',
+  'login.or': 'ou',
+  'login.step.signIn': 'Connexion dans le navigateur',
+  'login.waitingSignIn': 'En attente de la connexion dans votre navigateur…',
+  'login.signInUrl': 'Page de connexion',
+  'login.openSignIn': 'Ouvrir la page de connexion',
+  'login.copyUrl': 'Copier le lien',
+  'login.copied': 'Copié',
+  'login.signInHint': 'Si votre navigateur ne s’est pas ouvert, ouvrez ce lien vous-même ou copiez-le dans votre navigateur.',
 
   'lock.it': 'Défini par votre service informatique',
 

@@ -17,6 +17,7 @@ export const it: Messages = {
   'status.redirected': 'Connessione al Suo PBX principale {host}…',
   'status.authenticating': 'Accesso in corso…',
   'status.awaiting2fa': 'In attesa di conferma su un altro dispositivo…',
+  'status.awaitingSignIn': 'In attesa dell’accesso nel browser…',
   'status.connected': 'Connesso a {host}',
   'status.standby': '(PBX di standby)',
   'status.reconnectingIn': 'Riconnessione tra {seconds} s (tentativo {attempt})',
@@ -35,6 +36,7 @@ export const it: Messages = {
   'problem.bad-address': 'indirizzo PBX non valido',
   'problem.protocol': 'il PBX non ha risposto come previsto',
   'problem.internal': 'errore interno',
+  'problem.sign-in-failed': 'accesso Single Sign-On non riuscito',
 
   'error.unreachable': 'Impossibile raggiungere il PBX.',
   'error.unreachable.hint': 'Verifichi l’indirizzo del PBX e la connessione di rete, quindi riprovi.',
@@ -51,6 +53,7 @@ export const it: Messages = {
   'error.bad-address.hint': 'Inserisca un nome host come pbx.example.com oppure un URL.',
   'error.protocol': 'Il PBX non ha risposto come previsto. Riprovi.',
   'error.internal': 'Si è verificato un errore in myApps.',
+  'error.sign-in-failed': 'L’accesso Single Sign-On non è riuscito.',
   'error.details': 'Dettagli: {message}',
 
   'login.heading': 'Accesso a myApps',
@@ -77,6 +80,16 @@ export const it: Messages = {
   'login.proxy.password': 'Password del proxy',
   'login.proxy.hint': 'Le riceve dal Suo amministratore di rete. myApps le conserva solo finché non chiude il programma.',
   'login.proxy.submit': 'Continua',
+  'login.sso': 'Accedi con {name}',
+  'login.ssoUnnamed': 'Accedi con Single Sign-On',
+  'login.or': 'oppure',
+  'login.step.signIn': 'Accesso nel browser',
+  'login.waitingSignIn': 'In attesa dell’accesso nel Suo browser…',
+  'login.signInUrl': 'Pagina di accesso',
+  'login.openSignIn': 'Apri la pagina di accesso',
+  'login.copyUrl': 'Copia link',
+  'login.copied': 'Copiato',
+  'login.signInHint': 'Se il browser non si è aperto, apra questo link o lo copi nel Suo browser.',
 
   'lock.it': 'Impostato dal Suo reparto IT',
 

@@ -17,6 +17,7 @@ export const nl: Messages = {
   'status.redirected': 'Verbinding maken met uw eigen PBX {host}…',
   'status.authenticating': 'Aanmelden…',
   'status.awaiting2fa': 'Wachten op bevestiging op een ander apparaat…',
+  'status.awaitingSignIn': 'Wachten op aanmelding in de browser…',
   'status.connected': 'Verbonden met {host}',
   'status.standby': '(stand-by-PBX)',
   'status.reconnectingIn': 'Opnieuw verbinden over {seconds} s (poging {attempt})',
@@ -35,6 +36,7 @@ export const nl: Messages = {
   'problem.bad-address': 'ongeldig PBX-adres',
   'problem.protocol': 'de PBX antwoordde niet zoals verwacht',
   'problem.internal': 'interne fout',
+  'problem.sign-in-failed': 'single sign-on mislukt',
 
   'error.unreachable': 'De PBX is niet bereikbaar.',
   'error.unreachable.hint': 'Controleer het PBX-adres en uw netwerkverbinding en probeer het opnieuw.',
@@ -51,6 +53,7 @@ export const nl: Messages = {
   'error.bad-address.hint': 'Voer een hostnaam in, zoals pbx.example.com, of een URL.',
   'error.protocol': 'De PBX antwoordde niet zoals verwacht. Probeer het opnieuw.',
   'error.internal': 'Er is iets misgegaan in myApps.',
+  'error.sign-in-failed': 'Aanmelden met single sign-on is niet gelukt.',
   'error.details': 'Details: {message}',
 
   'login.heading': 'Aanmelden bij myApps',
@@ -77,6 +80,16 @@ export const nl: Messages = {
   'login.proxy.password': 'Wachtwoord voor de proxy',
   'login.proxy.hint': 'U krijgt ze van uw netwerkbeheerder. myApps bewaart ze alleen tot u het programma afsluit.',
   'login.proxy.submit': 'Doorgaan',
+  'login.sso': 'Aanmelden met {name}',
+  'login.ssoUnnamed': 'Aanmelden met single sign-on',
+  'login.or': 'of',
+  'login.step.signIn': 'Aanmelden in de browser',
+  'login.waitingSignIn': 'Wachten op aanmelding in uw browser…',
+  'login.signInUrl': 'Aanmeldpagina',
+  'login.openSignIn': 'Aanmeldpagina openen',
+  'login.copyUrl': 'Link kopiëren',
+  'login.copied': 'Gekopieerd',
+  'login.signInHint': 'Als uw browser niet is geopend, open deze link dan zelf of kopieer hem naar uw browser.',
 
   'lock.it': 'Ingesteld door uw IT-afdeling',
 

@@ -1,16 +1,38 @@
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type RefObject } from 'react';
-import type { ConnectionView, LoginView, SessionErrorReason } from '../../../main/core/bridge/views.js';
+import type { ConnectionView, LoginMethodsView, LoginView, SessionErrorReason } from '../../../main/core/bridge/views.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { LockNote } from '../components/LockNote.js';
 import { useI18n, type MessageKey } from '../i18n.js';
-import { useUi } from '../store.js';
+import { invoke, useUi } from '../store.js';
 import { useCommand, type CommandError } from '../useCommand.js';
+import { useSettledValue } from '../useSettledValue.js';
 import { hostOf } from '../urls.js';
 
-type Progress = Extract<ConnectionView, { kind: 'connecting' | 'authenticating' | 'awaiting-2fa' }>;
+type Progress = Extract<ConnectionView, { kind: 'connecting' | 'authenticating' | 'awaiting-2fa' | 'awaiting-sign-in' }>;
 
 function progressOf(connection: ConnectionView): Progress | undefined {
-  return connection.kind === 'connecting' || connection.kind === 'authenticating' || connection.kind === 'awaiting-2fa' ? connection : undefined;
+  return connection.kind === 'connecting' || connection.kind === 'authenticating' || connection.kind === 'awaiting-2fa' || connection.kind === 'awaiting-sign-in' ? connection : undefined;
+}
+
+/**
+ * The methods the PBX at `pbx` offers (asked once the address stops changing), after the IT
+ * policy. Until it answers: what the policy forces, else the password login.
+ */
+function useLoginMethods(pbx: string, forced: LoginView['loginMethod']): LoginMethodsView {
+  const settled = useSettledValue(pbx.trim(), 400);
+  const [answer, setAnswer] = useState<{ pbx: string; methods: LoginMethodsView }>();
+  useEffect(() => {
+    if (settled.length < 2) return;
+    let current = true;
+    void invoke({ type: 'loginMethods', pbx: settled }).then((r) => {
+      if (current && r.ok) setAnswer({ pbx: settled, methods: r.value as LoginMethodsView });
+    });
+    return () => {
+      current = false;
+    };
+  }, [settled]);
+  if (answer && answer.pbx === pbx.trim()) return answer.methods;
+  return { digest: forced !== 'oauth2', oauth2: forced === 'oauth2', oauth2Name: '', answered: false };
 }
 
 export function Login() {
@@ -36,7 +58,26 @@ function LoginScreen({ login, connection }: { login: LoginView; connection: Conn
   const [proxyUser, setProxyUser] = useState('');
   const { failure, run } = useCommand();
   const pbx = login.pbxLocked ? (login.pbx ?? '') : pbxTyped;
+  const methods = useLoginMethods(pbx, login.loginMethod);
+  const shellOpensSignIn = useUi((s) => s.snapshot?.shell.signInPage === 'shell');
   const progress = progressOf(connection);
+  // The browser shell: the sign-in page goes to a window opened in the click (a window opened
+  // later, when the PBX has named the page, would be blocked as a pop-up).
+  const signInWindow = useRef<Window | null>(null);
+  const [sso, setSso] = useState(false);
+  const signInUrl = connection.kind === 'awaiting-sign-in' ? connection.signInUrl : undefined;
+  useEffect(() => {
+    const w = signInWindow.current;
+    if (!w) return;
+    if (signInUrl) {
+      signInWindow.current = null;
+      w.location.href = signInUrl;
+    } else if (!progress) {
+      // The attempt ended before the page was known: the blank window goes.
+      signInWindow.current = null;
+      w.close();
+    }
+  }, [signInUrl, progress]);
   const error = connection.kind === 'error' ? connection : undefined;
   // One object per connection state: the proxy form moves focus when the proxy answers again, not on every render.
   const proxyAuth = useMemo(() => (connection.kind === 'error' && connection.reason === 'proxy-auth-required' && connection.proxy ? { ...connection, proxy: connection.proxy } : undefined), [connection]);
@@ -60,7 +101,22 @@ function LoginScreen({ login, connection }: { login: LoginView; connection: Conn
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    void submit();
+    if (methods.digest) void submit();
+    else if (methods.oauth2) void signIn();
+  };
+
+  const signIn = async () => {
+    setSso(true);
+    if (!shellOpensSignIn) {
+      signInWindow.current?.close();
+      signInWindow.current = window.open('', '_blank');
+      if (signInWindow.current) signInWindow.current.opener = null;
+    }
+    const result = await run({ type: 'loginOAuth2', pbx: pbx.trim(), stayLoggedIn: stay && login.canStayLoggedIn });
+    if (!result.ok) {
+      signInWindow.current?.close();
+      signInWindow.current = null;
+    }
   };
 
   const trust = async (fingerprint: string) => {
@@ -84,7 +140,7 @@ function LoginScreen({ login, connection }: { login: LoginView; connection: Conn
       <div className="card login-card">
         <h1 tabIndex={-1}>{t('login.heading')}</h1>
         {progress ? (
-          <LoginProgress progress={progress} cancelRef={cancelRef} onCancel={() => void run({ type: 'cancelLogin' })} />
+          <LoginProgress progress={progress} sso={sso} cancelRef={cancelRef} onCancel={() => void run({ type: 'cancelLogin' })} />
         ) : proxyAuth ? (
           <ProxyAuthForm
             request={proxyAuth}
@@ -119,6 +175,8 @@ function LoginScreen({ login, connection }: { login: LoginView; connection: Conn
               {login.pbxLocked && <LockNote id={`${id}-pbx-lock`} />}
             </div>
 
+            {methods.digest && (
+              <>
             <div className="field">
               <label htmlFor={`${id}-user`}>{t('login.username')}</label>
               <input
@@ -152,6 +210,8 @@ function LoginScreen({ login, connection }: { login: LoginView; connection: Conn
                 onChange={(e) => setPassword(e.target.value)}
               />
             </div>
+              </>
+            )}
 
             <div className="check">
               <input
@@ -170,9 +230,17 @@ function LoginScreen({ login, connection }: { login: LoginView; connection: Conn
               )}
             </div>
 
-            <button type="submit" className="button button-primary button-wide">
-              {t('login.submit')}
-            </button>
+            {methods.digest && (
+              <button type="submit" className="button button-primary button-wide">
+                {t('login.submit')}
+              </button>
+            )}
+            {methods.digest && methods.oauth2 && <p className="login-or">{t('login.or')}</p>}
+            {methods.oauth2 && (
+              <button type="button" className={methods.digest ? 'button button-wide' : 'button button-primary button-wide'} onClick={() => void signIn()}>
+                {methods.oauth2Name ? t('login.sso', { name: methods.oauth2Name }) : t('login.ssoUnnamed')}
+              </button>
+            )}
           </form>
         )}
       </div>
@@ -190,11 +258,12 @@ function focusFor(
   else refs.password.current?.select();
 }
 
-function LoginProgress({ progress, cancelRef, onCancel }: { progress: Progress; cancelRef: RefObject<HTMLButtonElement | null>; onCancel: () => void }) {
+function LoginProgress({ progress, sso, cancelRef, onCancel }: { progress: Progress; sso: boolean; cancelRef: RefObject<HTMLButtonElement | null>; onCancel: () => void }) {
   const { t, nodes } = useI18n();
   const steps: { key: Progress['kind']; label: MessageKey }[] = [
     { key: 'connecting', label: 'login.step.connect' },
     { key: 'authenticating', label: 'login.step.authenticate' },
+    ...(sso || progress.kind === 'awaiting-sign-in' ? [{ key: 'awaiting-sign-in' as const, label: 'login.step.signIn' as const }] : []),
     ...(progress.kind === 'awaiting-2fa' ? [{ key: 'awaiting-2fa' as const, label: 'login.step.confirm' as const }] : []),
   ];
   const current = steps.findIndex((s) => s.key === progress.kind);
@@ -209,9 +278,49 @@ function LoginProgress({ progress, cancelRef, onCancel }: { progress: Progress; 
         ))}
       </ol>
       {progress.kind === 'awaiting-2fa' && <p className="twofa">{nodes('login.2fa', { code: <strong className="code">{progress.code}</strong> })}</p>}
+      {progress.kind === 'awaiting-sign-in' && <SignInWaiting url={progress.signInUrl} />}
       <button ref={cancelRef} type="button" className="button" onClick={onCancel}>
         {t('login.cancel')}
       </button>
+    </div>
+  );
+}
+
+/**
+ * "Waiting for sign-in in your browser…" with the page's address to open or copy, for when the
+ * browser did not open (or opened behind this window).
+ */
+function SignInWaiting({ url }: { url: string }) {
+  const { t } = useI18n();
+  const id = useId();
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied(true);
+    } catch {
+      // No clipboard (permission, insecure page): the field below can still be selected and copied.
+      document.getElementById(`${id}-url`)?.focus();
+    }
+  };
+  return (
+    <div className="sign-in-waiting">
+      <p role="status">{t('login.waitingSignIn')}</p>
+      <div className="field">
+        <label htmlFor={`${id}-url`}>{t('login.signInUrl')}</label>
+        <input id={`${id}-url`} className="sign-in-url" value={url} readOnly spellCheck={false} aria-describedby={`${id}-hint`} onFocus={(e) => e.target.select()} />
+        <span id={`${id}-hint`} className="hint">
+          {t('login.signInHint')}
+        </span>
+      </div>
+      <div className="sign-in-actions">
+        <a className="button" href={url} target="_blank" rel="noopener noreferrer">
+          {t('login.openSignIn')}
+        </a>
+        <button type="button" className="button" onClick={() => void copy()}>
+          {copied ? t('login.copied') : t('login.copyUrl')}
+        </button>
+      </div>
     </div>
   );
 }
@@ -302,6 +411,7 @@ const errorText: Record<SessionErrorReason, MessageKey> = {
   'bad-address': 'error.bad-address',
   protocol: 'error.protocol',
   internal: 'error.internal',
+  'sign-in-failed': 'error.sign-in-failed',
 };
 
 const errorHint: Partial<Record<SessionErrorReason, MessageKey>> = {
