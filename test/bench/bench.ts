@@ -12,6 +12,7 @@
  *   loginToTiles      200 apps: login click → tiles, vs a bare page doing the same exchanges (home.ts)
  *   reconnect         PBX restarted → session back, vs the first backoff + one round trip (reconnect.ts)
  *   memoryPerAppView  memory of an idle app view, and how much unloading it gives back (memory.ts)
+ *   inspectorClosed   round trips through the core, developer mode on and no inspector open, vs developer mode off (inspector.ts)
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,7 @@ const BARS: Record<FigureKey, Bar[]> = {
   loginToTiles: [{ kind: 'max', value: 1.3, of: 'reference-ratio', text: '≤ 1.3× the bare page' }],
   reconnect: [{ kind: 'max', value: 1, of: 'reference-ratio', text: '≤ first backoff + one round trip' }],
   memoryPerAppView: [{ kind: 'min', value: 80, of: 'value', text: '≥ 80% reclaimed' }],
+  inspectorClosed: [{ kind: 'min', value: 0.95, of: 'reference-ratio', text: '≥ 0.95× developer mode off' }],
 };
 
 const MEASURE: Record<FigureKey, (context: BrowserContext) => Promise<Measurement | undefined>> = {
@@ -43,6 +45,7 @@ const MEASURE: Record<FigureKey, (context: BrowserContext) => Promise<Measuremen
   loginToTiles,
   reconnect: () => reconnect(),
   memoryPerAppView: async (context) => (await import('./memory.js')).memoryPerAppView(context),
+  inspectorClosed: async () => (await import('./inspector.js')).inspectorClosed(),
 };
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()) ?? Object.keys(MEASURE);

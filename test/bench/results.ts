@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, type, release, arch } from 'node:os';
 import { join } from 'node:path';
 
-export type FigureKey = 'relay' | 'searchKeystroke' | 'searchKeystrokeContacts' | 'tilesRender' | 'loginToTiles' | 'reconnect' | 'memoryPerAppView';
+export type FigureKey = 'relay' | 'searchKeystroke' | 'searchKeystrokeContacts' | 'tilesRender' | 'loginToTiles' | 'reconnect' | 'memoryPerAppView' | 'inspectorClosed';
 
 /** One bar: the figure must be at most (`max`) or at least (`min`) `value`. */
 export interface Bar {
@@ -70,6 +70,7 @@ const TITLES: Record<FigureKey, string> = {
   loginToTiles: 'Login to tiles vs a bare page',
   reconnect: 'Reconnect after a PBX restart',
   memoryPerAppView: 'Memory of an idle app view reclaimed by unloading',
+  inspectorClosed: 'Round trips through the core, developer mode on and the inspector closed',
 };
 
 const num = (x: number) => (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(Math.abs(x) >= 10 ? 1 : 2));
