@@ -7,33 +7,24 @@
  * - unloading an app view closes its WebContentsView's web contents and removes the view; the
  *   other app's view stays; opening the app again makes a new view on the same view id.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ipcChannels } from '../../main/core/bridge/channels.js';
 import type { AppMemoryView } from '../../main/core/bridge/views.js';
-import { SHELL_ORIGIN } from '../../main/electron/navigation.js';
 import { PbxEmulator } from '../pbx/index.js';
-import { type IpcSender, type MainProcess, appFrameSent, bootMain, ensureAppBuilt, isLoggedInEvent } from '../support/electron-stand-in/harness.js';
+import { type IpcSender, type MainProcess, appFrameSent, bootLoggedIn, ensureAppBuilt } from '../support/electron-stand-in/harness.js';
 import { sessionTestConfig } from '../support/session-config.js';
 
-const SHELL_PAGE = `${SHELL_ORIGIN}/index.html`;
 const BUILD_TIMEOUT_MS = 120_000;
 
 describe('app memory and unloading in the Electron shell (stand-in)', () => {
   let main: MainProcess;
   let pbx: PbxEmulator;
-  let trusted: IpcSender;
-  const command = (c: object) => main.invoke(ipcChannels.command, trusted, c) as Promise<{ ok: boolean; value?: unknown; error?: string }>;
+  let command: (c: object) => Promise<{ ok: boolean; value?: unknown; error?: string }>;
 
   beforeAll(async () => {
     await ensureAppBuilt();
-    [pbx, main] = await Promise.all([PbxEmulator.start({ config: sessionTestConfig(), port: 0, tls: false }), bootMain()]);
-    const win = await main.mainWindow();
-    trusted = { webContentsId: win.webContentsId, frame: { url: SHELL_PAGE, isMainFrame: true } };
-    expect(await command({ type: 'login', pbx: pbx.url, username: 'alice', password: 'Secret123!', stayLoggedIn: false })).toEqual({ ok: true });
-    const loggedIn = isLoggedInEvent;
-    await main.waitFor('webContents.send', (s) => s.channel === ipcChannels.event && loggedIn(s.args[0]), 10_000);
-    // Logged in comes before the app list: an app opened in between is unknown (seen under load).
-    await vi.waitFor(async () => expect(((await main.invoke(ipcChannels.command, trusted, { type: 'getSnapshot' })) as { value: { apps?: { fromCache: boolean } } }).value.apps?.fromCache).toBe(false), { timeout: 10_000 });
+    pbx = await PbxEmulator.start({ config: sessionTestConfig(), port: 0, tls: false });
+    ({ main, command } = await bootLoggedIn(pbx));
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {

@@ -12,29 +12,22 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ipcChannels } from '../../main/core/bridge/channels.js';
 import type { BridgeEvent } from '../../main/core/bridge/events.js';
-import { SHELL_ORIGIN } from '../../main/electron/navigation.js';
 import { PbxEmulator } from '../pbx/index.js';
-import { type IpcSender, type MainProcess, appFrameSent, bootMain, ensureAppBuilt, isLoggedInEvent } from '../support/electron-stand-in/harness.js';
+import { type IpcSender, type MainProcess, appFrameSent, bootLoggedIn, ensureAppBuilt } from '../support/electron-stand-in/harness.js';
 import { APP_URL_BASE, sessionTestConfig } from '../support/session-config.js';
 
-const SHELL_PAGE = `${SHELL_ORIGIN}/index.html`;
 const BUILD_TIMEOUT_MS = 120_000;
 const APP_PAGE = `${APP_URL_BASE}/contacts/innovaphone-contacts.htm`;
 
 describe('app console capture in the Electron shell (stand-in)', () => {
   let main: MainProcess;
   let pbx: PbxEmulator;
-  let trusted: IpcSender;
-  const command = (c: object) => main.invoke(ipcChannels.command, trusted, c) as Promise<{ ok: boolean; value?: unknown; error?: string }>;
+  let command: (c: object) => Promise<{ ok: boolean; value?: unknown; error?: string }>;
 
   beforeAll(async () => {
     await ensureAppBuilt();
-    [pbx, main] = await Promise.all([PbxEmulator.start({ config: sessionTestConfig(), port: 0, tls: false }), bootMain()]);
-    const win = await main.mainWindow();
-    trusted = { webContentsId: win.webContentsId, frame: { url: SHELL_PAGE, isMainFrame: true } };
-    expect(await command({ type: 'login', pbx: pbx.url, username: 'alice', password: 'Secret123!', stayLoggedIn: false })).toEqual({ ok: true });
-    await main.waitFor('webContents.send', (s) => s.channel === ipcChannels.event && isLoggedInEvent(s.args[0]), 10_000);
-    await vi.waitFor(async () => expect(((await command({ type: 'getSnapshot' })) as { value: { apps?: { fromCache: boolean } } }).value.apps?.fromCache).toBe(false), { timeout: 10_000 });
+    pbx = await PbxEmulator.start({ config: sessionTestConfig(), port: 0, tls: false });
+    ({ main, command } = await bootLoggedIn(pbx));
   }, BUILD_TIMEOUT_MS);
 
   afterAll(async () => {

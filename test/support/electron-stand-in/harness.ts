@@ -22,6 +22,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { decodeToAppFrames, type ToAppFrame } from '../../../main/core/bridge/app-frame.js';
 import { ipcChannels } from '../../../main/core/bridge/channels.js';
+import { SHELL_ORIGIN } from '../../../main/electron/navigation.js';
 import { ensureAppBuilt } from '../app-build.js';
 import type { BrowserWindowConstructorOptions, CustomScheme, HandlerDetails, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
 
@@ -798,6 +799,30 @@ export class MainProcess {
 export function isLoggedInEvent(e: unknown): boolean {
   const event = e as { type?: string; connection?: { kind?: string }; snapshot?: { connection?: { kind?: string } } };
   return (event.type === 'connection' ? event.connection : event.type === 'snapshot' ? event.snapshot?.connection : undefined)?.kind === 'logged-in';
+}
+
+/**
+ * The main process booted against `pbx` and alice logged in through the main window's bridge,
+ * with the app list from the PBX (not the cache) in the snapshot — logged in comes before the
+ * app list, and an app opened in between is unknown. `command` sends a bridge command as the UI.
+ */
+export async function bootLoggedIn(pbx: { url: string }, options: BootOptions = {}): Promise<{ main: MainProcess; trusted: IpcSender; command: (c: object) => Promise<{ ok: boolean; value?: unknown; error?: string }> }> {
+  const main = await bootMain(options);
+  const win = await main.mainWindow();
+  const trusted: IpcSender = { webContentsId: win.webContentsId, frame: { url: `${SHELL_ORIGIN}/index.html`, isMainFrame: true } };
+  const command = (c: object) => main.invoke(ipcChannels.command, trusted, c) as Promise<{ ok: boolean; value?: unknown; error?: string }>;
+  const login = await command({ type: 'login', pbx: pbx.url, username: 'alice', password: 'Secret123!', stayLoggedIn: false });
+  if (!login.ok) throw new Error(`login failed: ${login.error}`);
+  await main.waitFor('webContents.send', (s) => s.channel === ipcChannels.event && isLoggedInEvent(s.args[0]), 10_000);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { seq } = main.records.at(-1)!;
+    if (((await command({ type: 'getSnapshot' })).value as { apps?: { fromCache: boolean } }).apps?.fromCache === false) break;
+    if (Date.now() > deadline) throw new Error('the app list did not come from the PBX within 10 s');
+    // The next event the core sends the UI (the app list among them), then look again.
+    await main.waitFor('webContents.send', (s) => s.seq > seq && s.channel === ipcChannels.event, Math.max(1, deadline - Date.now())).catch(() => undefined);
+  }
+  return { main, trusted, command };
 }
 
 /**
