@@ -64,8 +64,8 @@ export interface EmulatorOptions {
   /** `Wake` goes to every logged-in connection of the user, not only to those that announced the type (`SetSessionInfo.wake`). */
   wakeEveryConnection?: boolean;
   /**
-   * OAuth2 logins: `LoginResult.info.keyShare` goes out with one byte changed while the digest
-   * and the session cipher use the real secret, so a correct client's check fails.
+   * OAuth2 logins: `LoginResult.info.keyShare` is another valid key (a party in the middle's)
+   * while the digest and the session cipher use the real secret, so a correct client's check fails.
    */
   oauth2TamperKeyShare?: boolean;
 }

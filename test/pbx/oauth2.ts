@@ -49,11 +49,14 @@ export function keyExchange(clientShare: unknown): KeyExchange | undefined {
   }
 }
 
-/** One byte of the share changed (`options.oauth2TamperKeyShare`): the client derives another (or no) secret. */
-export function tamperKeyShare(keyShare: string): string {
-  const b = Buffer.from(keyShare, 'hex');
-  b[b.length - 1] = (b[b.length - 1] ?? 0) ^ 0x01;
-  return b.toString('hex');
+/**
+ * `options.oauth2TamperKeyShare`: the share in LoginResult is replaced by someone else's valid
+ * P-256 key, as a party in the middle would send its own. The PBX's digest and session cipher
+ * still use the real secret, so a client derives another secret and its digest check fails (a
+ * changed byte would instead leave the curve, and the client would stop before the digest).
+ */
+export function tamperKeyShare(): string {
+  return createECDH('prime256v1').generateKeys().subarray(1).toString('hex');
 }
 
 /**
@@ -250,7 +253,7 @@ export class OAuth2SignIns {
       ok: true,
       sip: user.sip,
       proof: { username: user.sip, secret: p.kex.secret, nonce: p.nonce, challenge: p.challenge },
-      keyShare: this.hooks.config().options?.oauth2TamperKeyShare ? tamperKeyShare(p.kex.keyShare) : p.kex.keyShare,
+      keyShare: this.hooks.config().options?.oauth2TamperKeyShare ? tamperKeyShare() : p.kex.keyShare,
       userAgent: p.userAgent,
     });
     page(res, 200, refused === undefined ? 'Signed in. You can close this window.' : `Sign-in failed: ${refused}.`);
