@@ -5,11 +5,15 @@
  *
  *   npm run doctor -- --pbx <url|host> --user <name> [--app <name> --challenge <c>]
  *                     [--trust-fingerprint <sha256>] [--timeout <ms>] [--verbose]
+ *   npm run doctor -- --pbx <url|host> --method oauth2 [--sign-in-timeout <ms>] [...]
  *
- * The password comes from MYAPPS_PASSWORD or a prompt that does not echo. Nothing is stored.
+ * The password comes from MYAPPS_PASSWORD or a prompt that does not echo. With `--method oauth2`
+ * (single sign-on) there is none: doctor prints the sign-in page's URL and waits until the sign-in
+ * in a browser ends, `--sign-in-timeout` passes (default 5 minutes) or Ctrl+C. Nothing is stored.
  * Exit codes (README.md has the table):
  *   0 ok, 2 usage, 3 unreachable or the connection was lost, 4 authentication, 5 certificate,
- *   6 forged digest, 7 app login refused, 8 app login timed out, 1 anything else.
+ *   6 forged digest, 7 app login refused, 8 app login timed out, 4 also for a sign-in that failed,
+ *   was cancelled (Ctrl+C) or timed out, 1 anything else.
  * Whatever fails, the last line on stdout is `{"step":"error","reason":…,"message":…}` and
  * stderr gets one plain sentence: never a stack trace (bin/doctor.ts catches the unexpected).
  */
@@ -24,7 +28,11 @@ import { readPassword } from './password.js';
 
 const usage = `usage: npm run doctor -- --pbx <url|host> --user <name> [--app <name> --challenge <challenge>]
                      [--trust-fingerprint <sha256>] [--timeout <ms>] [--verbose]
-password: MYAPPS_PASSWORD, or typed at the prompt (not echoed)`;
+       npm run doctor -- --pbx <url|host> --method oauth2 [--sign-in-timeout <ms>] [same options]
+password: MYAPPS_PASSWORD, or typed at the prompt (not echoed); none for --method oauth2 (sign in in a browser)`;
+
+/** How long doctor waits for a single sign-on in the browser, unless --sign-in-timeout says otherwise. */
+const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
 export type DoctorReason = SessionErrorReason | 'app-login' | 'app-login-timeout' | 'usage';
 
@@ -39,6 +47,7 @@ export const exitCodes: Readonly<Partial<Record<DoctorReason, number>>> = {
   // The PBX is not reachable until the proxy has credentials (in HTTPS_PROXY: http://user:password@host:port).
   'proxy-auth-required': 3,
   'forged-digest': 6,
+  'sign-in-failed': 4,
   'app-login': 7,
   'app-login-timeout': 8,
 };
@@ -55,13 +64,18 @@ function failure(out: Out, reason: DoctorReason, message: string, extra: Record<
 export async function doctor(argv: readonly string[], out: Out, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let options;
   try {
-    options = parseOptions(argv, { pbx: 'string', user: 'string', app: 'string', challenge: 'string', 'trust-fingerprint': 'string', timeout: 'string', verbose: 'boolean', help: 'boolean' });
+    options = parseOptions(argv, { pbx: 'string', user: 'string', method: 'string', 'sign-in-timeout': 'string', app: 'string', challenge: 'string', 'trust-fingerprint': 'string', timeout: 'string', verbose: 'boolean', help: 'boolean' });
     if (options.help) {
       process.stderr.write(usage + '\n');
       return 0;
     }
     if (!options.pbx) throw new UsageError('--pbx is required');
-    if (!options.user) throw new UsageError('--user is required');
+    if (options.method !== undefined && options.method !== 'digest' && options.method !== 'oauth2') throw new UsageError('--method must be digest or oauth2');
+    // Single sign-on: the user is whoever signs in at the identity provider.
+    if (options.method === 'oauth2' && options.user !== undefined) throw new UsageError('--user does not go with --method oauth2 (the identity provider says who signs in)');
+    if (options.method !== 'oauth2' && options['sign-in-timeout'] !== undefined) throw new UsageError('--sign-in-timeout goes with --method oauth2');
+    if (options.method !== 'oauth2' && !options.user) throw new UsageError('--user is required');
+    if (options['sign-in-timeout'] !== undefined && !/^\d+$/.test(options['sign-in-timeout'])) throw new UsageError('--sign-in-timeout must be a number of milliseconds');
     if ((options.app === undefined) !== (options.challenge === undefined)) throw new UsageError('--app and --challenge go together');
     if (options['trust-fingerprint']) normalizeFingerprint(options['trust-fingerprint']);
     if (options.timeout !== undefined && !/^\d+$/.test(options.timeout)) throw new UsageError('--timeout must be a number of milliseconds');
@@ -71,7 +85,8 @@ export async function doctor(argv: readonly string[], out: Out, env: NodeJS.Proc
     return exitCodes.usage!;
   }
   const timeoutMs = Number(options.timeout ?? 15_000);
-  const password = env.MYAPPS_PASSWORD ?? (await readPassword(`Password for ${options.user}: `));
+  const sso = options.method === 'oauth2';
+  const password = sso ? '' : (env.MYAPPS_PASSWORD ?? (await readPassword(`Password for ${options.user}: `)));
   if (password === undefined) {
     out({ step: 'error', reason: 'usage', message: 'no password: set MYAPPS_PASSWORD or type it at the prompt' });
     process.stderr.write('\ndoctor: no password: set MYAPPS_PASSWORD or type it at the prompt\n');
@@ -89,6 +104,8 @@ export async function doctor(argv: readonly string[], out: Out, env: NodeJS.Proc
     trustedFingerprints: options['trust-fingerprint'] ? [options['trust-fingerprint']] : [],
     log: options.verbose ? stderrLogger('debug') : silentLogger,
     loginTimeoutMs: timeoutMs,
+    // The wait for the sign-in in the browser (and for a 2FA approval after it).
+    authorizeTimeoutMs: Number(options['sign-in-timeout'] ?? DEFAULT_SIGN_IN_TIMEOUT_MS),
     requestTimeoutMs: timeoutMs,
     connectTimeoutMs: timeoutMs,
   });
@@ -99,12 +116,26 @@ export async function doctor(argv: readonly string[], out: Out, env: NodeJS.Proc
     }
     if (s.kind === 'authenticating') out({ step: 'authenticate', type: s.type, url: s.url });
     if (s.kind === 'awaiting-2fa') out({ step: 'authorize', code: s.code, message: 'Approve this login on another device of yours (Account security).' });
+    if (s.kind === 'awaiting-sign-in') {
+      out({ step: 'sign-in', url: s.signInUrl, message: 'Open this page in a browser and sign in; doctor waits (Ctrl+C cancels).' });
+      process.stderr.write(`Sign in here: ${s.signInUrl}\n`);
+    }
   });
+  // What the PBX offers, for a sign-in that it may not (the password path keeps its steps as they were).
+  if (sso) session.on('loginMethods', (m) => out({ step: 'login-methods', digest: m.digest, oauth2: m.oauth2, ...(m.oauth2Name && { oauth2Name: m.oauth2Name }) }));
+  // Ctrl+C while waiting for the sign-in: the attempt is closed and reported like any failure.
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    session.close();
+  };
+  if (sso) process.once('SIGINT', onInterrupt);
   session.on('protocolError', (e) => out({ step: 'warning', message: `dropped a malformed frame from the PBX: ${e.error}` }));
   const appsDone = session.next('apps');
 
   try {
-    const state = await session.login({ username: options.user, password });
+    const state = await session.login(sso ? { method: 'oauth2' } : { username: options.user, password });
+    if (interrupted) return failure(out, 'sign-in-failed', 'The sign-in was cancelled (Ctrl+C).');
     if (state.kind !== 'logged-in') {
       const failed = state.kind === 'error' ? state : { reason: 'unreachable' as const, message: `The PBX could not be reached (${state.kind}).` };
       if (failed.reason === 'proxy-auth-required') {
@@ -143,6 +174,7 @@ export async function doctor(argv: readonly string[], out: Out, env: NodeJS.Proc
   } catch (e) {
     return failure(out, 'internal', e instanceof Error ? e.message : String(e));
   } finally {
+    process.off('SIGINT', onInterrupt);
     session.close();
   }
 }
