@@ -119,12 +119,34 @@ test('developer mode: the app’s getLogin and its Login (redacted), an API roun
   expect(text).not.toContain(login!.digest);
   expect(text).not.toContain(login!.key);
 
+  // Pause holds new rows back (the core still records), Resume shows them.
+  await panel.getByRole('button', { name: 'Pause' }).click();
+  await send(consumer, { mt: 'getLogin', app: 'probe', challenge: 'while-paused' });
+  await expect.poll(async () => (await received(consumer, 'Login')).length).toBe(2);
+  await expect(panel.getByRole('button', { name: /^Resume \([1-9]\d* new\)$/ })).toBeVisible();
+  await expect(rows.filter({ hasText: 'getLogin' })).toHaveCount(1);
+  await panel.getByRole('button', { name: /^Resume/ }).click();
+  await expect(rows.filter({ hasText: 'getLogin' })).toHaveCount(2);
+
+  // Copy one message: its JSON, redacted as shown.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await rows.filter({ hasText: 'myApps → probe' }).filter({ hasText: /Login/ }).filter({ hasNotText: 'getLogin' }).first().getByRole('button').click();
+  await panel.getByRole('button', { name: 'Copy' }).click();
+  await expect(panel.getByRole('button', { name: 'Copied' })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(JSON.parse(copied)).toMatchObject({ mt: 'Login', digest: '[redacted]', key: '[redacted]' });
+
+  // Clear empties the panel and what the core kept.
+  await panel.getByRole('button', { name: 'Clear' }).click();
+  await expect(panel.getByText('No messages yet.')).toBeVisible();
+  await expect.poll(() => world.core.inspectorHeld().entries).toBe(0);
+
   // Closed: the core stops recording.
   await panel.getByRole('button', { name: 'Close inspector' }).click();
   await expect(panel).toHaveCount(0);
   const held = world.core.inspectorHeld();
   await send(consumer, { mt: 'getLogin', app: 'probe', challenge: 'after-close' });
-  await expect.poll(async () => (await received(consumer, 'Login')).length).toBe(2);
+  await expect.poll(async () => (await received(consumer, 'Login')).length).toBe(3);
   expect(world.core.inspectorHeld()).toEqual(held);
 });
 
