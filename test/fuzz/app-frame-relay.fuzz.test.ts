@@ -27,6 +27,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppFrameHello, type AppFrameHost, type AppFrameLink, type AppFrameParse, type FromAppFrame, type ToAppFrame, appFrameBridgePath, batchAppFrames, maxAppFrameBytes, maxAppMessageBytes, maxFailureReasonBytes, decodeToAppFrames, parseAppFrame, splitAppFrames } from '../../main/core/bridge/app-frame.js';
 import { ipcChannels } from '../../main/core/bridge/channels.js';
+import { consoleLevels } from '../../main/core/bridge/console-lines.js';
 import type { Snapshot } from '../../main/core/bridge/views.js';
 import { ClientCore } from '../../main/core/client/client.js';
 import type { LogLevel } from '../../main/core/common/log.js';
@@ -55,16 +56,19 @@ const appText = fc.oneof(
 /** A frame as an object: the contract's kinds and others, members of any type, hostile extras. */
 const frameObject: fc.Arbitrary<Record<string, unknown>> = fc
   .record({
-    kind: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('message', 'loaded', 'failed', 'hello', 'handover', 'traffic') }, { weight: 1, arbitrary: fc.oneof(fc.constantFrom(...prototypeKeys), hostileString, jsonValue(1)) }),
+    kind: fc.oneof({ weight: 6, arbitrary: fc.constantFrom('message', 'loaded', 'failed', 'hello', 'handover', 'traffic', 'console') }, { weight: 1, arbitrary: fc.oneof(fc.constantFrom(...prototypeKeys), hostileString, jsonValue(1)) }),
     text: fc.oneof({ weight: 5, arbitrary: appText }, { weight: 1, arbitrary: jsonValue(2) }),
     reason: fc.oneof(hostileString, jsonValue(1)),
     // The direct API path's frames (api-direct.ts): a channel id (valid or not) and traffic counts.
     channel: fc.oneof(fc.constantFrom('0123456789abcdef01234567', 'Z', '', '__proto__'), hostileString, jsonValue(1)),
     sent: fc.oneof(fc.nat(), fc.constantFrom(-1, 1.5, Number.MAX_SAFE_INTEGER + 2), jsonValue(1)),
+    // Console lines (console-lines.ts): a level (valid or not) and, sometimes, where it was written.
+    level: fc.oneof(fc.constantFrom('debug', 'log', 'info', 'warn', 'error', 'warning', '__proto__'), hostileString, jsonValue(1)),
+    source: fc.option(fc.oneof(hostileString, jsonValue(1)), { nil: undefined }),
     extra: fc.array(fc.tuple(fc.oneof(fc.constantFrom('viewId', 'app', 'view', '__proto__', 'constructor'), hostileKey), jsonValue(2)), { maxLength: 2 }),
   })
-  .map(({ kind, text, reason, channel, sent, extra }) =>
-    JSON.parse(withMembers(JSON.stringify({ kind, text, reason, channel, sent, received: sent }), extra.filter(([k]) => !['kind', 'text', 'reason', 'channel', 'sent', 'received'].includes(k)))) as Record<string, unknown>,
+  .map(({ kind, text, reason, channel, sent, level, source, extra }) =>
+    JSON.parse(withMembers(JSON.stringify({ kind, text, reason, channel, sent, received: sent, level, source }), extra.filter(([k]) => !['kind', 'text', 'reason', 'channel', 'sent', 'received', 'level', 'source'].includes(k)))) as Record<string, unknown>,
   );
 
 /** A frame in the wire format's short form: `m` + the app's text. */
@@ -168,8 +172,14 @@ describe('parseAppFrame: any value gets a verdict', () => {
         }
         expect(typeof input).toBe('string');
         const f = r.frame;
-        const fields: Record<string, string[]> = { message: ['kind', 'text'], loaded: ['kind'], failed: ['kind', 'reason'], hello: ['kind'], handover: ['kind', 'channel'], traffic: ['kind', 'channel', 'sent', 'received'] };
-        expect(Object.keys(f).sort()).toEqual(fields[f.kind]!.slice().sort());
+        const fields: Record<string, string[]> = { message: ['kind', 'text'], loaded: ['kind'], failed: ['kind', 'reason'], hello: ['kind'], handover: ['kind', 'channel'], traffic: ['kind', 'channel', 'sent', 'received'], console: ['kind', 'level', 'text'] };
+        // A console line's `source` is optional: a short string when it is there.
+        expect(Object.keys(f).filter((k) => !(f.kind === 'console' && k === 'source')).sort()).toEqual(fields[f.kind]!.slice().sort());
+        if (f.kind === 'console') {
+          expect(consoleLevels).toContain(f.level);
+          expect(typeof f.text).toBe('string');
+          if (f.source !== undefined) expect(typeof f.source).toBe('string');
+        }
         if (f.kind === 'hello') expect(hello).toBe(true);
         if (f.kind === 'message') expect(typeof f.text).toBe('string');
         if (f.kind === 'failed') expect(typeof f.reason).toBe('string');
