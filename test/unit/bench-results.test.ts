@@ -42,6 +42,6 @@ describe('bench results', () => {
     const spread = markdown({ ...results, figures: { tilesRender: figure({ value: 96, unit: 'ms', runs: [80, 96, 140], note: '2000 apps' }, [{ kind: 'max', value: 100, of: 'value', text: '< 100 ms' }]) } });
     expect(spread).toContain('- Tiles: login click to visible tiles painted (script + style + layout): 2000 apps; runs from 80.0 to 140 ms');
     expect(md).toContain('| Reconnect after a PBX restart | not measured |');
-    expect(md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Figure'))).toHaveLength(6);
+    expect(md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Figure'))).toHaveLength(8);
   });
 });
