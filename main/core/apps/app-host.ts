@@ -9,7 +9,7 @@ import { LimitLog } from '../common/rate-limit.js';
 import type { AppFrameLink, FromAppFrame, ToAppFrame } from '../bridge/app-frame.js';
 import type { AppPermission, PopOutBounds, RunningApp } from '../bridge/views.js';
 import type { AppGetLoginAnswer } from '../pbx/session.js';
-import type { ApiChannelChange } from '../bridge/api-direct.js';
+import { jsonObjectFields, type ApiChannelChange } from '../bridge/api-direct.js';
 import type { Shortcut } from '../bridge/shortcuts.js';
 import { ClientApiBroker, type BuiltInProvider } from './api-broker.js';
 import { ApiGrants } from './api-grants.js';
@@ -24,7 +24,6 @@ import { PopOuts, type PopOutMode } from './pop-out.js';
 import type { ProviderCandidate } from './provider-choice.js';
 import { wakeTarget, type WakeRequest } from './wake.js';
 import type { InspectorRecord, InspectorTapRef } from '../inspector/inspector.js';
-import { jsonNestsDeeperThan } from '../protocol/validate.js';
 
 export interface AppHostDeps {
   catalog(): Catalog | undefined;
@@ -801,16 +800,8 @@ export class AppHost extends Emitter<AppHostEvents> {
 
 /** The fields of a direct-path message that say whose it is; undefined when it is not a JSON object. */
 function directMessage(text: string): { mt: unknown; api: unknown; consumer: unknown; provider: unknown } | undefined {
-  if (jsonNestsDeeperThan(text)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const field = (name: string): unknown => (Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined);
-  return { mt: field('mt'), api: field('api'), consumer: field('consumer'), provider: field('provider') };
+  const field = jsonObjectFields(text);
+  return field && { mt: field('mt'), api: field('api'), consumer: field('consumer'), provider: field('provider') };
 }
 
 /** A value from an app as text: strings as they are, anything else as JSON (String() throws on `{"toString":1}`). */

@@ -62,15 +62,8 @@ export type AppApiMessage =
 export function readAppApiMessage(text: string): AppApiMessage | undefined {
   const request = text.includes('"ApiRequest"');
   if (!request && !text.includes('"ApiResult"')) return undefined;
-  if (jsonNestsDeeperThan(text)) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const field = (name: string): unknown => (Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined);
+  const field = jsonObjectFields(text);
+  if (!field) return undefined;
   const api = field('api');
   if (typeof api !== 'string') return undefined;
   const rawSrc = field('src');
@@ -92,6 +85,23 @@ export function readAppApiMessage(text: string): AppApiMessage | undefined {
     return { mt, api, consumer, src, msg };
   }
   return undefined;
+}
+
+/**
+ * The own fields of the JSON object in `text` (read with `field(name)`), or undefined when it is
+ * not one — or nests deeper than any valid message, which is not even parsed.
+ */
+export function jsonObjectFields(text: string): ((name: string) => unknown) | undefined {
+  if (jsonNestsDeeperThan(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const object = value as Record<string, unknown>;
+  return (name) => (Object.hasOwn(object, name) ? object[name] : undefined);
 }
 
 /** The string the provider app gets, exactly as the core's broker builds it (`deliver`). */
