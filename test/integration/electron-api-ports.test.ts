@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ipcChannels } from '../../main/core/bridge/channels.js';
 import { SHELL_ORIGIN } from '../../main/electron/navigation.js';
 import { PbxEmulator } from '../pbx/index.js';
-import { type IpcSender, type MainProcess, appFrameSent, appPosted, bootMain, ensureAppBuilt } from '../support/electron-stand-in/harness.js';
+import { type IpcSender, type MainProcess, appFrameSent, appPosted, appViewPage, bootMain, ensureAppBuilt, nextAppView } from '../support/electron-stand-in/harness.js';
 import { sessionTestConfig } from '../support/session-config.js';
 
 const BUILD_TIMEOUT_MS = 120_000;
@@ -37,21 +37,8 @@ describe('Electron: direct Client API channels', () => {
   });
 
   /** The app view's page: says hello, then speaks for its app. */
-  async function page(webContentsId: number) {
-    const load = await main.waitFor('webContents.loadURL', (l) => l.webContentsId === webContentsId);
-    const sender: IpcSender = { webContentsId, frame: { url: load.url, isMainFrame: true } };
-    const up = (frame: object) => main.sendIpc(ipcChannels.appFrameUp, sender, JSON.stringify(frame));
-    await up({ kind: 'hello' });
-    await appFrameSent(main, webContentsId);
-    const app = (msg: object) => up({ kind: 'message', text: JSON.stringify(msg) });
-    await app({ mt: 'Alive' });
-    return { app, up };
-  }
-  const viewCreated = async (known: Set<number>) => {
-    const v = await main.waitFor('view.created', (c) => c.viewClass === 'WebContentsView' && !known.has(c.webContentsId!), 10_000);
-    known.add(v.webContentsId!);
-    return v.webContentsId!;
-  };
+  const page = (webContentsId: number) => appViewPage(main, webContentsId);
+  const viewCreated = (known: Set<number>) => nextAppView(main, known);
 
   it('a grant posts one port of a new MessageChannelMain to each of the two views; a revoke tells both it is closed', async () => {
     const known = new Set<number>();

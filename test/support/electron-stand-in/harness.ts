@@ -836,6 +836,31 @@ export async function appFrameSent(main: MainProcess, webContentsId: number, pre
   return { frame: matching(record.args)!, seq: record.seq };
 }
 
+/**
+ * The app-frame page of the view `webContentsId`, played over IPC as the real page speaks: it says
+ * hello once its URL is loaded, takes its first frame from the core, and its app says Alive.
+ * `up` sends a frame; `app` sends an app's message.
+ */
+export async function appViewPage(main: MainProcess, webContentsId: number): Promise<{ up(frame: object): Promise<void>; app(msg: object): Promise<void> }> {
+  const load = await main.waitFor('webContents.loadURL', (l) => l.webContentsId === webContentsId);
+  const sender: IpcSender = { webContentsId, frame: { url: load.url, isMainFrame: true } };
+  const up = async (frame: object) => {
+    await main.sendIpc(ipcChannels.appFrameUp, sender, JSON.stringify(frame));
+  };
+  await up({ kind: 'hello' });
+  await appFrameSent(main, webContentsId);
+  const app = (msg: object) => up({ kind: 'message', text: JSON.stringify(msg) });
+  await app({ mt: 'Alive' });
+  return { app, up };
+}
+
+/** The web contents id of the next app view (`WebContentsView`) created that is not in `known`; added to it. */
+export async function nextAppView(main: MainProcess, known: Set<number>): Promise<number> {
+  const v = await main.waitFor('view.created', (c) => c.viewClass === 'WebContentsView' && !known.has(c.webContentsId!), 10_000);
+  known.add(v.webContentsId!);
+  return v.webContentsId!;
+}
+
 /** The first message the core posted to the app in the view of `webContentsId` that matches `pred` (parsed). */
 export async function appPosted(main: MainProcess, webContentsId: number, pred: (msg: Record<string, unknown>) => boolean, options: { after?: number; timeoutMs?: number } = {}): Promise<Record<string, unknown>> {
   const parse = (f: ToAppFrame): Record<string, unknown> | undefined => {
