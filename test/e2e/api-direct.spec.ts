@@ -7,7 +7,7 @@
  */
 import type { Frame, Page, WebSocket } from '@playwright/test';
 import { allApps, expect, logIn, test, type World } from './fixtures.js';
-import { AppServer, appsConfig } from './probe-apps.js';
+import { AppServer, answerEveryRequest, appsConfig, probeFrame } from './probe-apps.js';
 
 const API = 'com.innovaphone.search';
 
@@ -35,11 +35,7 @@ function watchSockets(page: Page): Map<string, string[]> {
   return sent;
 }
 
-async function appFrame(page: Page, name: string): Promise<Frame> {
-  const pattern = new RegExp(`/apps/${name}/probe\\.htm`);
-  await expect.poll(() => page.frames().some((f) => pattern.test(f.url()))).toBe(true);
-  return page.frames().find((f) => pattern.test(f.url()))!;
-}
+const appFrame = probeFrame;
 
 type Probe = { send(m: unknown): void; received: Record<string, unknown>[] };
 
@@ -53,13 +49,7 @@ async function start(page: Page, world: World) {
   const consumer = await appFrame(page, 'probe');
   await consumer.evaluate((api) => (window as unknown as Probe).send({ mt: 'ConsumeApi', api }), API);
   const provider = await appFrame(page, 'search');
-  await provider.evaluate(() => {
-    const w = window as unknown as Probe;
-    addEventListener('message', (e) => {
-      const m = JSON.parse(e.data as string) as { mt: string; api: string; consumer: string; src: string; msg: unknown };
-      if (m.mt === 'ApiRequest') w.send({ mt: 'ApiResult', api: m.api, consumer: m.consumer, src: m.src, msg: { echo: m.msg } });
-    });
-  });
+  await answerEveryRequest(provider);
   await expect.poll(() => world.core.snapshot().runningApps.find((a) => a.name === 'search')?.state).toBe('alive');
   const view = (name: string) => world.core.snapshot().runningApps.find((a) => a.name === name)!.viewId;
   return { sockets, consumer, provider, view };

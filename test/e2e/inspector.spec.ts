@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Frame, Page } from '@playwright/test';
 import type { InspectorEntry } from '../../main/core/inspector/entries.js';
 import { allApps, expect, logIn, test, type World } from './fixtures.js';
-import { AppServer, appsConfig } from './probe-apps.js';
+import { AppServer, answerEveryRequest, appsConfig, probeFrame } from './probe-apps.js';
 
 const API = 'com.innovaphone.search';
 
@@ -24,11 +24,7 @@ test.afterEach(async () => {
 
 type Probe = { send(m: unknown): void; received: Record<string, unknown>[] };
 
-async function appFrame(page: Page, name: string): Promise<Frame> {
-  const pattern = new RegExp(`/apps/${name}/probe\\.htm`);
-  await expect.poll(() => page.frames().some((f) => pattern.test(f.url()))).toBe(true);
-  return page.frames().find((f) => pattern.test(f.url()))!;
-}
+const appFrame = probeFrame;
 
 const send = (f: Frame, m: object) => f.evaluate((msg) => (window as unknown as Probe).send(msg), m);
 const received = (f: Frame, mt: string) => f.evaluate((m) => (window as unknown as Probe).received.filter((r) => r.mt === m), mt);
@@ -67,13 +63,7 @@ test('developer mode: the app’s getLogin and its Login (redacted), an API roun
   // A round trip: the first request through the core (which then grants the pair a channel), later ones direct.
   await send(consumer, { mt: 'ConsumeApi', api: API });
   const provider = await appFrame(page, 'search');
-  await provider.evaluate(() => {
-    const w = window as unknown as Probe;
-    addEventListener('message', (e) => {
-      const m = JSON.parse(e.data as string) as { mt: string; api: string; consumer: string; src: string; msg: unknown };
-      if (m.mt === 'ApiRequest') w.send({ mt: 'ApiResult', api: m.api, consumer: m.consumer, src: m.src, msg: { echo: m.msg } });
-    });
-  });
+  await answerEveryRequest(provider);
   await expect.poll(() => world.core.snapshot().runningApps.find((a) => a.name === 'search')?.state).toBe('alive');
   await send(consumer, { mt: 'ApiRequest', api: API, provider: 'search', src: 'via-core', msg: { n: 1 } });
   await expect.poll(async () => (await received(consumer, 'ApiResult')).length).toBe(1);

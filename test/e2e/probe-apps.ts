@@ -3,6 +3,7 @@
  * server) that say Alive, count clicks, record every string they are posted, contain a nested
  * frame, and report what their permissions policy allows them.
  */
+import { expect, type Frame, type Page } from '@playwright/test';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EmulatorConfig } from '../pbx/index.js';
@@ -67,6 +68,24 @@ export class AppServer {
     this.server.closeAllConnections();
     await new Promise((r) => this.server.close(r));
   }
+}
+
+/** The probe page of the app `name` (`/apps/<name>/probe.htm`, inside its app-frame page), once it exists. */
+export async function probeFrame(page: Page, name: string): Promise<Frame> {
+  const pattern = new RegExp(`/apps/${name}/probe\\.htm`);
+  await expect.poll(() => page.frames().some((f) => pattern.test(f.url()))).toBe(true);
+  return page.frames().find((f) => pattern.test(f.url()))!;
+}
+
+/** The probe app in `frame` answers every `ApiRequest` it is posted with an `ApiResult` echoing its `msg`. */
+export async function answerEveryRequest(frame: Frame): Promise<void> {
+  await frame.evaluate(() => {
+    const w = window as unknown as { send(m: unknown): void };
+    addEventListener('message', (e) => {
+      const m = JSON.parse(e.data as string) as { mt: string; api: string; consumer: string; src: string; msg: unknown };
+      if (m.mt === 'ApiRequest') w.send({ mt: 'ApiResult', api: m.api, consumer: m.consumer, src: m.src, msg: { echo: m.msg } });
+    });
+  });
 }
 
 export function appsConfig(base: string): EmulatorConfig {
