@@ -29,6 +29,16 @@ const appFrame = probeFrame;
 const send = (f: Frame, m: object) => f.evaluate((msg) => (window as unknown as Probe).send(msg), m);
 const received = (f: Frame, mt: string) => f.evaluate((m) => (window as unknown as Probe).received.filter((r) => r.mt === m), mt);
 
+/** Every frame the app-frame pages sent to the core over their sockets. */
+function watchPageFrames(page: Page): string[] {
+  const sent: string[] = [];
+  page.on('websocket', (ws) => {
+    if (!new URL(ws.url()).pathname.endsWith('/app-bridge')) return;
+    ws.on('framesent', (f) => sent.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('utf8')));
+  });
+  return sent;
+}
+
 async function start(page: Page, world: World) {
   await world.start({ config: appsConfig(apps.base) });
   expect(await world.core.handle({ type: 'updateSettings', patch: { developerMode: true } })).toMatchObject({ ok: true });
@@ -39,6 +49,7 @@ async function start(page: Page, world: World) {
 }
 
 test('developer mode: the app’s getLogin and its Login (redacted), an API round trip through the core and direct, filters, export as JSON lines', async ({ page, world }) => {
+  const pageFrames = watchPageFrames(page);
   const consumer = await start(page, world);
   await page.getByRole('button', { name: 'Inspect messages' }).click();
   const panel = page.getByRole('complementary', { name: 'Message inspector' });
@@ -138,6 +149,13 @@ test('developer mode: the app’s getLogin and its Login (redacted), an API roun
   await send(consumer, { mt: 'getLogin', app: 'probe', challenge: 'after-close' });
   await expect.poll(async () => (await received(consumer, 'Login')).length).toBe(3);
   expect(world.core.inspectorHeld()).toEqual(held);
+  // The pages stop copying direct messages: one that went direct while open was copied (the provider's page reported it)…
+  expect(pageFrames.some((f) => f.includes('"inspected"') && f.includes('direct-1'))).toBe(true);
+  // …one after closing is answered as before, and no page reports it.
+  const results = (await received(consumer, 'ApiResult')).length;
+  await send(consumer, { mt: 'ApiRequest', api: API, provider: 'search', src: 'direct-after-close', msg: {} });
+  await expect.poll(async () => (await received(consumer, 'ApiResult')).length).toBe(results + 1);
+  expect(pageFrames.filter((f) => f.includes('direct-after-close'))).toEqual([]);
 });
 
 test('without developer mode there is no way in, and the core refuses', async ({ page, world }) => {
