@@ -169,3 +169,20 @@ test('without developer mode there is no way in, and the core refuses', async ({
   await expect(page.getByRole('button', { name: 'Inspect messages' })).toHaveCount(0);
   expect(await world.core.handle({ type: 'inspectorOpen', panel: 'x' })).toEqual({ ok: false, error: 'The message inspector needs developer mode: turn it on in Settings.' });
 });
+
+test('Settings → Developers opens the inspector for all apps, once developer mode is on', async ({ page, world }) => {
+  await world.start({ config: appsConfig(apps.base) });
+  await world.open();
+  await logIn(page, world);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  const open = page.getByRole('button', { name: 'Open the message inspector' });
+  await expect(open).toHaveCount(0);
+  await page.getByRole('switch', { name: 'Developer mode' }).check();
+  await open.click();
+  const panel = page.getByRole('complementary', { name: 'Message inspector' });
+  await expect(panel.getByLabel('App')).toHaveValue('');
+  // All apps: an app opened now shows up in it (the panel stays open on another screen).
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Home' }).click();
+  await allApps(page).getByRole('button', { name: 'Probe', exact: true }).click();
+  await expect(panel.getByRole('list', { name: 'Messages' }).getByRole('button').filter({ hasText: 'probe → myApps' }).first()).toBeVisible();
+});
