@@ -11,6 +11,7 @@ import type { Frame, Page } from '@playwright/test';
 import type { InspectorEntry } from '../../main/core/inspector/entries.js';
 import { allApps, expect, logIn, test, type World } from './fixtures.js';
 import { AppServer, answerEveryRequest, appsConfig, probeFrame } from './probe-apps.js';
+import { sampleAppObject, startWithSampleApps } from './sample-services.js';
 
 const API = 'com.innovaphone.search';
 
@@ -185,4 +186,35 @@ test('Settings → Developers opens the inspector for all apps, once developer m
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Home' }).click();
   await allApps(page).getByRole('button', { name: 'Probe', exact: true }).click();
   await expect(panel.getByRole('list', { name: 'Messages' }).getByRole('button').filter({ hasText: 'probe → myApps' }).first()).toBeVisible();
+});
+
+test('the apps’ console in the panel: the Console sample’s lines, hidden when only messages are shown, narrowed to one level', async ({ page, world }) => {
+  const sample = await startWithSampleApps(world, page, {
+    domain: 'example.com',
+    pbx: 'master',
+    users: [{ sip: 'alice', password: 'Secret123!', dn: 'Alice Example', apps: ['echo', 'console'] }],
+    appObjects: [sampleAppObject('echo', 'Echo'), sampleAppObject('console', 'Console')],
+  });
+  try {
+    expect(await world.core.handle({ type: 'updateSettings', patch: { developerMode: true } })).toMatchObject({ ok: true });
+    await allApps(page).getByRole('button', { name: 'Console' }).click();
+    const app = page.frameLocator('iframe[title="Console"]').frameLocator('iframe[title="Console"]');
+    await expect(app.getByText('Capture: posted')).toBeVisible();
+    await page.getByRole('button', { name: 'Inspect messages' }).click();
+    const panel = page.getByRole('complementary', { name: 'Message inspector' });
+    const rows = panel.getByRole('list', { name: 'Messages' }).getByRole('listitem');
+    await app.getByRole('button', { name: 'Log again' }).click();
+    await expect(rows.filter({ hasText: 'console.warn Console sample warn round 2' })).toHaveCount(1);
+    await expect(rows.filter({ hasText: 'round 2' })).toHaveCount(6);
+    await panel.getByLabel('Show').selectOption('message');
+    await expect(rows.filter({ hasText: 'round 2' })).toHaveCount(0);
+    await panel.getByLabel('Show').selectOption('console');
+    await expect(rows.filter({ hasText: 'round 2' })).toHaveCount(6);
+    await panel.getByLabel('Console level').selectOption('warn');
+    await expect(rows).toHaveCount(1);
+    await rows.getByRole('button').click();
+    await expect(panel.getByRole('region', { name: 'Selected message' }).locator('pre')).toContainText('Console sample warn round 2');
+  } finally {
+    await sample.close();
+  }
 });
