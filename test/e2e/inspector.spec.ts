@@ -186,6 +186,10 @@ test('Settings → Developers opens the inspector for all apps, once developer m
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Home' }).click();
   await allApps(page).getByRole('button', { name: 'Probe', exact: true }).click();
   await expect(panel.getByRole('list', { name: 'Messages' }).getByRole('button').filter({ hasText: 'probe → myApps' }).first()).toBeVisible();
+  // The app's own button while the panel is open: the same panel, now for that app.
+  await page.getByRole('button', { name: 'Inspect messages' }).click();
+  await expect(panel.getByLabel('App')).toHaveValue('probe');
+  await expect(panel).toHaveCount(1);
 });
 
 test('the apps’ console in the panel: the Console sample’s lines, hidden when only messages are shown, narrowed to one level', async ({ page, world }) => {

@@ -5,7 +5,7 @@
  * cleared, one message copied, the session exported as JSON lines. Only the newest rows that
  * match are rendered (a flood must not stall the page); the full message shows on selection.
  */
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import type { ConsoleLevel, InspectorEntry } from '../../../main/core/bridge/inspector.js';
 import { ErrorAlert } from '../components/ErrorAlert.js';
 import { useI18n, type MessageKey } from '../i18n.js';
@@ -33,6 +33,8 @@ export function InspectorPanel() {
   const stopped = useInspector((s) => s.stopped);
   const [filter, setFilter] = useState<InspectorFilter>({ app: forApp ?? '', api: '', mt: '', kind: 'all', level: '' });
   const [selected, setSelected] = useState<number | undefined>(undefined);
+  // Opened again for another app (or for all) while open: the app filter follows.
+  useEffect(() => setFilter((f) => ({ ...f, app: forApp ?? '' })), [forApp]);
   const [copied, setCopied] = useState(false);
 
   const apps = useMemo(() => [...new Set(entries.flatMap((e) => (e.kind === 'message' && e.peer ? [e.app.name, e.peer.name] : [e.app.name])))].sort(), [entries]);
