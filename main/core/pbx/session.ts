@@ -327,14 +327,7 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     if (!this.primaryUrl) return unannouncedMethods;
     let transport: Transport;
     try {
-      transport = await Transport.connect(this.primaryUrl, {
-        trustedFingerprints: this.opts.trustedFingerprints ?? [],
-        routes: await this.routesFor(this.primaryUrl),
-        log: this.log,
-        ...(this.opts.proxyCredentials && { proxyCredentials: this.opts.proxyCredentials }),
-        ...(this.opts.lookup && { lookup: this.opts.lookup }),
-        connectTimeoutMs: Math.min(this.opts.connectTimeoutMs ?? timeoutMs, timeoutMs),
-      });
+      transport = await this.connect(this.primaryUrl, Math.min(this.opts.connectTimeoutMs ?? timeoutMs, timeoutMs));
     } catch (e) {
       this.log('info', 'login methods not asked: the PBX could not be reached', { error: String(e).slice(0, 200) });
       return unannouncedMethods;
@@ -445,15 +438,7 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     this.setState(redirectedFrom ? { kind: 'connecting', url, redirectedFrom } : { kind: 'connecting', url });
     let transport: Transport;
     try {
-      transport = await Transport.connect(url, {
-        trustedFingerprints: this.opts.trustedFingerprints ?? [],
-        routes: await this.routesFor(url),
-        log: this.log,
-        ...(this.opts.proxyCredentials && { proxyCredentials: this.opts.proxyCredentials }),
-        ...(this.opts.lookup && { lookup: this.opts.lookup }),
-        ...(this.opts.keepAlive && { keepAlive: this.opts.keepAlive }),
-        ...(this.opts.connectTimeoutMs && { connectTimeoutMs: this.opts.connectTimeoutMs }),
-      });
+      transport = await this.connect(url, this.opts.connectTimeoutMs);
     } catch (e) {
       if (secret.type === 'user') secret.password = undefined;
       if (e instanceof ConnectError && e.failure.kind === 'certificate') {
@@ -516,6 +501,19 @@ export class PbxSession extends Emitter<PbxSessionEvents> {
     this.onLoggedIn(link, url);
     link.markReady();
     return { kind: 'logged-in', link };
+  }
+
+  /** A connection to `url` with this session's trust, proxy and keep-alive. */
+  private async connect(url: string, connectTimeoutMs: number | undefined): Promise<Transport> {
+    return Transport.connect(url, {
+      trustedFingerprints: this.opts.trustedFingerprints ?? [],
+      routes: await this.routesFor(url),
+      log: this.log,
+      ...(this.opts.proxyCredentials && { proxyCredentials: this.opts.proxyCredentials }),
+      ...(this.opts.lookup && { lookup: this.opts.lookup }),
+      ...(this.opts.keepAlive && { keepAlive: this.opts.keepAlive }),
+      ...(connectTimeoutMs && { connectTimeoutMs }),
+    });
   }
 
   /** How to reach `url` (asked per connection: a redirect may lead to a PBX behind another proxy). */
