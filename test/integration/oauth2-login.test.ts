@@ -19,7 +19,7 @@ import { MemoryVault } from '../../main/core/pbx/vault.js';
 import { decryptSession, encryptSession, loginResultDigest } from '../../main/core/protocol/digest.js';
 import { createKeyPair } from '../../main/core/protocol/key-share.js';
 import { startIdentityProvider } from '../pbx/idp.js';
-import { PbxEmulator, type EmulatorConfig } from '../pbx/index.js';
+import { PbxEmulator, SessionStore, type EmulatorConfig } from '../pbx/index.js';
 import { until as untilSnapshot } from '../support/core-apps.js';
 import { IdpBrowser } from '../support/idp-browser.js';
 import { sessionTestConfig } from '../support/session-config.js';
@@ -30,13 +30,13 @@ afterEach(async () => {
 });
 
 /** The IdP knows alice (the emulator maps the subject to the user with that SIP name). */
-async function ssoPbx(change: (c: EmulatorConfig) => void = () => undefined) {
+async function ssoPbx(change: (c: EmulatorConfig) => void = () => undefined, sessions?: SessionStore) {
   const idp = await startIdentityProvider({ accounts: [{ username: 'alice', password: 'idp-secret' }] });
   cleanups.push(() => idp.close());
   const config = sessionTestConfig();
   config.oauth2 = { ...idp.pbxConfig, name: 'Contoso ID' };
   change(config);
-  const pbx = await PbxEmulator.start({ config, port: 0, tls: false });
+  const pbx = await PbxEmulator.start({ config, port: 0, tls: false, ...(sessions && { sessions }) });
   cleanups.push(() => pbx.stop());
   return { idp, pbx };
 }
@@ -95,6 +95,23 @@ describe('single sign-on through the identity provider', () => {
     const s2 = await until(again.core, loggedIn);
     expect(s2.user).toMatchObject({ sip: 'alice' });
     expect([logins('oauth2', 'user'), logins('digest', 'session')]).toEqual([1, 1]);
+  });
+
+  it('a user hosted on another PBX: the verified Redirect after the sign-in is followed and the session logs in there', async () => {
+    const sessions = new SessionStore();
+    const home = await PbxEmulator.start({ config: sessionTestConfig(), port: 0, tls: false, sessions });
+    cleanups.push(() => home.stop());
+    const { pbx } = await ssoPbx((config) => {
+      config.users = config.users.map((u) => (u.sip === 'alice' ? { ...u, redirect: { host: home.hostPort, mod: 'PBX0' } } : u));
+    }, sessions);
+    const { core: c } = await core();
+    await c.handle({ type: 'loginOAuth2', pbx: pbx.url, stayLoggedIn: true });
+    expect((await new IdpBrowser().signIn(await signInUrlOf(c), 'alice', 'idp-secret')).text).toContain('Signed in.');
+    const s = await until(c, (x) => loggedIn(x) || x.connection.kind === 'error');
+    expect(s.connection).toMatchObject({ kind: 'logged-in' });
+    expect(s.user).toMatchObject({ sip: 'alice' });
+    // The session the Redirect carried (decrypted with S) is what logged in at the home PBX.
+    expect(home.framesOf('Login').filter((f) => f.msg?.type === 'session' && f.msg?.method === 'digest')).toHaveLength(1);
   });
 
   it('a wrong password at the IdP shows its error and the PBX keeps waiting; the right one then logs in', async () => {

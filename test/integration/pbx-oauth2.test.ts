@@ -299,14 +299,15 @@ describe('PBX emulator: OAuth2 login through a real OpenID Connect provider', ()
     verifyResult(await s.next('LoginResult'), begin);
   });
 
-  it('a user hosted elsewhere gets Redirect with the key share, digest and session keyed by the ECDH secret', async () => {
+  it('a user hosted elsewhere gets Redirect with the key share, digest (U empty: the client knows no user yet) and session keyed by the ECDH secret', async () => {
     const emu = await start({ users: [{ sip: 'alice', password: 'x', apps: [], redirect: { host: 'slave1.example.com' } }] });
     const s = await connect(emu);
     const begin = await beginOAuth2(s);
     await signIn(new Browser(), begin.auth.url, 'alice', 'alice-sso');
     const r = await s.next('Redirect', undefined, WAIT);
     expect(r.info).toMatchObject({ host: 'slave1.example.com', mod: 'PBX0' });
-    const proof: Proof = { username: 'alice', secret: begin.secretFor(r.info.keyShare), nonce: begin.nonce, challenge: begin.auth.challenge };
+    const proof: Proof = { username: '', secret: begin.secretFor(r.info.keyShare), nonce: begin.nonce, challenge: begin.auth.challenge };
+    expect(r.info.user).toBeUndefined();
     expect(r.digest).toBe(redirectDigest(proof, JSON.stringify(r.info)));
     expect(decryptSession(proof, r.info.session).usr).toBe(emu.userSessions('alice')[0]?.usr);
   });

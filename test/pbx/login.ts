@@ -10,7 +10,7 @@ import { findUser, identity } from './directory.js';
 import type { FrameProblem } from './frames.js';
 import { encryptSessionField, expectedLoginResponse, loginResultDigest, redirectDigest } from './formulas.js';
 import type { LoginProof } from './formulas.js';
-import { keyExchange, oauth2DigestDomain } from './oauth2.js';
+import { keyExchange, oauth2DigestDomain, oauth2RedirectUser } from './oauth2.js';
 import type { PendingSignIn, SignInOutcome } from './oauth2.js';
 import type { Session } from './sessions.js';
 
@@ -172,9 +172,10 @@ function sessionLogin(c: Connection, username: string, nonce: string, response: 
 /** `Redirect` instead of LoginResult; the socket stays open until the client closes it. */
 function redirect(c: Connection, to: { host: string; mod?: string }, s: Session, proof: LoginProof, oauth2?: OAuth2Extras): void {
   // After OAuth2 the client needs the PBX's key share to derive S; we send it here as in LoginResult.
-  const info = { host: to.host, mod: to.mod ?? 'PBX0', session: encryptedCredentials(s, proof), ...(oauth2 ? { keyShare: oauth2.keyShare } : {}) };
+  const named = oauth2 ? oauth2RedirectUser(proof.username) : undefined;
+  const info = { host: to.host, mod: to.mod ?? 'PBX0', session: encryptedCredentials(s, proof), ...(oauth2 ? { keyShare: oauth2.keyShare } : {}), ...named?.info };
   c.phase = { kind: 'redirected' };
-  c.send({ mt: 'Redirect', info, digest: redirectDigest(proof, JSON.stringify(info)) });
+  c.send({ mt: 'Redirect', info, digest: redirectDigest(named ? { ...proof, username: named.username } : proof, JSON.stringify(info)) });
 }
 
 function encryptedCredentials(s: Session, proof: LoginProof): { usr: string; pwd: string } {

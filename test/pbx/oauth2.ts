@@ -69,6 +69,20 @@ export function oauth2DigestDomain(config: EmulatorConfig): string {
   return config.domain;
 }
 
+/**
+ * Open question (§3.8 says nothing of Redirect): a client that signed in through OAuth2 cannot
+ * know U before a LoginResult names the user, and a Redirect names no user. Reading chosen: U is
+ * empty in the digest of a Redirect after OAuth2. The other reading — the Redirect names the
+ * user in `info.user.sip` and U is that name — is `OAUTH2_REDIRECT_NAMES_USER = true`; a client
+ * that takes U from `info.user.sip ?? info.sip ?? ""` verifies both.
+ */
+export const OAUTH2_REDIRECT_NAMES_USER = false;
+
+/** U and any `info` fields of a Redirect after an OAuth2 sign-in of `sip`. */
+export function oauth2RedirectUser(sip: string): { username: string; info: { user?: { sip: string } } } {
+  return OAUTH2_REDIRECT_NAMES_USER ? { username: sip, info: { user: { sip } } } : { username: '', info: {} };
+}
+
 export interface PendingSignIn {
   readonly state: string;
   readonly conn: Connection;
