@@ -15,7 +15,8 @@ test.afterEach(async () => {
 });
 
 async function ssoWorld(world: World, userDigest = true): Promise<void> {
-  idp = await startIdentityProvider({ accounts: [{ username: 'alice', password: 'idp-secret' }] });
+  // bob needs a second device's approval (two-factor in the e2e config).
+  idp = await startIdentityProvider({ accounts: [{ username: 'alice', password: 'idp-secret' }, { username: 'bob', password: 'bob-idp-secret' }] });
   const config = e2eConfig(world.iconBase);
   config.oauth2 = { ...idp.pbxConfig, name: 'Contoso ID' };
   if (!userDigest) config.userDigest = false;
@@ -32,8 +33,8 @@ async function startSignIn(p: Page): Promise<Page> {
   return signIn;
 }
 
-async function signInAt(signIn: Page, password: string): Promise<void> {
-  await signIn.getByLabel('Username').fill('alice');
+async function signInAt(signIn: Page, password: string, username = 'alice'): Promise<void> {
+  await signIn.getByLabel('Username').fill(username);
   await signIn.getByLabel('Password').fill(password);
   await signIn.getByRole('button', { name: 'Sign in' }).click();
 }
@@ -91,4 +92,18 @@ test('a PBX without user passwords: no password form, single sign-on only', asyn
   await expect(p.getByLabel('Password')).toHaveCount(0);
   await expect(p.getByRole('button', { name: 'Log in' })).toHaveCount(0);
   await expect(p.getByRole('textbox', { name: 'Username' })).toHaveCount(0);
+});
+
+test('two-factor after single sign-on: the code is shown until another device approves', async ({ page: p, world }) => {
+  await ssoWorld(world);
+  await p.getByRole('textbox', { name: 'PBX' }).fill(world.pbx.url);
+  const signIn = await startSignIn(p);
+  await signInAt(signIn, 'bob-idp-secret', 'bob');
+  await expect(signIn.getByText('Signed in. You can close this window.')).toBeVisible();
+  const code = world.pbx.userSessions('bob').find((s) => s.pending)?.code;
+  expect(code).toBeDefined();
+  await expect(p.getByText(`Confirm this login on another device: code ${code}`)).toBeVisible();
+  world.pbx.approve('bob');
+  await expect(allApps(p).getByRole('button', { name: 'Contacts' })).toBeVisible();
+  expect(world.core.snapshot().account).toMatchObject({ username: 'bob' });
 });
