@@ -192,6 +192,31 @@ test('Settings → Developers opens the inspector for all apps, once developer m
   await expect(panel).toHaveCount(1);
 });
 
+test('a page that goes with its panel open closes it: the core stops recording', async ({ page, world }) => {
+  await world.start({ config: appsConfig(apps.base) });
+  await world.open();
+  await logIn(page, world);
+  expect(await world.core.handle({ type: 'updateSettings', patch: { developerMode: true } })).toMatchObject({ ok: true });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('button', { name: 'Open the message inspector' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Home' }).click();
+  await allApps(page).getByRole('button', { name: 'Probe', exact: true }).click();
+  await expect.poll(() => world.core.inspectorHeld().entries).toBeGreaterThan(0);
+  // Reloaded with the panel open: the new page has no panel, and the core records nothing more.
+  await page.reload();
+  // The running app comes back in front, loaded anew.
+  await expect(page.getByRole('button', { name: 'Inspect messages' })).toBeVisible();
+  const probe = await appFrame(page, 'probe');
+  await world.core.handle({ type: 'inspectorClear' });
+  await send(probe, { mt: 'getLogin', app: 'probe', challenge: 'after-reload' });
+  await expect.poll(async () => (await received(probe, 'Login')).length).toBeGreaterThan(0);
+  expect(world.core.inspectorHeld().entries).toBe(0);
+  // Positive control: a panel opened in the new page records the same exchange.
+  await page.getByRole('button', { name: 'Inspect messages' }).click();
+  await send(probe, { mt: 'getLogin', app: 'probe', challenge: 'panel-again' });
+  await expect.poll(() => world.core.inspectorHeld().entries).toBeGreaterThan(0);
+});
+
 test('the apps’ console in the panel: the Console sample’s lines, hidden when only messages are shown, narrowed to one level', async ({ page, world }) => {
   const sample = await startWithSampleApps(world, page, {
     domain: 'example.com',

@@ -103,8 +103,15 @@ export function forwardInspector(bridge: Pick<BridgeConnection, 'onEvent' | 'onS
   const stopStatus = bridge.onStatus((status) => {
     if (status === 'open' && state.open) void subscribeCore();
   });
+  // The page goes (reload, window closed) with its panel open: the core would go on recording
+  // for a panel nobody sees, so it is closed on the way out (the panel's id dies with the page).
+  const leaving = () => {
+    if (state.open) void invoke({ type: 'inspectorClose', panel });
+  };
+  addEventListener('pagehide', leaving);
   return () => {
     stopEvents();
     stopStatus();
+    removeEventListener('pagehide', leaving);
   };
 }
