@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ApiChannelChange } from '../../main/core/bridge/api-direct.js';
 import type { ToAppFrame } from '../../main/core/bridge/app-frame.js';
 import type { ClientCore } from '../../main/core/client/client.js';
-import { appsConfig, openView, setup, until, viewOf, type FakeView } from '../support/core-apps.js';
+import { appsConfig, consumerAndProvider, openView, setup, until, viewOf, type FakeView } from '../support/core-apps.js';
 
 const SEARCH = 'com.innovaphone.search';
 
@@ -24,16 +24,7 @@ function channelEvents(core: ClientCore): ApiChannelChange[] {
   return seen;
 }
 
-/** alice's `consumer` app and the hidden `search` provider, registered and alive. */
-async function pair(core: ClientCore) {
-  const consumer = await openView(core, 'consumer');
-  consumer.post({ mt: 'ConsumeApi', api: SEARCH });
-  await until(core, (s) => s.runningApps.some((a) => a.name === 'search'));
-  const provider = viewOf(core, 'search');
-  provider.post({ mt: 'Alive' });
-  provider.post({ mt: 'RegisterApi', api: SEARCH });
-  return { consumer, provider };
-}
+const pair = (core: ClientCore) => consumerAndProvider(core, SEARCH);
 
 /** One request through the core, delivered: the pair is granted its channel. */
 async function granted(core: ClientCore) {

@@ -12,7 +12,7 @@ import type { BridgeEvent } from '../../main/core/bridge/events.js';
 import type { ClientCore } from '../../main/core/client/client.js';
 import type { InspectorEntry, InspectorMessage } from '../../main/core/inspector/entries.js';
 import { INSPECTOR_CAPACITY, INSPECTOR_MAX_UNITS } from '../../main/core/inspector/inspector.js';
-import { openView, setup, until, viewOf } from '../support/core-apps.js';
+import { consumerAndProvider, openView, setup, until } from '../support/core-apps.js';
 
 const SEARCH = 'com.innovaphone.search';
 
@@ -113,12 +113,7 @@ describe('the message inspector', () => {
   it('Client API traffic between apps: through the core as app→app, and on the direct path from the pages’ copies, checked against their grant', async () => {
     const { core } = await developerCore();
     const seen = inspectorEvents(core);
-    const consumer = await openView(core, 'consumer');
-    consumer.post({ mt: 'ConsumeApi', api: SEARCH });
-    await until(core, (s) => s.runningApps.some((a) => a.name === 'search'));
-    const provider = viewOf(core, 'search');
-    provider.post({ mt: 'Alive' });
-    provider.post({ mt: 'RegisterApi', api: SEARCH });
+    const { consumer, provider } = await consumerAndProvider(core, SEARCH);
     await core.handle({ type: 'inspectorOpen', panel: 'p1' });
     // Pages are told to report their direct messages.
     await provider.frame((f) => f.kind === 'inspect' && f.on);

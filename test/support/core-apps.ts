@@ -117,3 +117,17 @@ export function viewOf(core: ClientCore, name: string): FakeView {
   return new FakeView(core, app.viewId);
 }
 
+
+/**
+ * alice's `consumer` app consuming `api` and the hidden provider `provider` it starts,
+ * registered and alive (the pair a Client API test needs; appsConfig's names).
+ */
+export async function consumerAndProvider(core: ClientCore, api: string, provider = 'search'): Promise<{ consumer: FakeView; provider: FakeView }> {
+  const consumer = await openView(core, 'consumer');
+  consumer.post({ mt: 'ConsumeApi', api });
+  await until(core, (s) => s.runningApps.some((a) => a.name === provider));
+  const view = viewOf(core, provider);
+  view.post({ mt: 'Alive' });
+  view.post({ mt: 'RegisterApi', api });
+  return { consumer, provider: view };
+}
