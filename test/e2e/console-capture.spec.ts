@@ -79,6 +79,15 @@ test('the console sample logs at every level: the lines reach the core with thei
   expect(await appFrame.evaluate(() => (console as unknown as { custom?: boolean }).custom)).toBe(true);
   await appFrame.evaluate(() => console.warn('through the borrowed console', { n: 1 }));
   await expect.poll(() => seen.find((l) => l.text.startsWith('through the borrowed console'))).toMatchObject({ level: 'warn', text: 'through the borrowed console {"n":1}', app: { name: 'console' } });
+  // The borrowed console keeps the page's rate (a burst of 500, then 100 a second): a flood is cut short, counted as dropped.
+  const dropped = () => appFrame.evaluate(() => (window as unknown as { __appFrameConsoleDropped?: number }).__appFrameConsoleDropped ?? 0);
+  const droppedBefore = await dropped();
+  await appFrame.evaluate(() => {
+    for (let i = 0; i < 2000; i++) console.log(`flood ${i}`);
+  });
+  expect(await dropped()).toBeGreaterThan(droppedBefore + 1000);
+  // Positive control: what the rate let through arrives.
+  await expect.poll(() => seen.filter((l) => l.text.startsWith('flood ')).length).toBeGreaterThan(0);
 });
 
 test('a ConsoleLog posted to the app-frame page by another window is dropped; the app\'s own next line arrives', async ({ world, page }) => {

@@ -23,6 +23,8 @@ declare global {
 export interface ConsoleCapture {
   /** True when `data` (a string of the app's iframe) was a console line and is handled here. */
   fromApp(data: string): boolean;
+  /** A line written to the borrowed console (`offerConsoleHook`): the same rate and cut as a `ConsoleLog`. */
+  line(level: ConsoleLevel, text: string): void;
 }
 
 export function createConsoleCapture(send: (frame: FromAppFrame) => void, mode: 'relay' | 'drop', now: () => number = () => performance.now()): ConsoleCapture {
@@ -50,6 +52,11 @@ export function createConsoleCapture(send: (frame: FromAppFrame) => void, mode: 
       send({ kind: 'console', level: line.level, text: line.text });
       return true;
     },
+    line(level, text) {
+      if (mode === 'drop') return;
+      if (!take()) dropped();
+      else send({ kind: 'console', level, text: cutConsoleLine(text) });
+    },
   };
 }
 
@@ -62,7 +69,7 @@ const hookLevels: readonly ConsoleLevel[] = ['debug', 'log', 'info', 'warn', 'er
  * origin (page.ts refuses that), so the browser keeps it from reaching this one — the hook is
  * harmless, and ready should an app ever be allowed to use it.
  */
-export function offerConsoleHook(send: (frame: FromAppFrame) => void, target: { console: Console } = window as unknown as { console: Console }): void {
+export function offerConsoleHook(line: ConsoleCapture['line'], target: { console: Console } = window as unknown as { console: Console }): void {
   const original = target.console;
   const hook = Object.create(original) as Console & { custom: true };
   hook.custom = true;
@@ -70,7 +77,7 @@ export function offerConsoleHook(send: (frame: FromAppFrame) => void, target: { 
     const print = original[level].bind(original);
     hook[level] = (...args: unknown[]) => {
       print(...args);
-      send({ kind: 'console', level, text: cutConsoleLine(args.map(formatArg).join(' ')) });
+      line(level, args.map(formatArg).join(' '));
     };
   }
   target.console = hook;

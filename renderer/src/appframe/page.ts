@@ -74,7 +74,7 @@ export function startAppFramePage(transport: AppFrameTransport, options: AppFram
   const direct = new DirectApi({ toCore: send, toApp: (text) => post(text) });
   const consoleLog = options.consoleLog ?? 'relay';
   const consoleCapture = createConsoleCapture(send, consoleLog);
-  if (consoleLog === 'relay') offerConsoleHook(send);
+  if (consoleLog === 'relay') offerConsoleHook(consoleCapture.line);
 
   const setLinkState = (state: AppFrameLinkState): void => {
     document.documentElement.dataset.bridge = state;
